@@ -1,0 +1,35 @@
+/**
+ * The contents of the per-chunk files: what the submitting process writes for a worker
+ * (tasks) and what the worker writes back (results). Both go through the codec.
+ */
+import type { RemoteErrorRecord } from './errors.js';
+
+export const CHUNK_FILE_VERSION = 1;
+
+export interface ChunkTasksFile {
+  version: typeof CHUNK_FILE_VERSION;
+  chunk: number;
+  /** Index of the chunk's first task in the whole input. */
+  firstTask: number;
+  tasks: unknown[];
+}
+
+export interface ChunkResultFile {
+  version: typeof CHUNK_FILE_VERSION;
+  chunk: number;
+  /** The scheduler's id of the job (or array element) that ran the chunk. */
+  jobId: string;
+  host: string;
+  pid: number;
+  startedAt: string;
+  finishedAt: string;
+  /** One per task, in order; the entry of a failed task is null. */
+  values: unknown[];
+  /** [position in chunk, what was thrown], for the tasks that threw. */
+  failures: Array<[number, RemoteErrorRecord]>;
+}
+
+export interface FunctionFile {
+  version: typeof CHUNK_FILE_VERSION;
+  fn: import('./function-spec.js').FunctionSpec;
+}

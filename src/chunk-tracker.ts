@@ -1,0 +1,248 @@
+/**
+ * The state of every chunk of one map, and the decisions the poll loop makes from what the
+ * scheduler says. Pure: time comes in as an argument and effects go out as actions, so every
+ * rule here is tested without a queue.
+ *
+ * A chunk is done when its result file is seen, never because its job left the queue. A job in
+ * an error state is deleted and its chunk resubmitted; held or stuck too long, likewise; gone from
+ * the queue without a result, it gets a grace period (shared file systems show files late), then
+ * its chunk is resubmitted as missing. After maxResubmissions the chunk fails, with every reason.
+ */
+import type { JobStatus } from './queues/queue.js';
+
+export type ChunkPhase = 'unsubmitted' | 'queued' | 'done' | 'failed';
+
+export interface Attempt {
+  jobId: string;
+  submittedAt: number;
+  /** Why this attempt did not produce a result, when it did not. */
+  endedBecause?: string;
+}
+
+export interface ChunkRecord {
+  chunk: number;
+  phase: ChunkPhase;
+  attempts: Attempt[];
+  /** The last status the scheduler gave for the current attempt's job. */
+  status?: JobStatus;
+  /** When the current attempt's job entered its current state. */
+  stateSince?: number;
+  /** When the current attempt's job was first seen missing from the queue. */
+  goneSince?: number;
+  /** Set when the chunk failed for good. */
+  failure?: string;
+}
+
+export interface TrackerLimits {
+  maxResubmissions: number;
+  /** Milliseconds a job may be gone without a result before its chunk counts as missing. */
+  missingGrace: number;
+  heldTimeout: number;
+  stalledTimeout: number;
+}
+
+export type TrackerAction =
+  /** Delete these jobs from the queue (they are stuck, or their chunk is done another way). */
+  | { kind: 'cancel'; jobIds: string[] }
+  /** The job is gone and the grace period is over: look for the result file once more, then call resultSeen or confirmMissing. */
+  | { kind: 'confirm-missing'; chunk: number };
+
+export class ChunkTracker {
+  private readonly records = new Map<number, ChunkRecord>();
+  resubmissions = 0;
+
+  constructor(private readonly limits: TrackerLimits) {}
+
+  add(chunk: number): void {
+    this.records.set(chunk, { chunk, phase: 'unsubmitted', attempts: [] });
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  record(chunk: number): ChunkRecord | undefined {
+    return this.records.get(chunk);
+  }
+
+  all(): IterableIterator<ChunkRecord> {
+    return this.records.values();
+  }
+
+  /** Chunks waiting to be submitted (first time or again), in chunk order. */
+  unsubmitted(): number[] {
+    return [...this.records.values()].filter((r) => r.phase === 'unsubmitted').map((r) => r.chunk);
+  }
+
+  /** Job ids of every chunk currently in the queue. */
+  queuedJobIds(): string[] {
+    const ids: string[] = [];
+    for (const r of this.records.values()) if (r.phase === 'queued') ids.push(currentJob(r));
+    return ids;
+  }
+
+  submitted(chunks: readonly number[], jobIds: readonly string[], now: number): void {
+    chunks.forEach((chunk, k) => {
+      const r = this.mustGet(chunk);
+      r.phase = 'queued';
+      r.attempts.push({ jobId: jobIds[k]!, submittedAt: now });
+      delete r.status;
+      delete r.stateSince;
+      delete r.goneSince;
+    });
+  }
+
+  /** The chunk's result file exists. Returns the job to cancel if the chunk still had one queued (a duplicate run). */
+  resultSeen(chunk: number): TrackerAction[] {
+    const r = this.mustGet(chunk);
+    if (r.phase === 'done') return [];
+    const wasQueued = r.phase === 'queued';
+    r.phase = 'done';
+    // A result that arrives after the chunk was given up on still counts: nothing computed is thrown away.
+    delete r.failure;
+    if (wasQueued && r.status && r.status.state !== 'finished') return [{ kind: 'cancel', jobIds: [currentJob(r)] }];
+    return [];
+  }
+
+  /**
+   * Applies one status snapshot. `askedAt` is when the status command started: jobs submitted
+   * after it cannot be in the answer and are left alone.
+   */
+  observe(statuses: ReadonlyMap<string, JobStatus>, askedAt: number, now: number): TrackerAction[] {
+    const actions: TrackerAction[] = [];
+    const toCancel: string[] = [];
+    for (const r of this.records.values()) {
+      if (r.phase !== 'queued') continue;
+      const attempt = r.attempts[r.attempts.length - 1]!;
+      if (attempt.submittedAt > askedAt) continue;
+      const status = statuses.get(attempt.jobId);
+      if (!status) {
+        r.goneSince ??= askedAt;
+        if (now - r.goneSince >= this.limits.missingGrace) actions.push({ kind: 'confirm-missing', chunk: r.chunk });
+        continue;
+      }
+      delete r.goneSince;
+      if (r.status?.state !== status.state) r.stateSince = askedAt;
+      r.status = status;
+      const since = now - (r.stateSince ?? askedAt);
+      const why = describe(attempt.jobId, status);
+      switch (status.state) {
+        case 'error':
+          toCancel.push(attempt.jobId);
+          this.retire(r, `job ${why} is in an error state`);
+          break;
+        case 'held':
+          if (since >= this.limits.heldTimeout) {
+            toCancel.push(attempt.jobId);
+            this.retire(r, `job ${why} was held for ${seconds(since)} (heldTimeout ${seconds(this.limits.heldTimeout)})`);
+          }
+          break;
+        case 'stalled':
+          if (since >= this.limits.stalledTimeout) {
+            toCancel.push(attempt.jobId);
+            this.retire(r, `job ${why} was stuck for ${seconds(since)} (stalledTimeout ${seconds(this.limits.stalledTimeout)})`);
+          }
+          break;
+        case 'finished':
+          if (status.outcome === 'failure') {
+            this.retire(r, `job ${why} ended without writing a result`, status.fatal === true);
+          } else {
+            // Ended well as far as the scheduler knows: the result file may just be late.
+            r.goneSince ??= askedAt;
+            if (now - r.goneSince >= this.limits.missingGrace) actions.push({ kind: 'confirm-missing', chunk: r.chunk });
+          }
+          break;
+        default:
+          break; // pending, running, suspended: waiting is all there is to do
+      }
+    }
+    if (toCancel.length > 0) actions.unshift({ kind: 'cancel', jobIds: toCancel });
+    return actions;
+  }
+
+  /** Applies final states from the scheduler's history for jobs that have left the queue. */
+  observeHistory(history: ReadonlyMap<string, JobStatus>): void {
+    for (const r of this.records.values()) {
+      if (r.phase !== 'queued' || r.goneSince === undefined) continue;
+      const status = history.get(currentJob(r));
+      if (status?.state === 'finished' && status.outcome === 'failure') {
+        r.status = status;
+        this.retire(r, `job ${describe(currentJob(r), status)} ended without writing a result`, status.fatal === true);
+      }
+    }
+  }
+
+  /** The job is gone, the grace period is over, and the result file is still not there. */
+  confirmMissing(chunk: number, now: number): void {
+    const r = this.mustGet(chunk);
+    if (r.phase !== 'queued') return;
+    const waited = now - (r.goneSince ?? now);
+    const job = currentJob(r);
+    const last = r.status ? ` (last seen ${r.status.native})` : '';
+    this.retire(r, `job ${job}${last} left the queue without writing a result (waited ${seconds(waited)} for the file)`);
+  }
+
+  /** The chunk's jobs cannot be submitted at all (for example a task file is unreadable). */
+  fail(chunk: number, reason: string): void {
+    const r = this.mustGet(chunk);
+    r.phase = 'failed';
+    r.failure = reason;
+  }
+
+  counts(): { unsubmitted: number; pending: number; running: number; held: number; done: number; failed: number } {
+    const c = { unsubmitted: 0, pending: 0, running: 0, held: 0, done: 0, failed: 0 };
+    for (const r of this.records.values()) {
+      if (r.phase === 'queued') {
+        const state = r.status?.state;
+        if (state === 'running' || state === 'suspended') c.running += 1;
+        else if (state === 'held' || state === 'error' || state === 'stalled') c.held += 1;
+        else c.pending += 1;
+      } else {
+        c[r.phase] += 1;
+      }
+    }
+    return c;
+  }
+
+  isSettled(): boolean {
+    for (const r of this.records.values()) if (r.phase === 'unsubmitted' || r.phase === 'queued') return false;
+    return true;
+  }
+
+  private retire(r: ChunkRecord, reason: string, fatal = false): void {
+    const attempt = r.attempts[r.attempts.length - 1]!;
+    attempt.endedBecause = reason;
+    delete r.status;
+    delete r.stateSince;
+    delete r.goneSince;
+    const resubmissionsSoFar = r.attempts.length - 1;
+    if (fatal || resubmissionsSoFar >= this.limits.maxResubmissions) {
+      r.phase = 'failed';
+      r.failure = fatal
+        ? `${reason}; not resubmitted, because the same job would fail the same way (raise its resources)`
+        : `gave up after ${r.attempts.length} attempts (maxResubmissions is ${this.limits.maxResubmissions}):\n` +
+          r.attempts.map((a, i) => `    attempt ${i + 1}: ${a.endedBecause ?? 'no reason recorded'}`).join('\n');
+      return;
+    }
+    r.phase = 'unsubmitted';
+    this.resubmissions += 1;
+  }
+
+  private mustGet(chunk: number): ChunkRecord {
+    const r = this.records.get(chunk);
+    if (!r) throw new Error(`unknown chunk ${chunk}`);
+    return r;
+  }
+}
+
+function currentJob(r: ChunkRecord): string {
+  return r.attempts[r.attempts.length - 1]!.jobId;
+}
+
+function describe(jobId: string, status: JobStatus): string {
+  return `${jobId} (${status.native}${status.reason ? `: ${status.reason}` : ''})`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}

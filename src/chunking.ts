@@ -1,0 +1,57 @@
+/**
+ * How many tasks go into each chunk when the user did not say.
+ *
+ * Every job costs the scheduler a fixed overhead (measured here: about 1 s per job and slot on
+ * SGE, 0.5 s on Slurm; minutes on a busy site), so one job per task turns 1,000 quick tasks into
+ * minutes of overhead. The rule: about three chunks per slot the queue can give us (enough waves
+ * to balance uneven tasks), never more chunks than tasks, and never more than MAX_CHUNKS jobs,
+ * which puts a floor of tasks/MAX_CHUNKS on the tasks per job. chunkSize or numChunks always win.
+ */
+import { OptionError } from './errors.js';
+
+export const CHUNKS_PER_SLOT = 3;
+export const MAX_CHUNKS = 10_000;
+/** Slots assumed when the queue does not tell its size. */
+export const UNKNOWN_SLOTS = 100;
+/** Chunk size for tasks from an iterable of unknown length, when none is given. */
+export const STREAM_CHUNK_SIZE = 100;
+
+export interface ChunkPlan {
+  chunkSize: number;
+  /** Known when the number of tasks is. */
+  numChunks: number | undefined;
+  /** How the size was chosen, in words (recorded in run.json and shown by benchmarks). */
+  rule: string;
+}
+
+export function planChunks(
+  taskCount: number | undefined,
+  options: { chunkSize: number | undefined; numChunks: number | undefined },
+  slots: number | undefined,
+): ChunkPlan {
+  if (options.chunkSize !== undefined) {
+    return {
+      chunkSize: options.chunkSize,
+      numChunks: taskCount === undefined ? undefined : Math.ceil(taskCount / options.chunkSize),
+      rule: `chunkSize ${options.chunkSize} (given)`,
+    };
+  }
+  if (options.numChunks !== undefined) {
+    if (taskCount === undefined) {
+      throw new OptionError('numChunks', options.numChunks, 'left out when tasks come from an iterable of unknown length (give chunkSize instead)');
+    }
+    const chunkSize = Math.max(1, Math.ceil(taskCount / options.numChunks));
+    return { chunkSize, numChunks: Math.ceil(taskCount / chunkSize), rule: `numChunks ${options.numChunks} (given)` };
+  }
+  if (taskCount === undefined) {
+    return { chunkSize: STREAM_CHUNK_SIZE, numChunks: undefined, rule: `${STREAM_CHUNK_SIZE} tasks per chunk (tasks from an iterable)` };
+  }
+  const knownSlots = slots ?? UNKNOWN_SLOTS;
+  const target = Math.max(1, Math.min(taskCount, CHUNKS_PER_SLOT * knownSlots, MAX_CHUNKS));
+  const chunkSize = Math.max(1, Math.ceil(taskCount / target));
+  return {
+    chunkSize,
+    numChunks: Math.ceil(taskCount / chunkSize),
+    rule: `${CHUNKS_PER_SLOT} chunks per slot × ${knownSlots} slots${slots === undefined ? ' (queue size unknown)' : ''}, at most ${MAX_CHUNKS} chunks`,
+  };
+}

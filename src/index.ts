@@ -1,0 +1,18 @@
+/** queue-map-reduce: Array.prototype.map for HPC batch queues. Public exports only. */
+export { Pool, type MapCallOptions, type Tasks } from './pool.js';
+export type { PoolOptions, Resources, FlavorName } from './options.js';
+export type { MapFunction, ModuleFunction } from './function-spec.js';
+export type { Progress } from './progress.js';
+export {
+  QmrError,
+  OptionError,
+  FunctionShippingError,
+  SerializationError,
+  QueueCommandError,
+  AbortError,
+  MapError,
+  RemoteTaskError,
+  type Settled,
+  type TaskFailure,
+  type RemoteErrorRecord,
+} from './errors.js';

@@ -1,0 +1,147 @@
+/**
+ * The worker-node script (job.sh). A scheduler starts it on some node with a bare environment; it
+ *  1. works out which chunk to run (from `--chunks LIST` and the array index),
+ *  2. sends its output to that chunk's log files,
+ *  3. restores the caller's environment, sources envScript, applies `env`,
+ *  4. changes to workingDir and runs the worker program with the caller's node and flags.
+ * Values are single-quoted, so any text (quotes, newlines, `$(...)`, backticks, non-ASCII)
+ * arrives as the same text and nothing in it runs.
+ */
+import { hostname } from 'node:os';
+import type { WorkDirLayout } from './work-dir.js';
+
+/** How the script learns the array index and the job id on a given scheduler. */
+export interface ArrayConvention {
+  /** A bash expression for the array index, empty outside an array job, e.g. `${SLURM_ARRAY_TASK_ID:-}`. */
+  indexExpression: string;
+  /** The first index of the arrays this flavor submits (SGE and LSF count from 1, Slurm from 0). */
+  indexBase: number;
+  /** A bash expression for the scheduler's id of this job (or array element), for logs and results. */
+  jobIdExpression: string;
+}
+
+export interface JobScriptInput {
+  runId: string;
+  layout: WorkDirLayout;
+  /** The caller's variables to restore (already filtered by exportEnv). */
+  environment: Record<string, string>;
+  envScript: string | undefined;
+  env: Record<string, string>;
+  workingDir: string;
+  /** Node binary and its flags. */
+  executable: readonly string[];
+  /** Absolute path of the worker program (dist/worker/main.js). */
+  workerProgram: string;
+  convention: ArrayConvention;
+}
+
+/**
+ * Variables never copied from the caller, because the scheduler sets them for each job (copying
+ * the caller's would, for example, give a job started from inside another job the wrong JOB_ID),
+ * bash keeps them read-only, or they describe the caller's shell rather than its environment.
+ */
+const SCHEDULER_PREFIXES = ['SGE_', 'SLURM_', 'SLURMD_', 'SBATCH_', 'PBS_', 'LSB_', 'LSF_', '_CONDOR_', 'QMR_', 'BASH_FUNC_'];
+const NEVER_COPIED = new Set([
+  // set per job by Grid Engine
+  'JOB_ID', 'JOB_NAME', 'JOB_SCRIPT', 'NSLOTS', 'NHOSTS', 'NQUEUES', 'QUEUE', 'PE', 'PE_HOSTFILE',
+  'REQUEST', 'RESTARTED', 'ENVIRONMENT', 'ARC', 'TMPDIR', 'TMP',
+  // set per job or per host by HTCondor, PBS and LSF, or by the login shell
+  'CONDOR_CONFIG', 'HOSTNAME', 'HOST',
+  // bash read-only or per-shell
+  'BASHOPTS', 'BASH_VERSINFO', 'EUID', 'PPID', 'SHELLOPTS', 'UID', 'PWD', 'OLDPWD', 'SHLVL', '_',
+]);
+
+/** The caller's environment as the job should see it, per the exportEnv option. */
+export function captureEnvironment(
+  source: NodeJS.ProcessEnv,
+  exportEnv: boolean | readonly string[],
+): Record<string, string> {
+  if (exportEnv === false) return {};
+  const wanted = exportEnv === true ? undefined : new Set(exportEnv);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value === undefined || !isShellName(name)) continue;
+    if (wanted) {
+      if (!wanted.has(name)) continue;
+    } else if (NEVER_COPIED.has(name) || SCHEDULER_PREFIXES.some((p) => name.startsWith(p))) {
+      continue;
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+export function isShellName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** Single-quotes a value for bash: inside '...' nothing is special but the quote itself. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function exportLines(variables: Record<string, string>): string {
+  return Object.entries(variables)
+    .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
+    .join('\n');
+}
+
+export function renderJobScript(input: JobScriptInput): string {
+  const { layout, convention } = input;
+  for (const name of Object.keys(input.env)) {
+    if (!isShellName(name)) throw new Error(`env: ${JSON.stringify(name)} is not a valid variable name`);
+  }
+  const command = [...input.executable, input.workerProgram, layout.root, '"$qmr_chunk"']
+    .map((word) => (word === '"$qmr_chunk"' ? word : shellQuote(word)))
+    .join(' ');
+  return `#!/bin/bash
+# queue-map-reduce worker-node script for run ${input.runId}
+# Written on ${hostname()} at ${new Date().toISOString()}. Readable by its owner only: it holds
+# the caller's environment. Usage: job.sh --chunks LIST [--index N], or QMR_CHUNKS=LIST in the
+# environment; element k of an array job (k = index - ${convention.indexBase}) runs the k-th chunk of LIST.
+
+qmr_fail() { echo "queue-map-reduce job.sh: $*" >&2; exit 97; }
+
+# The chunk at position $2 of a list like 0-99,105,107-110, without expanding the list.
+qmr_chunk_at() {
+  local position=$2 part start end IFS=,
+  for part in $1; do
+    start=\${part%-*}; end=\${part#*-}
+    if [ "$position" -le $((end - start)) ]; then echo $((start + position)); return 0; fi
+    position=$((position - (end - start + 1)))
+  done
+  return 1
+}
+
+qmr_chunks=\${QMR_CHUNKS:-}
+qmr_index=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --chunks) qmr_chunks=$2; shift 2 ;;
+    --index) qmr_index=$2; shift 2 ;;
+    *) qmr_fail "unknown argument: $1" ;;
+  esac
+done
+[ -n "$qmr_chunks" ] || qmr_fail "no chunk list: pass --chunks LIST or set QMR_CHUNKS"
+[ -n "$qmr_index" ] || qmr_index=${convention.indexExpression}
+case $qmr_index in
+  '' | undefined) qmr_position=0 ;;
+  *) qmr_position=$((qmr_index - ${convention.indexBase})) ;;
+esac
+qmr_chunk=$(qmr_chunk_at "$qmr_chunks" "$qmr_position") ||
+  qmr_fail "array index $qmr_index is outside the chunk list $qmr_chunks"
+QMR_JOB_ID=${convention.jobIdExpression}
+
+# From here on, everything goes to the chunk's own logs (appended: one section per attempt).
+qmr_log=${shellQuote(layout.logsDir)}/chunk-$(printf %06d "$qmr_chunk")
+exec >>"$qmr_log.out" 2>>"$qmr_log.err" || qmr_fail "cannot write the logs $qmr_log.out/.err"
+
+# The caller's environment
+${exportLines(input.environment)}
+export QMR_JOB_ID
+
+${input.envScript ? `# envScript\n. ${shellQuote(input.envScript)} || qmr_fail "envScript ${input.envScript.replace(/["\\$`]/g, '')} failed with status $?"\n` : ''}${Object.keys(input.env).length > 0 ? `# env option\n${exportLines(input.env)}\n` : ''}
+cd ${shellQuote(input.workingDir)} || qmr_fail "cannot change to workingDir ${input.workingDir.replace(/["\\$`]/g, '')}"
+exec ${command}
+`;
+}

@@ -1,0 +1,525 @@
+/**
+ * One map, from tasks to results: writes the work dir, feeds tasks into chunk files, submits,
+ * watches (result files between polls, the shared status poller for what only the scheduler
+ * knows), resubmits, and yields each chunk's outcomes in chunk order. Cleans up whatever way it
+ * ends: jobs still in the queue are cancelled, and the work dir is kept or removed per keepWorkDir.
+ */
+import { access, readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from './chunk-files.js';
+import { ChunkTracker, type TrackerAction } from './chunk-tracker.js';
+import { planChunks, type ChunkPlan } from './chunking.js';
+import { decode, encode, isExactJson, UnencodableValueError } from './codec.js';
+import {
+  AbortError,
+  MapError,
+  QueueCommandError,
+  RemoteTaskError,
+  SerializationError,
+  type Settled,
+  type TaskFailure,
+} from './errors.js';
+import { describeFunction } from './function-spec.js';
+import { captureEnvironment, renderJobScript } from './job-script.js';
+import type { ResolvedOptions } from './options.js';
+import type { StatusPoller, StatusSnapshot } from './poller.js';
+import type { Progress } from './progress.js';
+import { groupForSubmission } from './submission-groups.js';
+import type { Queue } from './queues/queue.js';
+import { WorkDir, writeFileAtomic } from './work-dir.js';
+import { Waker } from './waker.js';
+
+/** How often the work dir is checked for new result files between status polls. */
+export const RESULT_CHECK_INTERVAL_MS = 100;
+/** While tasks still stream in, wait this long for more chunks before submitting a partial array. */
+const STREAM_SUBMIT_DELAY_MS = 1000;
+
+export const WORKER_PROGRAM = fileURLToPath(new URL('../worker/main.js', import.meta.url));
+
+export interface ChunkOutcome<R> {
+  chunk: number;
+  firstTask: number;
+  settled: Settled<R>[];
+}
+
+interface ChunkMeta {
+  firstTask: number;
+  count: number;
+  /** When the chunk file was written (for the streaming submit delay). */
+  readyAt: number;
+}
+
+export class MapRun<R> {
+  readonly tracker: ChunkTracker;
+  workDir: WorkDir | undefined;
+  /** Set when the run ends: whether the work dir was kept. */
+  workDirKept = false;
+  plan: ChunkPlan | undefined;
+  private readonly meta = new Map<number, ChunkMeta>();
+  private readonly outcomes = new Map<number, ChunkOutcome<R>>();
+  private readonly readResults = new Set<number>();
+  private readonly waker = new Waker();
+  private snapshots: StatusSnapshot[] = [];
+  private statusFailures = 0;
+  private lastStatusError: Error | undefined;
+  private feedDone = false;
+  private feedError: unknown;
+  private totalChunks: number | undefined;
+  private totalTasks: number | undefined;
+  private uncancelled = new Set<string>();
+  private anyTaskFailed = false;
+  private readonly startedAt = Date.now();
+  private lastProgress = '';
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly queue: Queue,
+    private readonly poller: StatusPoller,
+    private readonly cwd: string,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.tracker = new ChunkTracker({
+      maxResubmissions: options.maxResubmissions,
+      missingGrace: queue.resultsMayLag ? options.missingGrace : 0,
+      heldTimeout: options.heldTimeout,
+      stalledTimeout: options.stalledTimeout,
+    });
+  }
+
+  get runId(): string {
+    return this.workDir?.runId ?? '(not started)';
+  }
+
+  /** The chunks' outcomes, in chunk order, as they become available. */
+  async *outcomesInOrder(fn: unknown, tasks: Iterable<unknown> | AsyncIterable<unknown>): AsyncGenerator<ChunkOutcome<R>> {
+    this.throwIfAborted();
+    const fnSpec = await describeFunction(fn, this.cwd);
+    const count = Array.isArray(tasks) ? tasks.length : undefined;
+    this.totalTasks = count;
+    if (count === 0) return;
+    const needsSlots = this.options.chunkSize === undefined && this.options.numChunks === undefined && count !== undefined;
+    const slots = needsSlots ? (await this.queue.info()).slots : undefined;
+    this.plan = planChunks(count, this.options, slots);
+    this.workDir = await WorkDir.create({ exact: this.options.workDir, parent: path.join(this.cwd, '.qmr') });
+    let finishedNormally = false;
+    let unsubscribe: (() => void) | undefined;
+    let unlisten: (() => void) | undefined;
+    const onAbort = () => this.waker.wake();
+    try {
+      await this.writeRunFiles(fnSpec);
+      const feeding = this.feed(tasks, this.plan.chunkSize).then(
+        () => {
+          this.feedDone = true;
+          this.waker.wake();
+        },
+        (error: unknown) => {
+          this.feedError = error;
+          this.waker.wake();
+        },
+      );
+      // With a task array, every task is checked and written before anything is submitted.
+      if (count !== undefined) await feeding;
+      if (this.feedError) throw this.feedError;
+
+      this.signal?.addEventListener('abort', onAbort);
+      unlisten = this.queue.onJobEnd?.(() => this.waker.wake());
+      unsubscribe = this.poller.subscribe({
+        jobIds: () => this.tracker.queuedJobIds(),
+        deliver: (snapshot) => {
+          this.snapshots.push(snapshot);
+          this.waker.wake();
+        },
+        pollInterval: this.options.pollInterval,
+        maxPollInterval: this.options.maxPollInterval,
+      });
+
+      let nextChunk = 0;
+      for (;;) {
+        this.throwIfAborted();
+        if (this.feedError) throw this.feedError;
+        await this.submitWaiting();
+        await this.applySnapshots();
+        await this.collectResults();
+        this.collectFailedChunks();
+        await this.retryCancels();
+        while (this.outcomes.has(nextChunk)) {
+          const outcome = this.outcomes.get(nextChunk)!;
+          this.outcomes.delete(nextChunk);
+          nextChunk += 1;
+          this.emitProgress();
+          yield outcome;
+        }
+        this.emitProgress();
+        if (this.feedDone && nextChunk === this.totalChunks) break;
+        await this.waker.wait(RESULT_CHECK_INTERVAL_MS);
+      }
+      finishedNormally = true;
+    } finally {
+      this.signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
+      unlisten?.();
+      await this.cleanUp(finishedNormally);
+    }
+  }
+
+  /** The error `map` rejects with when tasks failed. */
+  mapError(settled: Settled<R>[]): MapError<R> {
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason.failure] : []));
+    return new MapError(describeFailures(failures, settled.length, this.workDirNote()), failures, settled, this.keptDir());
+  }
+
+  private keptDir(): string | undefined {
+    return this.workDirKept ? this.workDir?.root : undefined;
+  }
+
+  private workDirNote(): string {
+    if (!this.workDir) return '';
+    return this.workDirKept
+      ? `work dir kept: ${this.workDir.root}`
+      : `work dir ${this.workDir.root} removed (keepWorkDir: '${this.options.keepWorkDir}')`;
+  }
+
+  private async writeRunFiles(fnSpec: Awaited<ReturnType<typeof describeFunction>>): Promise<void> {
+    const dir = this.workDir!;
+    const functionFile: FunctionFile = { version: CHUNK_FILE_VERSION, fn: fnSpec };
+    await writeFileAtomic(dir.functionFile, encode(functionFile));
+    const script = renderJobScript({
+      runId: dir.runId,
+      layout: dir,
+      environment: captureEnvironment(process.env, this.options.exportEnv),
+      envScript: this.options.envScript,
+      env: this.options.env,
+      workingDir: this.options.workingDir,
+      executable: this.options.executable,
+      workerProgram: WORKER_PROGRAM,
+      convention: this.queue.convention,
+    });
+    // 0700: the script holds the caller's environment (tokens, keys) and must be executable.
+    await writeFileAtomic(dir.jobScript, script, 0o700);
+    const record = {
+      version: CHUNK_FILE_VERSION,
+      runId: dir.runId,
+      createdAt: new Date(this.startedAt).toISOString(),
+      host: hostname(),
+      user: safeUser(),
+      pid: process.pid,
+      flavor: this.queue.flavor,
+      cwd: this.cwd,
+      workingDir: this.options.workingDir,
+      tasks: this.totalTasks ?? null,
+      chunkSize: this.plan!.chunkSize,
+      chunks: this.plan!.numChunks ?? null,
+      chunking: this.plan!.rule,
+      node: process.version,
+      function: fnSpec.kind === 'module' ? `${fnSpec.module}#${fnSpec.exportName}` : fnSpec.name || '(anonymous)',
+    };
+    await writeFileAtomic(dir.runRecord, `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  /** Splits the tasks into chunk files, checking every task can make the trip. */
+  private async feed(tasks: Iterable<unknown> | AsyncIterable<unknown>, chunkSize: number): Promise<void> {
+    let chunk = 0;
+    let firstTask = 0;
+    const flush = async (batch: unknown[]) => {
+      const file: ChunkTasksFile = { version: CHUNK_FILE_VERSION, chunk, firstTask, tasks: batch };
+      await writeFileAtomic(this.workDir!.chunkFile(chunk), encodeTasks(file));
+      this.meta.set(chunk, { firstTask, count: batch.length, readyAt: Date.now() });
+      this.tracker.add(chunk);
+      chunk += 1;
+      firstTask += batch.length;
+      this.waker.wake();
+    };
+    if (Array.isArray(tasks)) {
+      for (let i = 0; i < tasks.length; i += chunkSize) await flush(tasks.slice(i, i + chunkSize));
+    } else {
+      let batch: unknown[] = [];
+      for await (const task of tasks as AsyncIterable<unknown>) {
+        batch.push(task);
+        if (batch.length === chunkSize) {
+          await flush(batch);
+          batch = [];
+        }
+        this.throwIfAborted();
+      }
+      if (batch.length > 0) await flush(batch);
+    }
+    this.totalChunks = chunk;
+    this.totalTasks = firstTask;
+  }
+
+  private async submitWaiting(): Promise<void> {
+    const waiting = this.tracker.unsubmitted();
+    if (waiting.length === 0) return;
+    if (!this.feedDone) {
+      // Tasks still streaming in: gather a fuller array unless the oldest chunk has waited long enough.
+      const oldest = Math.min(...waiting.map((c) => this.meta.get(c)!.readyAt));
+      if (waiting.length < 1000 && Date.now() - oldest < STREAM_SUBMIT_DELAY_MS) return;
+    }
+    const useArrays = this.options.arrays && this.queue.supportsArrays;
+    const info = useArrays ? await this.queue.info() : {};
+    for (const group of groupForSubmission(waiting, useArrays, info.maxArraySize)) {
+      this.throwIfAborted();
+      const ids = await this.queue.submit({
+        chunks: group,
+        array: useArrays && group.length > 1,
+        throttle: undefined,
+        jobName: this.options.resources.jobName ?? `qmr-${this.workDir!.runId.slice(-8)}`,
+        script: this.workDir!.jobScript,
+        schedulerLogDir: this.workDir!.schedulerLogDir,
+        workingDir: this.options.workingDir,
+        resources: this.options.resources,
+        submitArgs: this.options.submitArgs,
+      });
+      this.tracker.submitted(group, ids, Date.now());
+    }
+    this.poller.kick();
+  }
+
+  private async applySnapshots(): Promise<void> {
+    const snapshots = this.snapshots;
+    this.snapshots = [];
+    for (const snapshot of snapshots) {
+      if (snapshot.error) {
+        this.statusFailures += 1;
+        this.lastStatusError = snapshot.error;
+        if (this.statusFailures >= this.options.maxStatusFailures) {
+          const cause = this.lastStatusError;
+          throw new QueueCommandError(
+            `the ${this.queue.flavor} status command failed ${this.statusFailures} polls in a row (maxStatusFailures); last failure: ${cause.message}`,
+            cause instanceof QueueCommandError ? cause.command : 'status',
+            cause instanceof QueueCommandError ? cause.exitCode : undefined,
+            cause instanceof QueueCommandError ? cause.stderr : '',
+            cause instanceof QueueCommandError ? cause.stdout : '',
+            cause instanceof QueueCommandError ? cause.timedOut : false,
+            { cause },
+          );
+        }
+        continue;
+      }
+      this.statusFailures = 0;
+      // Results first: a job that just left the queue has usually written its result.
+      await this.collectResults();
+      await this.act(this.tracker.observe(snapshot.statuses!, snapshot.askedAt, Date.now()));
+      await this.consultHistory();
+    }
+  }
+
+  /** For jobs gone from the queue, the scheduler's history can tell a failure at once. */
+  private async consultHistory(): Promise<void> {
+    if (!this.queue.history) return;
+    const gone = [...this.tracker.all()]
+      .filter((r) => r.phase === 'queued' && r.goneSince !== undefined)
+      .map((r) => r.attempts[r.attempts.length - 1]!.jobId);
+    if (gone.length === 0) return;
+    try {
+      this.tracker.observeHistory(await this.queue.history(gone));
+    } catch {
+      // History is a shortcut; without it the grace period decides.
+    }
+  }
+
+  private async act(actions: TrackerAction[]): Promise<void> {
+    for (const action of actions) {
+      if (action.kind === 'cancel') {
+        await this.cancel(action.jobIds);
+      } else {
+        const file = this.workDir!.resultFile(action.chunk);
+        if (await exists(file)) await this.collectResults();
+        else this.tracker.confirmMissing(action.chunk, Date.now());
+      }
+    }
+  }
+
+  private async cancel(jobIds: string[]): Promise<void> {
+    try {
+      await this.queue.cancel(jobIds);
+      for (const id of jobIds) this.uncancelled.delete(id);
+    } catch {
+      // Tried again each round and at the end: a stuck job must not stay behind in the queue.
+      for (const id of jobIds) this.uncancelled.add(id);
+    }
+  }
+
+  private async retryCancels(): Promise<void> {
+    if (this.uncancelled.size > 0) await this.cancel([...this.uncancelled]);
+  }
+
+  private async collectResults(): Promise<void> {
+    const finished = await this.workDir!.finishedChunks();
+    for (const chunk of finished) {
+      if (this.readResults.has(chunk) || !this.meta.has(chunk)) continue;
+      this.readResults.add(chunk);
+      const meta = this.meta.get(chunk)!;
+      let result: ChunkResultFile;
+      try {
+        result = decode(await readFile(this.workDir!.resultFile(chunk))) as ChunkResultFile;
+        if (result.chunk !== chunk || result.values.length !== meta.count) throw new Error('it belongs to another chunk');
+      } catch (error) {
+        this.tracker.fail(chunk, `its result file ${this.workDir!.resultFile(chunk)} cannot be read: ${(error as Error).message}`);
+        continue;
+      }
+      await this.act(this.tracker.resultSeen(chunk));
+      this.outcomes.set(chunk, this.outcomeFromResult(chunk, meta, result));
+    }
+  }
+
+  private collectFailedChunks(): void {
+    for (const r of this.tracker.all()) {
+      if (r.phase !== 'failed' || this.readResults.has(r.chunk)) continue;
+      this.readResults.add(r.chunk);
+      const meta = this.meta.get(r.chunk)!;
+      const jobId = r.attempts[r.attempts.length - 1]?.jobId;
+      const message = `chunk ${r.chunk} ${r.failure ?? 'failed'}`;
+      this.anyTaskFailed = true;
+      const settled: Settled<R>[] = [];
+      for (let i = 0; i < meta.count; i++) {
+        settled.push({ status: 'rejected', reason: new RemoteTaskError(this.failure(meta.firstTask + i, r.chunk, jobId, undefined, message)) });
+      }
+      this.outcomes.set(r.chunk, { chunk: r.chunk, firstTask: meta.firstTask, settled });
+    }
+  }
+
+  private outcomeFromResult(chunk: number, meta: ChunkMeta, result: ChunkResultFile): ChunkOutcome<R> {
+    const failures = new Map(result.failures);
+    if (failures.size > 0) this.anyTaskFailed = true;
+    const settled = result.values.map((value, position): Settled<R> => {
+      const remote = failures.get(position);
+      if (!remote) return { status: 'fulfilled', value: value as R };
+      const index = meta.firstTask + position;
+      return { status: 'rejected', reason: new RemoteTaskError(this.failure(index, chunk, result.jobId, remote, `${remote.name}: ${remote.message}`)) };
+    });
+    return { chunk, firstTask: meta.firstTask, settled };
+  }
+
+  private failure(index: number, chunk: number, jobId: string | undefined, remote: TaskFailure['remote'], message: string): TaskFailure {
+    return {
+      index,
+      chunk,
+      jobId,
+      remote,
+      message,
+      stdoutPath: this.workDir!.stdoutLog(chunk),
+      stderrPath: this.workDir!.stderrLog(chunk),
+    };
+  }
+
+  private emitProgress(): void {
+    if (!this.options.onProgress) return;
+    const progress = this.progress();
+    const signature = JSON.stringify({ ...progress, elapsedMs: 0, etaMs: 0 });
+    if (signature === this.lastProgress) return;
+    this.lastProgress = signature;
+    this.options.onProgress(progress);
+  }
+
+  progress(): Progress {
+    const c = this.tracker.counts();
+    let tasksDone = 0;
+    let tasksFailed = 0;
+    for (const r of this.tracker.all()) {
+      const count = this.meta.get(r.chunk)?.count ?? 0;
+      if (r.phase === 'done') tasksDone += count;
+      if (r.phase === 'failed') tasksFailed += count;
+    }
+    const elapsedMs = Date.now() - this.startedAt;
+    const total = this.totalChunks ?? (this.feedDone ? this.tracker.size : undefined);
+    const finished = c.done + c.failed;
+    return {
+      runId: this.runId,
+      tasks: this.totalTasks,
+      tasksDone,
+      tasksFailed,
+      chunks: total,
+      chunksDone: c.done,
+      chunksRunning: c.running,
+      chunksPending: c.pending + c.unsubmitted,
+      chunksHeld: c.held,
+      chunksFailed: c.failed,
+      resubmissions: this.tracker.resubmissions,
+      elapsedMs,
+      etaMs: total !== undefined && finished > 0 ? Math.round((elapsedMs / finished) * (total - finished)) : undefined,
+    };
+  }
+
+  private throwIfAborted(): void {
+    if (this.signal?.aborted) {
+      throw new AbortError(`map aborted${this.workDir ? ` (run ${this.workDir.runId})` : ''}: every job of the map is cancelled`, {
+        cause: this.signal.reason,
+      });
+    }
+  }
+
+  private async cleanUp(finishedNormally: boolean): Promise<void> {
+    const leftovers = [...new Set([...this.tracker.queuedJobIds(), ...this.uncancelled])];
+    if (leftovers.length > 0) await this.cancel(leftovers);
+    const dir = this.workDir;
+    if (!dir) return;
+    const troubled = !finishedNormally || this.anyTaskFailed || this.uncancelled.size > 0;
+    const keep = this.options.keepWorkDir === 'always' || (this.options.keepWorkDir === 'on-error' && troubled);
+    this.workDirKept = keep;
+    if (!keep) await dir.remove();
+  }
+}
+
+function encodeTasks(file: ChunkTasksFile): string | Buffer {
+  try {
+    return encode(file);
+  } catch (error) {
+    if (!(error instanceof UnencodableValueError)) throw error;
+  }
+  // Find the task at fault, so that the message can name it.
+  file.tasks.forEach((task, i) => {
+    try {
+      isExactJson(task);
+    } catch (error) {
+      if (!(error instanceof UnencodableValueError)) throw error;
+      const index = file.firstTask + i;
+      const where = error.path === '$' ? 'it' : error.path.replace(/^\$/, 'its part');
+      throw new SerializationError(
+        `task ${index} cannot be sent to a worker: ${where} ${error.reason} Nothing was submitted.`,
+        index,
+        error.path,
+      );
+    }
+  });
+  throw new Error('a task failed to encode, but no single task is at fault');
+}
+
+function describeFailures(failures: TaskFailure[], total: number, workDirNote: string): string {
+  const shown = failures.slice(0, 10).map((f) => {
+    // The remote stack, without its first line when that only repeats the message.
+    const stackLines = f.remote?.stack?.split('\n') ?? [];
+    if (stackLines[0]?.trim() === f.message.split('\n')[0]?.trim()) stackLines.shift();
+    const stack = stackLines.length > 0 ? `\n${indent(stackLines.slice(0, 8).join('\n'), 6)}` : '';
+    const job = f.jobId ? `, job ${f.jobId}` : '';
+    return `  task ${f.index} (chunk ${f.chunk}${job}): ${f.message.split('\n')[0]}${f.message.includes('\n') ? `\n${indent(f.message.split('\n').slice(1).join('\n'), 4)}` : ''}${stack}\n      logs: ${f.stdoutPath} ${f.stderrPath}`;
+  });
+  const more = failures.length > 10 ? `\n  ... and ${failures.length - 10} more (error.failures lists them all)` : '';
+  return `${failures.length} of ${total} tasks failed${workDirNote ? ` (${workDirNote})` : ''}:\n${shown.join('\n')}${more}\nThe results of the other tasks are in error.results.`;
+}
+
+function indent(text: string, spaces: number): string {
+  return text
+    .split('\n')
+    .map((line) => ' '.repeat(spaces) + line.trimStart())
+    .join('\n');
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
+  }
+}

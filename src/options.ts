@@ -1,0 +1,346 @@
+/**
+ * Pool options: their types (each with its doc comment), their defaults (all in one place), and
+ * their validation. Validation runs in `new Pool()`, before anything touches the disk or a queue,
+ * and every error names the option, what is allowed and what it got.
+ */
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { OptionError } from './errors.js';
+import type { Progress } from './progress.js';
+
+export const FLAVORS = ['local', 'sge', 'slurm', 'pbs', 'lsf', 'htcondor'] as const;
+export type FlavorName = (typeof FLAVORS)[number];
+
+/** What each job asks the scheduler for. Every flavor turns these into its own flags. */
+export interface Resources {
+  /** Queue (SGE, PBS, LSF) or partition (Slurm). */
+  queue?: string;
+  /** Memory per job: a number of megabytes, or a string like '500M', '4G'. */
+  memory?: number | string;
+  /** CPUs (cores) per job. */
+  cpus?: number;
+  /** Run-time limit: seconds, or 'HH:MM:SS' / 'MM:SS' / 'D-HH:MM:SS'. */
+  walltime?: number | string;
+  /** Job name; default `qmr-<run id>`. */
+  jobName?: string;
+  /** Account or project to charge (Slurm --account, SGE -P, PBS -A, LSF -P, HTCondor accounting_group). */
+  account?: string;
+}
+
+export interface PoolOptions {
+  /** Where the jobs run: 'local' (default: child processes here), a scheduler, or 'auto' to detect one. */
+  flavor?: FlavorName | 'auto';
+  /**
+   * This map's folder. Default: a new folder `.qmr/<run id>` under the current directory (on a
+   * cluster, the current directory is usually on the shared file system the nodes see).
+   */
+  workDir?: string;
+  /** Tasks per chunk (one chunk = one job or one array element). Excludes numChunks. */
+  chunkSize?: number;
+  /** Number of chunks to split the tasks into. Excludes chunkSize. */
+  numChunks?: number;
+  /** How often a chunk may be resubmitted after its job failed, vanished or was held too long. Default 10. */
+  maxResubmissions?: number;
+  /** First interval between status polls, in milliseconds. Default 1000; it backs off while nothing changes. */
+  pollInterval?: number;
+  /** Longest interval between status polls, in milliseconds. Default 30000. */
+  maxPollInterval?: number;
+  /** 'on-error' (default): keep the work dir when any task failed or any result is missing. */
+  keepWorkDir?: 'on-error' | 'always' | 'never';
+  /** Extra environment variables for the workers; applied after exportEnv and envScript. */
+  env?: Record<string, string>;
+  /** Which of this process's variables to restore on the workers: true (all, default), false, or names. */
+  exportEnv?: boolean | readonly string[];
+  /** A shell script sourced on the worker before fn runs (module loads, conda/venv activation...). */
+  envScript?: string;
+  /** The Node binary and its flags on the worker. Default: this process's execPath and execArgv. */
+  executable?: string | readonly string[];
+  /** Directory the worker changes to before running fn. Default: the current directory. */
+  workingDir?: string;
+  /** Queue, memory, cpus, walltime, job name and account for every job. */
+  resources?: Resources;
+  /** Extra native flags for the submit command, passed as they are. */
+  submitArgs?: readonly string[];
+  /** Paths of the scheduler's commands, e.g. { qsub: '/opt/sge/bin/qsub' }: for tests and odd installs. */
+  commands?: Readonly<Record<string, string>>;
+  /** Aborting it cancels every job of the map and rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Called with the map's counts whenever they change. */
+  onProgress?: (progress: Progress) => void;
+  /** Local flavor: how many chunks run at once. Default: os.availableParallelism(). */
+  concurrency?: number;
+  /** Milliseconds a job may be gone from the queue without a result file before it counts as missing. Default 30000. */
+  missingGrace?: number;
+  /** Milliseconds a job may stay held (by a user or an admin) before it is deleted and resubmitted. Default 60000. */
+  heldTimeout?: number;
+  /** Milliseconds a job may stay in a stuck state (SGE t/dt, LSF UNKWN) before it is deleted and resubmitted. Default 300000. */
+  stalledTimeout?: number;
+  /** Milliseconds before a scheduler command counts as hung and is killed. Default 60000. */
+  commandTimeout?: number;
+  /** Consecutive failed status polls after which the map fails. Default 10. */
+  maxStatusFailures?: number;
+  /** Submit chunks as job arrays where the flavor has them (default true); false: one job per chunk. */
+  arrays?: boolean;
+}
+
+/** Options after defaults are applied. */
+export interface ResolvedOptions {
+  flavor: FlavorName | 'auto';
+  workDir: string | undefined;
+  chunkSize: number | undefined;
+  numChunks: number | undefined;
+  maxResubmissions: number;
+  pollInterval: number;
+  maxPollInterval: number;
+  keepWorkDir: 'on-error' | 'always' | 'never';
+  env: Record<string, string>;
+  exportEnv: boolean | readonly string[];
+  envScript: string | undefined;
+  executable: readonly string[];
+  workingDir: string;
+  resources: Resources;
+  submitArgs: readonly string[];
+  commands: Readonly<Record<string, string>>;
+  signal: AbortSignal | undefined;
+  onProgress: ((progress: Progress) => void) | undefined;
+  concurrency: number;
+  missingGrace: number;
+  heldTimeout: number;
+  stalledTimeout: number;
+  commandTimeout: number;
+  maxStatusFailures: number;
+  arrays: boolean;
+}
+
+export const DEFAULTS = {
+  flavor: 'local',
+  maxResubmissions: 10,
+  pollInterval: 1000,
+  maxPollInterval: 30_000,
+  keepWorkDir: 'on-error',
+  missingGrace: 30_000,
+  heldTimeout: 60_000,
+  stalledTimeout: 300_000,
+  commandTimeout: 60_000,
+  maxStatusFailures: 10,
+} as const;
+
+/** Polling faster than this would put real load on a scheduler (and is surely a unit mix-up). */
+const MIN_POLL_INTERVAL_MS = 20;
+
+const KNOWN_OPTIONS = new Set<string>([
+  'flavor', 'workDir', 'chunkSize', 'numChunks', 'maxResubmissions', 'pollInterval', 'maxPollInterval',
+  'keepWorkDir', 'env', 'exportEnv', 'envScript', 'executable', 'workingDir', 'resources', 'submitArgs',
+  'commands', 'signal', 'onProgress', 'concurrency', 'missingGrace', 'heldTimeout', 'stalledTimeout',
+  'commandTimeout', 'maxStatusFailures', 'arrays',
+]);
+
+export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new OptionError('options', options, 'an object (or nothing)');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      const hint = closestName(key, [...KNOWN_OPTIONS]);
+      throw new OptionError(key, (options as Record<string, unknown>)[key], `a known option${hint ? ` (did you mean \`${hint}\`?)` : ''}; \`${key}\` is not one`);
+    }
+  }
+  const o = options;
+  const flavor = oneOf('flavor', o.flavor ?? DEFAULTS.flavor, [...FLAVORS, 'auto'] as const);
+  if (o.chunkSize !== undefined && o.numChunks !== undefined) {
+    throw new OptionError('chunkSize', o.chunkSize, 'left out when numChunks is given (they exclude each other)');
+  }
+  const pollInterval = milliseconds('pollInterval', o.pollInterval, DEFAULTS.pollInterval, MIN_POLL_INTERVAL_MS);
+  const maxPollInterval = milliseconds('maxPollInterval', o.maxPollInterval, Math.max(DEFAULTS.maxPollInterval, pollInterval), pollInterval);
+  return {
+    flavor,
+    workDir: o.workDir === undefined ? undefined : path.resolve(cwd, nonEmptyString('workDir', o.workDir)),
+    chunkSize: optionalPositiveInteger('chunkSize', o.chunkSize),
+    numChunks: optionalPositiveInteger('numChunks', o.numChunks),
+    maxResubmissions: nonNegativeInteger('maxResubmissions', o.maxResubmissions, DEFAULTS.maxResubmissions),
+    pollInterval,
+    maxPollInterval,
+    keepWorkDir: oneOf('keepWorkDir', o.keepWorkDir ?? DEFAULTS.keepWorkDir, ['on-error', 'always', 'never'] as const),
+    env: stringRecord('env', o.env),
+    exportEnv: exportEnvOption(o.exportEnv),
+    envScript: o.envScript === undefined ? undefined : path.resolve(cwd, nonEmptyString('envScript', o.envScript)),
+    executable: executableOption(o.executable),
+    workingDir: path.resolve(cwd, o.workingDir === undefined ? cwd : nonEmptyString('workingDir', o.workingDir)),
+    resources: resourcesOption(o.resources),
+    submitArgs: stringArray('submitArgs', o.submitArgs),
+    commands: stringRecord('commands', o.commands),
+    signal: signalOption(o.signal),
+    onProgress: optionalFunction('onProgress', o.onProgress) as ResolvedOptions['onProgress'],
+    concurrency: optionalPositiveInteger('concurrency', o.concurrency) ?? availableParallelism(),
+    missingGrace: milliseconds('missingGrace', o.missingGrace, DEFAULTS.missingGrace, 0),
+    heldTimeout: milliseconds('heldTimeout', o.heldTimeout, DEFAULTS.heldTimeout, 0),
+    stalledTimeout: milliseconds('stalledTimeout', o.stalledTimeout, DEFAULTS.stalledTimeout, 0),
+    commandTimeout: milliseconds('commandTimeout', o.commandTimeout, DEFAULTS.commandTimeout, 100),
+    maxStatusFailures: optionalPositiveInteger('maxStatusFailures', o.maxStatusFailures) ?? DEFAULTS.maxStatusFailures,
+    arrays: optionalBoolean('arrays', o.arrays) ?? true,
+  };
+}
+
+function oneOf<const T extends readonly string[]>(name: string, value: unknown, allowed: T): T[number] {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    throw new OptionError(name, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  }
+  return value as T[number];
+}
+
+function nonEmptyString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new OptionError(name, value, 'a non-empty string');
+  return value;
+}
+
+function optionalPositiveInteger(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new OptionError(name, value, 'a positive integer');
+  }
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new OptionError(name, value, 'an integer ≥ 0');
+  }
+  return value;
+}
+
+function milliseconds(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
+    throw new OptionError(name, value, `a number of milliseconds ≥ ${min} (or Infinity where waiting forever makes sense)`);
+  }
+  return value;
+}
+
+function optionalBoolean(name: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new OptionError(name, value, 'true or false');
+  return value;
+}
+
+function optionalFunction(name: string, value: unknown): unknown {
+  if (value !== undefined && typeof value !== 'function') throw new OptionError(name, value, 'a function');
+  return value;
+}
+
+function stringRecord(name: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new OptionError(name, value, 'an object whose values are strings');
+  }
+  const out: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string') throw new OptionError(`${name}.${key}`, item, 'a string');
+    out[key] = item;
+  }
+  return out;
+}
+
+function stringArray(name: string, value: unknown): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new OptionError(name, value, 'an array of strings (one argument per element)');
+  }
+  return [...(value as string[])];
+}
+
+function exportEnvOption(value: unknown): boolean | readonly string[] {
+  if (value === undefined) return true;
+  if (typeof value === 'boolean') return value;
+  return stringArray('exportEnv', value);
+}
+
+function executableOption(value: unknown): readonly string[] {
+  if (value === undefined) return [process.execPath, ...process.execArgv];
+  if (typeof value === 'string' && value !== '') return [value];
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '')) {
+    return [...(value as string[])];
+  }
+  throw new OptionError('executable', value, "a path to node, or an array like ['/usr/bin/node', '--max-old-space-size=4096']");
+}
+
+function signalOption(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) throw new OptionError('signal', value, 'an AbortSignal');
+  return value;
+}
+
+const RESOURCE_KEYS = ['queue', 'memory', 'cpus', 'walltime', 'jobName', 'account'];
+
+function resourcesOption(value: unknown): Resources {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new OptionError('resources', value, 'an object like { queue, memory, cpus, walltime, jobName, account }');
+  }
+  const r = value as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (!RESOURCE_KEYS.includes(key)) {
+      throw new OptionError(`resources.${key}`, r[key], `left out: resources has only ${RESOURCE_KEYS.join(', ')} (use submitArgs for other native flags)`);
+    }
+  }
+  const out: Resources = {};
+  if (r.queue !== undefined) out.queue = nonEmptyString('resources.queue', r.queue);
+  if (r.account !== undefined) out.account = nonEmptyString('resources.account', r.account);
+  if (r.jobName !== undefined) {
+    const name = nonEmptyString('resources.jobName', r.jobName);
+    // The strictest of the schedulers' rules, so a name works everywhere.
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/.test(name)) {
+      throw new OptionError('resources.jobName', name, 'a letter followed by up to 62 letters, digits, _ . or -');
+    }
+    out.jobName = name;
+  }
+  if (r.cpus !== undefined) out.cpus = optionalPositiveInteger('resources.cpus', r.cpus)!;
+  if (r.memory !== undefined) {
+    parseMemoryMegabytes(r.memory); // validates
+    out.memory = r.memory as number | string;
+  }
+  if (r.walltime !== undefined) {
+    parseWalltimeSeconds(r.walltime);
+    out.walltime = r.walltime as number | string;
+  }
+  return out;
+}
+
+/** '4G' → 4096; '500M' → 500; 1024 → 1024 (megabytes). */
+export function parseMemoryMegabytes(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.ceil(value);
+  if (typeof value === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT])i?B?\s*$/i.exec(value);
+    if (m) {
+      const factor = { K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 }[m[2]!.toUpperCase() as 'K' | 'M' | 'G' | 'T'];
+      return Math.ceil(Number(m[1]) * factor);
+    }
+  }
+  throw new OptionError('resources.memory', value, "a number of megabytes or a string like '500M' or '4G'");
+}
+
+/** 3600 → 3600; '1:00:00' → 3600; '2-00:00:00' → 172800 (seconds). */
+export function parseWalltimeSeconds(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.ceil(value);
+  if (typeof value === 'string') {
+    const m = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$/.exec(value.trim());
+    if (m) {
+      const [, days, hours, minutes, seconds] = m;
+      return Number(days ?? 0) * 86400 + Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds);
+    }
+  }
+  throw new OptionError('resources.walltime', value, "a number of seconds or 'HH:MM:SS' (also 'D-HH:MM:SS', 'MM:SS')");
+}
+
+/** 3725 → '01:02:05' (hours may exceed 24, as every scheduler accepts). */
+export function formatHms(totalSeconds: number): string {
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  return [h, m, s].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+function closestName(name: string, candidates: string[]): string | undefined {
+  const lower = name.toLowerCase();
+  return candidates.find((c) => c.toLowerCase() === lower || c.toLowerCase().includes(lower) || lower.includes(c.toLowerCase()));
+}

@@ -1,0 +1,24 @@
+/**
+ * The counts of one map, as onProgress receives them (and the progress line shows them).
+ */
+export interface Progress {
+  /** Run id of the map (the name of its work dir). */
+  runId: string;
+  /** Number of tasks; undefined while tasks still stream in from an iterable. */
+  tasks: number | undefined;
+  tasksDone: number;
+  tasksFailed: number;
+  chunks: number | undefined;
+  chunksDone: number;
+  chunksRunning: number;
+  /** Submitted and waiting in the queue, or waiting to be submitted. */
+  chunksPending: number;
+  /** Held or in an error state, waiting to be resubmitted. */
+  chunksHeld: number;
+  /** Gave up after maxResubmissions. */
+  chunksFailed: number;
+  resubmissions: number;
+  elapsedMs: number;
+  /** Estimated milliseconds to the end, from the rate so far; undefined until a chunk is done. */
+  etaMs: number | undefined;
+}

@@ -1,0 +1,183 @@
+/**
+ * Runs a CommandFlavor's commands: the one place that knows about timeouts, retries of
+ * transient failures, "command not found" messages, and the count of calls per command
+ * (benchmarks report them: the pool promises one submit per array and one status call per poll).
+ */
+import { execa } from 'execa';
+import pRetry, { AbortError as RetryAbort } from 'p-retry';
+import { QueueCommandError } from '../errors.js';
+import type { FlavorName } from '../options.js';
+import type { CommandFlavor, CommandLine, CommandResult, JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
+import { CommandOutputError } from './queue.js';
+
+export interface CommandQueueOptions {
+  /** Paths for the scheduler's commands, by command name. */
+  commands: Readonly<Record<string, string>>;
+  /** Milliseconds before a command counts as hung and is killed. */
+  commandTimeout: number;
+  /** Retries of a failed status command within one poll. */
+  statusRetries?: number;
+  /** Retries of a submit that failed in a way that looks transient. */
+  submitRetries?: number;
+  /** First wait between retries, in milliseconds (doubles each time). */
+  retryDelay?: number;
+}
+
+/** Text that marks a failure as passing (the scheduler is busy or restarting), not as a bad request. */
+const TRANSIENT =
+  /timed? ?out|connection refused|unable to (contact|send|connect)|try again|temporar|socket|busy|commlib error|slurm_load|not responding|resource temporarily unavailable|too many/i;
+
+export class CommandQueue implements Queue {
+  readonly flavor: FlavorName;
+  readonly convention;
+  readonly supportsArrays: boolean;
+  readonly resultsMayLag = true;
+  /** How many times each command ran; read by benchmarks and tests. */
+  readonly calls: Record<string, number> = {};
+  private cachedInfo: Promise<QueueInfo> | undefined;
+
+  constructor(
+    readonly spec: CommandFlavor,
+    private readonly options: CommandQueueOptions,
+  ) {
+    this.flavor = spec.name;
+    this.convention = spec.convention;
+    this.supportsArrays = spec.supportsArrays;
+    for (const name of Object.keys(options.commands)) {
+      if (!spec.commandNames.includes(name)) {
+        throw new QueueCommandError(
+          `commands.${name} is not a command of the ${spec.name} flavor, which runs ${spec.commandNames.join(', ')}.`,
+          name, undefined, '', '', false,
+        );
+      }
+    }
+  }
+
+  /** The path to run for a scheduler command: the `commands` option's, else the name (found on PATH). */
+  readonly command = (name: string): string => this.options.commands[name] ?? name;
+
+  async submit(request: SubmitRequest): Promise<string[]> {
+    const line = this.spec.submitCommand(request, this.command);
+    const result = await this.retrying(this.options.submitRetries ?? 2, async () => {
+      const r = await this.run(line);
+      if (r.exitCode !== 0) {
+        const error = this.failure('submit', r);
+        // Only failures that look passing are retried: a rejected request would fail again.
+        throw r.timedOut || TRANSIENT.test(r.stderr + r.stdout) ? error : new RetryAbort(error);
+      }
+      return r;
+    });
+    try {
+      return this.spec.parseSubmitOutput(result, request);
+    } catch (error) {
+      throw this.failure('submit', result, (error as Error).message);
+    }
+  }
+
+  async status(jobIds: readonly string[]): Promise<Map<string, JobStatus>> {
+    const merged = new Map<string, JobStatus>();
+    if (jobIds.length === 0) return merged;
+    for (const line of this.spec.statusCommands(jobIds, this.command)) {
+      const statuses = await this.retrying(this.options.statusRetries ?? 2, async () => {
+        const r = await this.run(line);
+        try {
+          return this.spec.parseStatusOutput(r, jobIds);
+        } catch (error) {
+          if (error instanceof CommandOutputError) throw this.failure('status', r, error.message);
+          throw error;
+        }
+      });
+      for (const [id, status] of statuses) merged.set(id, status);
+    }
+    return merged;
+  }
+
+  async history(jobIds: readonly string[]): Promise<Map<string, JobStatus>> {
+    const merged = new Map<string, JobStatus>();
+    if (!this.spec.historyCommands || !this.spec.parseHistoryOutput || jobIds.length === 0) return merged;
+    for (const line of this.spec.historyCommands(jobIds, this.command)) {
+      const r = await this.run(line);
+      for (const [id, status] of this.spec.parseHistoryOutput(r, jobIds)) merged.set(id, status);
+    }
+    return merged;
+  }
+
+  async cancel(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    for (const line of this.spec.cancelCommands(jobIds, this.command)) {
+      await this.retrying(this.options.statusRetries ?? 2, async () => {
+        const r = await this.run(line);
+        if (this.spec.cancelFailed(r)) throw this.failure('cancel', r);
+      });
+    }
+  }
+
+  info(): Promise<QueueInfo> {
+    this.cachedInfo ??= (async () => {
+      if (!this.spec.infoCommands || !this.spec.parseInfoOutputs) return {};
+      const results: CommandResult[] = [];
+      for (const line of this.spec.infoCommands(this.command)) results.push(await this.run(line));
+      try {
+        return this.spec.parseInfoOutputs(results);
+      } catch {
+        return {}; // the size is a hint for chunking; without it the defaults apply
+      }
+    })();
+    return this.cachedInfo;
+  }
+
+  /** Runs a command once. Never throws for a non-zero exit: the caller judges the result. */
+  async run(line: CommandLine): Promise<CommandResult> {
+    this.calls[line.file] = (this.calls[line.file] ?? 0) + 1;
+    const r = await execa(line.file, line.args, {
+      reject: false,
+      timeout: this.options.commandTimeout,
+      forceKillAfterDelay: 2000,
+      stripFinalNewline: false,
+      ...(line.input !== undefined ? { input: line.input } : { stdin: 'ignore' as const }),
+    });
+    const errno = (r as { code?: string }).code;
+    if (errno === 'ENOENT' && r.exitCode === undefined) {
+      throw new QueueCommandError(
+        `${line.file} was not found. The ${this.flavor} flavor runs ${this.spec.commandNames.join(', ')}: ` +
+          `is the scheduler's client set up in this shell (PATH)? Or give the path with the commands option, ` +
+          `e.g. { commands: { ${this.spec.commandNames[0]}: '/path/to/${this.spec.commandNames[0]}' } }.`,
+        line.file, undefined, '', '', false,
+      );
+    }
+    return {
+      command: line,
+      exitCode: r.exitCode,
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+      timedOut: Boolean(r.timedOut),
+    };
+  }
+
+  private failure(what: string, r: CommandResult, detail?: string): QueueCommandError {
+    const text = [r.command.file, ...r.command.args].map(quoteForMessage).join(' ');
+    const how = r.timedOut
+      ? `timed out after ${this.options.commandTimeout} ms`
+      : `exited with ${r.exitCode ?? 'no exit code'}`;
+    return new QueueCommandError(
+      `${this.flavor} ${what} command failed: \`${text}\` ${how}` +
+        (detail ? ` (${detail})` : '') +
+        (r.stderr.trim() ? `\nstderr: ${r.stderr.trim().slice(0, 2000)}` : '') +
+        (r.stdout.trim() && r.exitCode !== 0 ? `\nstdout: ${r.stdout.trim().slice(0, 2000)}` : ''),
+      text, r.exitCode, r.stderr, r.stdout, r.timedOut,
+    );
+  }
+
+  private retrying<T>(retries: number, attempt: () => Promise<T>): Promise<T> {
+    return pRetry(attempt, {
+      retries,
+      minTimeout: this.options.retryDelay ?? 500,
+      factor: 2,
+      randomize: true,
+    });
+  }
+}
+
+function quoteForMessage(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

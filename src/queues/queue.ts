@@ -1,0 +1,128 @@
+/**
+ * The one interface every flavor stands behind.
+ *
+ * A flavor knows how to talk to its scheduler and nothing else: submit, ask the status of many
+ * jobs in one go, cancel, and (where the site keeps one) look up finished jobs in its history.
+ * Deciding what a state means for a chunk (done, resubmit, give up) lives above, once, in the
+ * chunk tracker. Command-line flavors implement the smaller `CommandFlavor` (pure command
+ * builders and output parsers) and get a `Queue` from `CommandQueue`.
+ */
+import type { ArrayConvention } from '../job-script.js';
+import type { FlavorName, Resources } from '../options.js';
+
+/** What the scheduler says of a job, reduced to what the pool acts on. */
+export type JobState =
+  | 'pending' // waiting to start (includes "submitted, not yet visible")
+  | 'running'
+  | 'suspended' // stopped for now by a user, an admin or the scheduler; will go on
+  | 'held' // will not start until someone releases it
+  | 'error' // stuck in an error state; will not run without help (SGE Eqw, HTCondor Held by the system)
+  | 'stalled' // in a state that should pass quickly but may hang (SGE t/dt, LSF UNKWN)
+  | 'finished'; // ended, and the scheduler still shows it
+
+export interface JobStatus {
+  state: JobState;
+  /** The scheduler's own words, for messages: 'Eqw', 'PENDING (JobHeldUser)', 'EXIT'. */
+  native: string;
+  /** Why the job is in this state, when the scheduler says (SGE error reason, Slurm Reason, HoldReason). */
+  reason?: string;
+  /** For finished jobs, when the scheduler knows it: did the job script end well? */
+  outcome?: 'success' | 'failure';
+  /** A failure that the same job would meet again (out of memory, time limit): do not resubmit blindly. */
+  fatal?: boolean;
+}
+
+export interface SubmitRequest {
+  /** The chunks to run; element k of an array job runs chunks[k]. */
+  chunks: readonly number[];
+  /** One array job with chunks.length elements (true), or one plain job (chunks.length is 1). */
+  array: boolean;
+  /** Most array elements running at once (SGE -tc, Slurm %N); undefined for no limit. */
+  throttle: number | undefined;
+  jobName: string;
+  /** job.sh */
+  script: string;
+  /** Folder for the scheduler's own stdout/stderr files. */
+  schedulerLogDir: string;
+  workingDir: string;
+  resources: Resources;
+  submitArgs: readonly string[];
+}
+
+export interface QueueInfo {
+  /** Slots (CPUs) this user can expect to use at once, when the scheduler tells. */
+  slots?: number;
+  /** Largest number of elements in one array job. */
+  maxArraySize?: number;
+}
+
+export interface Queue {
+  readonly flavor: FlavorName;
+  /** How job.sh finds its array index and job id under this scheduler. */
+  readonly convention: ArrayConvention;
+  readonly supportsArrays: boolean;
+  /**
+   * Whether results written on a worker may show up late here (a shared file system): then a job
+   * that has left the queue gets a grace period before it counts as missing.
+   */
+  readonly resultsMayLag: boolean;
+  /** Submits one job or one array job; returns the id of each chunk's job or array element. */
+  submit(request: SubmitRequest): Promise<string[]>;
+  /** The status of the given jobs in as few scheduler calls as possible; absent = gone from the queue. */
+  status(jobIds: readonly string[]): Promise<Map<string, JobStatus>>;
+  /** Final states of jobs that have left the queue, from the scheduler's history, where it has one. */
+  history?(jobIds: readonly string[]): Promise<Map<string, JobStatus>>;
+  /** Cancels the jobs; a job that is already gone counts as cancelled. */
+  cancel(jobIds: readonly string[]): Promise<void>;
+  /** What the queue can tell about its size, for choosing the chunking (cached). */
+  info(): Promise<QueueInfo>;
+  /** Calls the listener as soon as a job is known to have ended (local flavor: process exit). */
+  onJobEnd?(listener: () => void): () => void;
+}
+
+/** One command to run: the executable and its arguments, and text for its stdin if any. */
+export interface CommandLine {
+  file: string;
+  args: string[];
+  input?: string;
+}
+
+export interface CommandResult {
+  command: CommandLine;
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Thrown by a parser when a command's output says the command failed (after which it is retried). */
+export class CommandOutputError extends Error {
+  override name = 'CommandOutputError';
+}
+
+/**
+ * A flavor that talks to its scheduler through commands. Pure: it builds command lines and
+ * parses outputs; running them (timeouts, retries, batching) is CommandQueue's job.
+ */
+export interface CommandFlavor {
+  readonly name: FlavorName;
+  readonly convention: ArrayConvention;
+  readonly supportsArrays: boolean;
+  /** The scheduler commands this flavor runs; the `commands` option may give a path for each. */
+  readonly commandNames: readonly string[];
+  submitCommand(request: SubmitRequest, command: (name: string) => string): CommandLine;
+  /** The job id of each chunk's job or array element, read from the submit output. */
+  parseSubmitOutput(result: CommandResult, request: SubmitRequest): string[];
+  /** The status command(s) for these jobs: one, unless the ids must be split to keep lines short. */
+  statusCommands(jobIds: readonly string[], command: (name: string) => string): CommandLine[];
+  /** Statuses of the jobs the output shows; throws CommandOutputError when the command failed. */
+  parseStatusOutput(result: CommandResult, jobIds: readonly string[]): Map<string, JobStatus>;
+  cancelCommands(jobIds: readonly string[], command: (name: string) => string): CommandLine[];
+  /** True when a cancel command failed for a reason other than "the job is already gone". */
+  cancelFailed(result: CommandResult): boolean;
+  historyCommands?(jobIds: readonly string[], command: (name: string) => string): CommandLine[];
+  parseHistoryOutput?(result: CommandResult, jobIds: readonly string[]): Map<string, JobStatus>;
+  /** Commands whose outputs tell the queue's size; parsed by parseInfoOutputs. */
+  infoCommands?(command: (name: string) => string): CommandLine[];
+  parseInfoOutputs?(results: CommandResult[]): QueueInfo;
+}

@@ -1,0 +1,175 @@
+/**
+ * Son of Grid Engine (and other Grid Engines with the same commands): qsub -terse, one
+ * `qstat -xml` per poll for all of the user's jobs, qdel. Parsers are pure and tested on
+ * verbatim outputs of SGE 8.1.9 (test/fixtures/sge).
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { formatChunkSpec } from '../chunk-spec.js';
+import { formatHms, parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
+import { splitIntoBatches } from './batches.js';
+import type { CommandFlavor, CommandLine, CommandResult, JobStatus, SubmitRequest } from './queue.js';
+import { CommandOutputError } from './queue.js';
+
+export const sge: CommandFlavor = {
+  name: 'sge',
+  supportsArrays: true,
+  commandNames: ['qsub', 'qstat', 'qdel'],
+  convention: {
+    indexExpression: '${SGE_TASK_ID:-}',
+    indexBase: 1,
+    // SGE sets SGE_TASK_ID to the word "undefined" in a job that is not an array.
+    jobIdExpression: '${JOB_ID:-unknown}$(case ${SGE_TASK_ID:-undefined} in undefined) ;; *) echo ".$SGE_TASK_ID" ;; esac)',
+  },
+
+  submitCommand(request, command): CommandLine {
+    const args = ['-terse', '-N', request.jobName, '-S', '/bin/bash'];
+    // A folder for -o/-e: SGE names the files NAME.oJOB[.TASK] inside it.
+    args.push('-o', `${request.schedulerLogDir}/`, '-e', `${request.schedulerLogDir}/`, '-wd', request.workingDir);
+    if (request.array) {
+      args.push('-t', `1-${request.chunks.length}`);
+      if (request.throttle !== undefined) args.push('-tc', String(request.throttle));
+    }
+    args.push(...sgeResourceArgs(request));
+    args.push(...request.submitArgs, request.script, '--chunks', formatChunkSpec(request.chunks));
+    return { file: command('qsub'), args };
+  },
+
+  parseSubmitOutput(result, request) {
+    const id = parseQsubTerse(result.stdout);
+    if (!request.array) return [id];
+    return request.chunks.map((_, k) => `${id}.${k + 1}`);
+  },
+
+  statusCommands(_jobIds, command) {
+    // One call shows all of this user's jobs, however many ids we track: cheaper for the
+    // scheduler than asking job by job, and the command line never grows.
+    return [{ file: command('qstat'), args: ['-xml'] }];
+  },
+
+  parseStatusOutput(result) {
+    if (result.exitCode !== 0 || result.timedOut) {
+      throw new CommandOutputError(result.timedOut ? 'qstat timed out' : `qstat exited with ${result.exitCode}`);
+    }
+    return parseQstatXml(result.stdout);
+  },
+
+  cancelCommands(jobIds, command) {
+    return splitIntoBatches(jobIds).map((ids) => ({ file: command('qdel'), args: [...ids] }));
+  },
+
+  cancelFailed(result) {
+    if (result.exitCode === 0) return false;
+    // qdel exits 1 when any id is unknown, printing `denied: job "N" does not exist` on stdout;
+    // a job that is gone is what we wanted. Anything else (qmaster down, no permission) is a failure.
+    const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.trim() !== '');
+    return lines.length === 0 || lines.some((l) => !QDEL_HARMLESS.test(l));
+  },
+};
+
+const QDEL_HARMLESS = /does not exist|has deleted|registered the job|already in deletion/;
+
+function sgeResourceArgs(request: SubmitRequest): string[] {
+  const r = request.resources;
+  const args: string[] = [];
+  if (r.queue) args.push('-q', r.queue);
+  if (r.account) args.push('-P', r.account);
+  if (r.walltime !== undefined) args.push('-l', `h_rt=${formatHms(parseWalltimeSeconds(r.walltime))}`);
+  if (r.cpus !== undefined && r.cpus > 1) args.push('-pe', 'smp', String(r.cpus));
+  if (r.memory !== undefined) {
+    // h_vmem is per slot in Grid Engine: divide the job's memory among its slots.
+    const perSlot = Math.ceil(parseMemoryMegabytes(r.memory) / (r.cpus ?? 1));
+    args.push('-l', `h_vmem=${perSlot}M`);
+  }
+  return args;
+}
+
+/** `qsub -terse` prints `55`, or `58.1-5:1` for an array; site wrappers may add lines around it. */
+export function parseQsubTerse(stdout: string): string {
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*(\d+)(?:\.\d+-\d+:\d+)?\s*$/.exec(line);
+    if (m) return m[1]!;
+  }
+  throw new Error(`no job id in qsub's output: ${JSON.stringify(stdout.slice(0, 500))}`);
+}
+
+interface XmlJob {
+  JB_job_number?: string | number;
+  JB_name?: string;
+  state?: string | { '#text'?: string };
+  tasks?: string | number;
+}
+
+const xml = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => name === 'job_list',
+});
+
+/**
+ * `qstat -xml`: running jobs under <queue_info>, pending ones under <job_info>, one
+ * <job_list> per job or per array task (running) or per folded task range (pending, e.g.
+ * `4,5` or `1-3:1`). Returns the status of every job and array element it shows, keyed
+ * `ID` for plain jobs and `ID.TASK` for array elements.
+ */
+export function parseQstatXml(text: string): Map<string, JobStatus> {
+  const start = text.indexOf('<');
+  if (start < 0) {
+    if (text.trim() === '') return new Map(); // some versions print nothing at all when idle
+    throw new CommandOutputError(`qstat -xml printed no XML: ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  let doc: { job_info?: { queue_info?: { job_list?: XmlJob[] } | string; job_info?: { job_list?: XmlJob[] } | string } };
+  try {
+    doc = xml.parse(text.slice(start)) as typeof doc;
+  } catch (error) {
+    throw new CommandOutputError(`qstat -xml printed malformed XML: ${(error as Error).message}`);
+  }
+  const root = doc.job_info;
+  if (root === undefined) throw new CommandOutputError('qstat -xml output has no <job_info>');
+  const lists = [root.queue_info, root.job_info].flatMap((part) =>
+    part && typeof part === 'object' ? (part.job_list ?? []) : [],
+  );
+  const statuses = new Map<string, JobStatus>();
+  for (const job of lists) {
+    const id = String(job.JB_job_number ?? '').trim();
+    const code = String(typeof job.state === 'object' ? (job.state['#text'] ?? '') : (job.state ?? '')).trim();
+    if (!id) continue;
+    const status = sgeState(code);
+    if (job.tasks === undefined || String(job.tasks).trim() === '') {
+      statuses.set(id, status);
+    } else {
+      for (const task of expandSgeTaskRanges(String(job.tasks))) statuses.set(`${id}.${task}`, status);
+    }
+  }
+  return statuses;
+}
+
+/** `4,5` → [4, 5]; `1-7:2` → [1, 3, 5, 7]; `6` → [6]. */
+export function expandSgeTaskRanges(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)(?:-(\d+)(?::(\d+))?)?\s*$/.exec(part);
+    if (!m) continue;
+    const first = Number(m[1]);
+    const last = m[2] === undefined ? first : Number(m[2]);
+    const step = m[3] === undefined ? 1 : Math.max(1, Number(m[3]));
+    for (let t = first; t <= last; t += step) out.push(t);
+  }
+  return out;
+}
+
+/**
+ * Grid Engine's state letters, in order of what matters most: E(rror) wins over everything,
+ * d(eletion) and t(ransfer) should pass in seconds, s/S/T mean suspended, h(old) matters only
+ * while the job waits (a running job with a hold on it goes on running).
+ */
+export function sgeState(code: string): JobStatus {
+  const has = (letter: string) => code.includes(letter);
+  if (has('E')) return { state: 'error', native: code };
+  if (has('d')) return { state: 'stalled', native: code, reason: 'being deleted' };
+  if (has('s') || has('S') || has('T')) return { state: 'suspended', native: code };
+  if (has('r')) return { state: 'running', native: code };
+  if (has('h')) return { state: 'held', native: code };
+  if (has('t')) return { state: 'stalled', native: code, reason: 'being transferred to its host' };
+  if (has('z')) return { state: 'finished', native: code };
+  return { state: 'pending', native: code };
+}

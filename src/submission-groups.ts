@@ -1,0 +1,45 @@
+/**
+ * Which chunks go into which submission: one array job for as many chunks as the site allows,
+ * or one job per chunk when arrays are off or unavailable. Resubmitted chunks are not
+ * contiguous; that is fine, since an array's elements find their chunks in its chunk list.
+ */
+/** Elements per array when the scheduler does not say (LSF's default MAX_JOB_ARRAY_SIZE). */
+export const DEFAULT_MAX_ARRAY_SIZE = 1000;
+/** Longest chunk list on one command line; scattered resubmissions are split to stay under it. */
+export const MAX_CHUNK_LIST_LENGTH = 4000;
+
+export function groupForSubmission(
+  chunks: readonly number[],
+  useArrays: boolean,
+  maxArraySize = DEFAULT_MAX_ARRAY_SIZE,
+): number[][] {
+  if (!useArrays) return chunks.map((c) => [c]);
+  const groups: number[][] = [];
+  let current: number[] = [];
+  // The chunk list's length, kept as we go: closed parts plus the open range at the end.
+  let closedLength = 0;
+  let rangeStart = -1;
+  let rangeEnd = -1;
+  const partLength = (a: number, b: number) => (a === b ? `${a}` : `${a}-${b}`).length;
+  for (const chunk of chunks) {
+    let nextClosed = closedLength;
+    let nextStart = chunk;
+    if (rangeStart >= 0 && chunk === rangeEnd + 1) nextStart = rangeStart;
+    else if (rangeStart >= 0) nextClosed += partLength(rangeStart, rangeEnd) + 1; // +1 for the comma
+    const nextLength = nextClosed + partLength(nextStart, chunk);
+    if (current.length > 0 && (current.length + 1 > maxArraySize || nextLength > MAX_CHUNK_LIST_LENGTH)) {
+      groups.push(current);
+      current = [];
+      closedLength = 0;
+      rangeStart = chunk;
+      rangeEnd = chunk;
+    } else {
+      closedLength = nextClosed;
+      rangeStart = nextStart;
+      rangeEnd = chunk;
+    }
+    current.push(chunk);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}

@@ -1,0 +1,163 @@
+/**
+ * Runs one chunk on a worker node: loads fn, runs each task in order (awaiting async ones),
+ * records each task's value or error, and writes the result file atomically. One failing task
+ * does not stop the others.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from '../src/chunk-files.js';
+import { decode, encode, isExactJson, UnencodableValueError } from '../src/codec.js';
+import type { RemoteErrorRecord } from '../src/errors.js';
+import type { FunctionSpec } from '../src/function-spec.js';
+import { WorkDirLayout, writeFileAtomic } from '../src/work-dir.js';
+
+type TaskFunction = (task: unknown) => unknown;
+
+export interface ChunkRunSummary {
+  tasks: number;
+  failed: number;
+  seconds: number;
+}
+
+export async function runChunk(runDir: string, chunk: number, jobId: string): Promise<ChunkRunSummary> {
+  const layout = new WorkDirLayout(runDir);
+  const startedAt = new Date();
+  const input = decode(await readFile(layout.chunkFile(chunk))) as ChunkTasksFile;
+  if (input.version !== CHUNK_FILE_VERSION || input.chunk !== chunk) {
+    throw new Error(`${layout.chunkFile(chunk)} is not the task file of chunk ${chunk}`);
+  }
+  log(`chunk ${chunk} (tasks ${describeRange(input.firstTask, input.tasks.length)}) started as job ${jobId} on ${hostname()}, pid ${process.pid}, node ${process.version}`);
+
+  const values: unknown[] = new Array(input.tasks.length).fill(null);
+  const failures: Array<[number, RemoteErrorRecord]> = [];
+  let fn: TaskFunction | undefined;
+  try {
+    fn = await loadFunction(layout);
+  } catch (error) {
+    // Every task fails with the same reason; a resubmission would fail the same way.
+    const record = errorRecord(error, 'loading fn on the worker node');
+    input.tasks.forEach((_, i) => failures.push([i, record]));
+  }
+  if (fn) {
+    for (let i = 0; i < input.tasks.length; i++) {
+      try {
+        values[i] = await fn(input.tasks[i]);
+      } catch (error) {
+        failures.push([i, errorRecord(error)]);
+      }
+    }
+  }
+
+  const result: ChunkResultFile = {
+    version: CHUNK_FILE_VERSION,
+    chunk,
+    jobId,
+    host: hostname(),
+    pid: process.pid,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    values,
+    failures,
+  };
+  await writeFileAtomic(layout.resultFile(chunk), encodeResult(result, input.firstTask));
+  const seconds = (Date.now() - startedAt.getTime()) / 1000;
+  log(`chunk ${chunk} finished: ${input.tasks.length} tasks, ${failures.length} failed, ${seconds.toFixed(2)} s`);
+  return { tasks: input.tasks.length, failed: failures.length, seconds };
+}
+
+/** Encodes the result; a value that cannot be sent back becomes that task's error instead. */
+function encodeResult(result: ChunkResultFile, firstTask: number): string | Buffer {
+  try {
+    return encode(result);
+  } catch (error) {
+    if (!(error instanceof UnencodableValueError)) throw error;
+  }
+  result.values.forEach((value, i) => {
+    try {
+      isExactJson(value);
+    } catch (error) {
+      if (!(error instanceof UnencodableValueError)) throw error;
+      result.values[i] = null;
+      result.failures.push([
+        i,
+        {
+          name: 'SerializationError',
+          message: `task ${firstTask + i} returned a value that cannot be sent back: ${error.message.replace(/^\$/, 'the value')}`,
+        },
+      ]);
+    }
+  });
+  result.failures.forEach(([, record]) => {
+    if (record.props) {
+      try {
+        isExactJson(record.props);
+      } catch {
+        delete record.props;
+      }
+    }
+  });
+  return encode(result);
+}
+
+async function loadFunction(layout: WorkDirLayout): Promise<TaskFunction> {
+  const file = decode(await readFile(layout.functionFile)) as FunctionFile;
+  return instantiate(file.fn);
+}
+
+async function instantiate(spec: FunctionSpec): Promise<TaskFunction> {
+  if (spec.kind === 'module') {
+    const loaded = (await import(spec.module)) as Record<string, unknown>;
+    const fn = loaded[spec.exportName];
+    if (typeof fn !== 'function') throw new Error(`${spec.module} has no exported function "${spec.exportName}"`);
+    return fn as TaskFunction;
+  }
+  // The function was written as ESM (strict) code; `require` and esbuild's `__name` helper are
+  // the only names it gets besides Node's globals (the submitting side checked this).
+  const require = createRequire(path.join(process.cwd(), 'qmr-shipped-function.js'));
+  const keepName = <F>(f: F): F => f;
+  const factory = new Function('require', '__name', `"use strict";\nreturn (${spec.source}\n);`) as (
+    r: NodeJS.Require,
+    n: typeof keepName,
+  ) => unknown;
+  const fn = factory(require, keepName);
+  if (typeof fn !== 'function') throw new Error('the shipped source did not evaluate to a function');
+  return fn as TaskFunction;
+}
+
+export function errorRecord(thrown: unknown, during?: string): RemoteErrorRecord {
+  if (thrown instanceof Error) {
+    const props: Record<string, unknown> = {};
+    for (const key of Object.keys(thrown)) {
+      if (key === 'name' || key === 'message' || key === 'stack') continue;
+      const value = (thrown as unknown as Record<string, unknown>)[key];
+      props[key] = value instanceof Error ? errorRecord(value) : value;
+    }
+    if (thrown.cause !== undefined && !('cause' in props)) {
+      props.cause = thrown.cause instanceof Error ? errorRecord(thrown.cause) : thrown.cause;
+    }
+    const prefix = during ? `${during}: ` : '';
+    const record: RemoteErrorRecord = { name: thrown.name, message: prefix + thrown.message };
+    if (thrown.stack !== undefined) record.stack = thrown.stack;
+    if (Object.keys(props).length > 0) record.props = props;
+    return record;
+  }
+  return { name: 'NonErrorThrown', message: `${during ? `${during}: ` : ''}a non-Error value was thrown: ${safeString(thrown)}`, props: { thrown: safeString(thrown) } };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function describeRange(first: number, count: number): string {
+  return count === 1 ? `${first}` : `${first}-${first + count - 1}`;
+}
+
+export function log(message: string): void {
+  process.stderr.write(`[qmr ${new Date().toISOString()}] ${message}\n`);
+}
