@@ -56,6 +56,9 @@ export function isExactJson(root: unknown): boolean {
   return carefulWalk(root);
 }
 
+/** Deeper values are refused: the serializers recurse. */
+const MAX_DEPTH = 2000;
+
 /** Plain JSON or not, fast. Gives up (false) on anything unusual, deep or huge. */
 class QuickWalk {
   private budget = 50_000_000; // stops a walk that shared references would make exponential
@@ -98,9 +101,9 @@ function carefulWalk(root: unknown): boolean {
   const seen = new Set<object>();
   let exact = true;
   // An explicit stack: deep values must not overflow the call stack. Paths are built lazily.
-  const stack: Array<[unknown, Where]> = [[root, '$']];
+  const stack: Array<[unknown, Where, number]> = [[root, '$', 0]];
   while (stack.length > 0) {
-    const [value, where] = stack.pop()!;
+    const [value, where, depth] = stack.pop()!;
     switch (typeof value) {
       case 'string':
       case 'boolean':
@@ -122,6 +125,10 @@ function carefulWalk(root: unknown): boolean {
     }
     if (value === null) continue;
     const obj = value as object;
+    if (depth > MAX_DEPTH) {
+      // Both JSON.stringify and V8's serializer recurse and would overflow the stack.
+      throw new UnencodableValueError(pathOf(where).slice(0, 200) + '...', `is nested more than ${MAX_DEPTH} levels deep.`);
+    }
     if (seen.has(obj)) {
       exact = false; // shared or cyclic: structured clone keeps the references
       continue;
@@ -132,31 +139,31 @@ function carefulWalk(root: unknown): boolean {
       const array = obj as unknown[];
       for (let i = array.length - 1; i >= 0; i--) {
         if (!(i in array)) exact = false;
-        stack.push([array[i], [where, i]]);
+        stack.push([array[i], [where, i], depth + 1]);
       }
       continue;
     }
     if (proto === Object.prototype || proto === null) {
       if (proto === null) exact = false;
       const record = obj as Record<string, unknown>;
-      for (const key of Object.keys(record)) stack.push([record[key], [where, key]]);
+      for (const key of Object.keys(record)) stack.push([record[key], [where, key], depth + 1]);
       continue;
     }
     exact = false;
     if (obj instanceof Map) {
       for (const [k, v] of obj) {
-        stack.push([k, [where, ` (a key of this Map)`]]);
-        stack.push([v, [where, `.get(${shortKey(k)})`]]);
+        stack.push([k, [where, ` (a key of this Map)`], depth + 1]);
+        stack.push([v, [where, `.get(${shortKey(k)})`], depth + 1]);
       }
       continue;
     }
     if (obj instanceof Set) {
-      for (const v of obj) stack.push([v, [where, ' (a member of this Set)']]);
+      for (const v of obj) stack.push([v, [where, ' (a member of this Set)'], depth + 1]);
       continue;
     }
     if (obj instanceof Error) {
       // V8 keeps name (for built-in error types), message, stack and cause.
-      if ('cause' in obj) stack.push([obj.cause, [where, 'cause']]);
+      if ('cause' in obj) stack.push([obj.cause, [where, 'cause'], depth + 1]);
       continue;
     }
     if (typeof SharedArrayBuffer !== 'undefined' && obj instanceof SharedArrayBuffer) {

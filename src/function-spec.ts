@@ -27,10 +27,11 @@ export type FunctionSpec =
 
 /**
  * Names the worker provides to a shipped function besides the globals of Node itself:
- * `require` (resolved from the working directory) and `__name`, a helper that esbuild-based
- * loaders such as tsx insert into compiled functions.
+ * `require` (resolved from the working directory); `__name`, a helper that esbuild-based
+ * loaders such as tsx insert into compiled functions; and `__vite_ssr_dynamic_import__`, what
+ * Vite (and so Vitest) turns `import()` into.
  */
-export const WORKER_PROVIDED_NAMES = ['require', '__name'] as const;
+export const WORKER_PROVIDED_NAMES = ['require', '__name', '__vite_ssr_dynamic_import__'] as const;
 
 export async function describeFunction(fn: unknown, cwd: string): Promise<FunctionSpec> {
   if (typeof fn === 'function') return describeSourceFunction(fn);

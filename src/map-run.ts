@@ -7,7 +7,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from './chunk-files.js';
 import { ChunkTracker, type TrackerAction } from './chunk-tracker.js';
 import { planChunks, type ChunkPlan } from './chunking.js';
@@ -30,13 +29,12 @@ import { groupForSubmission } from './submission-groups.js';
 import type { Queue } from './queues/queue.js';
 import { WorkDir, writeFileAtomic } from './work-dir.js';
 import { Waker } from './waker.js';
+import { workerProgramPath } from './worker-path.js';
 
 /** How often the work dir is checked for new result files between status polls. */
 export const RESULT_CHECK_INTERVAL_MS = 100;
 /** While tasks still stream in, wait this long for more chunks before submitting a partial array. */
 const STREAM_SUBMIT_DELAY_MS = 1000;
-
-export const WORKER_PROGRAM = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 
 export interface ChunkOutcome<R> {
   chunk: number;
@@ -193,7 +191,7 @@ export class MapRun<R> {
       env: this.options.env,
       workingDir: this.options.workingDir,
       executable: this.options.executable,
-      workerProgram: WORKER_PROGRAM,
+      workerProgram: workerProgramPath(),
       convention: this.queue.convention,
     });
     // 0700: the script holds the caller's environment (tokens, keys) and must be executable.
@@ -476,7 +474,7 @@ function encodeTasks(file: ChunkTasksFile): string | Buffer {
     } catch (error) {
       if (!(error instanceof UnencodableValueError)) throw error;
       const index = file.firstTask + i;
-      const where = error.path === '$' ? 'it' : error.path.replace(/^\$/, 'its part');
+      const where = `tasks[${index}]${error.path.slice(1)}`;
       throw new SerializationError(
         `task ${index} cannot be sent to a worker: ${where} ${error.reason} Nothing was submitted.`,
         index,

@@ -212,7 +212,7 @@ function nonNegativeInteger(name: string, value: unknown, fallback: number): num
 function milliseconds(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
-    throw new OptionError(name, value, `a number of milliseconds ≥ ${min} (or Infinity where waiting forever makes sense)`);
+    throw new OptionError(name, value, `a number of milliseconds ≥ ${min}`);
   }
   return value;
 }
@@ -340,7 +340,28 @@ export function formatHms(totalSeconds: number): string {
   return [h, m, s].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
+/** The known option nearest to a misspelt one (edit distance ≤ 3), for "did you mean". */
 function closestName(name: string, candidates: string[]): string | undefined {
-  const lower = name.toLowerCase();
-  return candidates.find((c) => c.toLowerCase() === lower || c.toLowerCase().includes(lower) || lower.includes(c.toLowerCase()));
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const candidate of candidates) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from '../src/chunk-files.js';
 import { decode, encode, isExactJson, UnencodableValueError } from '../src/codec.js';
 import type { RemoteErrorRecord } from '../src/errors.js';
-import type { FunctionSpec } from '../src/function-spec.js';
+import { WORKER_PROVIDED_NAMES, type FunctionSpec } from '../src/function-spec.js';
 import { WorkDirLayout, writeFileAtomic } from '../src/work-dir.js';
 
 type TaskFunction = (task: unknown) => unknown;
@@ -113,15 +113,16 @@ async function instantiate(spec: FunctionSpec): Promise<TaskFunction> {
     if (typeof fn !== 'function') throw new Error(`${spec.module} has no exported function "${spec.exportName}"`);
     return fn as TaskFunction;
   }
-  // The function was written as ESM (strict) code; `require` and esbuild's `__name` helper are
-  // the only names it gets besides Node's globals (the submitting side checked this).
+  // The function was written as ESM (strict) code. Besides Node's globals it gets only the names
+  // of WORKER_PROVIDED_NAMES (the submitting side checked this): require, esbuild's __name
+  // helper, and Vite's stand-in for import().
   const require = createRequire(path.join(process.cwd(), 'qmr-shipped-function.js'));
   const keepName = <F>(f: F): F => f;
-  const factory = new Function('require', '__name', `"use strict";\nreturn (${spec.source}\n);`) as (
-    r: NodeJS.Require,
-    n: typeof keepName,
+  const dynamicImport = (specifier: string) => import(specifier);
+  const factory = new Function(...WORKER_PROVIDED_NAMES, `"use strict";\nreturn (${spec.source}\n);`) as (
+    ...provided: unknown[]
   ) => unknown;
-  const fn = factory(require, keepName);
+  const fn = factory(require, keepName, dynamicImport);
   if (typeof fn !== 'function') throw new Error('the shipped source did not evaluate to a function');
   return fn as TaskFunction;
 }

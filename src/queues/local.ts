@@ -93,7 +93,9 @@ export class LocalQueue implements Queue {
     job.status = { state: 'running', native: 'running' };
     const child = spawn('/bin/bash', [job.request.script, '--chunks', String(job.chunk)], {
       cwd: job.request.workingDir,
-      env: { ...process.env, QMR_JOB_ID: job.id },
+      // A bare environment, as a scheduler gives: job.sh restores the caller's (per exportEnv),
+      // so the local flavor behaves like the others.
+      env: bareEnvironment(job.id),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     job.child = child;
@@ -131,4 +133,12 @@ export class LocalQueue implements Queue {
       if (job && job.status.state === 'finished') this.jobs.delete(id);
     }
   }
+}
+
+function bareEnvironment(jobId: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', QMR_JOB_ID: jobId };
+  for (const name of ['HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG']) {
+    if (process.env[name] !== undefined) env[name] = process.env[name];
+  }
+  return env;
 }

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ChunkTracker } from '../../src/chunk-tracker.js';
+import type { JobStatus } from '../../src/queues/queue.js';
+
+const limits = { maxResubmissions: 2, missingGrace: 30_000, heldTimeout: 60_000, stalledTimeout: 300_000 };
+const s = (state: JobStatus['state'], native = state, extra: Partial<JobStatus> = {}): JobStatus => ({ state, native, ...extra });
+const statuses = (entries: Record<string, JobStatus>) => new Map(Object.entries(entries));
+
+function tracker(chunks = 1) {
+  const t = new ChunkTracker(limits);
+  for (let c = 0; c < chunks; c++) t.add(c);
+  return t;
+}
+
+describe('ChunkTracker', () => {
+  it('deletes and resubmits a job in an error state, then gives up after maxResubmissions', () => {
+    const t = tracker();
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      t.submitted([0], [`j${attempt}`], 0);
+      const actions = t.observe(statuses({ [`j${attempt}`]: s('error', 'Eqw') }), 10, 10);
+      expect(actions).toEqual([{ kind: 'cancel', jobIds: [`j${attempt}`] }]);
+    }
+    const r = t.record(0)!;
+    expect(r.phase).toBe('failed');
+    expect(r.failure).toContain('gave up after 3 attempts');
+    expect(r.failure).toContain('attempt 1: job j1 (Eqw) is in an error state');
+    expect(t.resubmissions).toBe(2);
+  });
+
+  it('gives a job that left the queue a grace period before it counts as missing', () => {
+    const t = tracker();
+    t.submitted([0], ['j1'], 0);
+    expect(t.observe(statuses({ j1: s('running') }), 1000, 1000)).toEqual([]);
+    expect(t.observe(statuses({}), 2000, 2000)).toEqual([]);
+    expect(t.observe(statuses({}), 31_000, 31_000)).toEqual([]);
+    expect(t.observe(statuses({}), 32_000, 32_000)).toEqual([{ kind: 'confirm-missing', chunk: 0 }]);
+    t.confirmMissing(0, 32_000);
+    expect(t.record(0)!.phase).toBe('unsubmitted');
+    expect(t.record(0)!.attempts[0]!.endedBecause).toMatch(/left the queue without writing a result/);
+  });
+
+  it('is done when the result file is seen, whatever the queue says', () => {
+    const t = tracker();
+    t.submitted([0], ['j1'], 0);
+    t.observe(statuses({}), 1000, 1000);
+    expect(t.resultSeen(0)).toEqual([]);
+    expect(t.record(0)!.phase).toBe('done');
+    expect(t.isSettled()).toBe(true);
+  });
+
+  it('cancels the queued duplicate when a result arrives from an earlier attempt', () => {
+    const t = tracker();
+    t.submitted([0], ['j1'], 0);
+    t.observe(statuses({ j1: s('pending', 'qw') }), 1, 1);
+    expect(t.resultSeen(0)).toEqual([{ kind: 'cancel', jobIds: ['j1'] }]);
+  });
+
+  it('waits for held jobs up to heldTimeout', () => {
+    const t = tracker();
+    t.submitted([0], ['j1'], 0);
+    expect(t.observe(statuses({ j1: s('held', 'hqw') }), 1000, 1000)).toEqual([]);
+    expect(t.observe(statuses({ j1: s('held', 'hqw') }), 50_000, 50_000)).toEqual([]);
+    expect(t.observe(statuses({ j1: s('held', 'hqw') }), 61_000, 61_000)).toEqual([{ kind: 'cancel', jobIds: ['j1'] }]);
+    expect(t.record(0)!.attempts[0]!.endedBecause).toMatch(/was held for 60 s/);
+  });
+
+  it('resubmits a job that ended in failure at once, and fails a fatal one without resubmitting', () => {
+    const t = tracker(2);
+    t.submitted([0, 1], ['a', 'b'], 0);
+    t.observe(
+      statuses({
+        a: s('finished', 'NODE_FAIL', { outcome: 'failure' }),
+        b: s('finished', 'OUT_OF_MEMORY', { outcome: 'failure', fatal: true }),
+      }),
+      5,
+      5,
+    );
+    expect(t.record(0)!.phase).toBe('unsubmitted');
+    expect(t.record(1)!.phase).toBe('failed');
+    expect(t.record(1)!.failure).toMatch(/not resubmitted/);
+  });
+
+  it('ignores jobs submitted after the status command started', () => {
+    const t = tracker();
+    t.submitted([0], ['j1'], 100);
+    expect(t.observe(statuses({}), 50, 1_000_000)).toEqual([]);
+    expect(t.record(0)!.goneSince).toBeUndefined();
+  });
+
+  it('fails a chunk from history when the job ended badly after leaving the queue', () => {
+    const t = tracker();
+    t.submitted([0], ['j1'], 0);
+    t.observe(statuses({}), 10, 10);
+    t.observeHistory(new Map([['j1', s('finished', 'FAILED', { outcome: 'failure' })]]));
+    expect(t.record(0)!.phase).toBe('unsubmitted');
+  });
+
+  it('counts chunks by state', () => {
+    const t = tracker(4);
+    t.submitted([0, 1, 2], ['a', 'b', 'c'], 0);
+    t.observe(statuses({ a: s('running'), b: s('held'), c: s('pending') }), 1, 1);
+    expect(t.counts()).toEqual({ unsubmitted: 1, pending: 1, running: 1, held: 1, done: 0, failed: 0 });
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_CHUNKS, planChunks } from '../../src/chunking.js';
+
+describe('planChunks', () => {
+  it('uses three chunks per slot', () => {
+    expect(planChunks(1000, { chunkSize: undefined, numChunks: undefined }, 2)).toMatchObject({ chunkSize: 167, numChunks: 6 });
+  });
+  it('never makes more chunks than tasks', () => {
+    expect(planChunks(4, { chunkSize: undefined, numChunks: undefined }, 100)).toMatchObject({ chunkSize: 1, numChunks: 4 });
+  });
+  it('caps the number of jobs', () => {
+    const plan = planChunks(1_000_000, { chunkSize: undefined, numChunks: undefined }, 1_000_000);
+    expect(plan.numChunks).toBeLessThanOrEqual(MAX_CHUNKS);
+  });
+  it('lets explicit options win', () => {
+    expect(planChunks(10, { chunkSize: 3, numChunks: undefined }, 2)).toMatchObject({ chunkSize: 3, numChunks: 4 });
+    expect(planChunks(10, { chunkSize: undefined, numChunks: 5 }, 2)).toMatchObject({ chunkSize: 2, numChunks: 5 });
+  });
+  it('needs chunkSize, not numChunks, for tasks of unknown number', () => {
+    expect(() => planChunks(undefined, { chunkSize: undefined, numChunks: 5 }, 2)).toThrow(/numChunks/);
+    expect(planChunks(undefined, { chunkSize: undefined, numChunks: undefined }, 2).chunkSize).toBe(100);
+  });
+});
