@@ -8,7 +8,7 @@ import pRetry, { AbortError as RetryAbort } from 'p-retry';
 import { QueueCommandError } from '../errors.js';
 import type { FlavorName } from '../options.js';
 import type { CommandFlavor, CommandLine, CommandResult, JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
-import { CommandOutputError } from './queue.js';
+import { CommandOutputError, HistoryUnavailableError } from './queue.js';
 
 export interface CommandQueueOptions {
   /** Paths for the scheduler's commands, by command name. */
@@ -94,13 +94,25 @@ export class CommandQueue implements Queue {
 
   async history(jobIds: readonly string[]): Promise<Map<string, JobStatus>> {
     const merged = new Map<string, JobStatus>();
-    if (!this.spec.historyCommands || !this.spec.parseHistoryOutput || jobIds.length === 0) return merged;
+    if (!this.historyAvailable || !this.spec.historyCommands || !this.spec.parseHistoryOutput || jobIds.length === 0) {
+      return merged;
+    }
     for (const line of this.spec.historyCommands(jobIds, this.command)) {
       const r = await this.run(line);
-      for (const [id, status] of this.spec.parseHistoryOutput(r, jobIds)) merged.set(id, status);
+      try {
+        for (const [id, status] of this.spec.parseHistoryOutput(r, jobIds)) merged.set(id, status);
+      } catch (error) {
+        if (!(error instanceof HistoryUnavailableError)) throw error;
+        // Found out once; from now on the grace period alone decides about vanished jobs.
+        this.historyAvailable = false;
+        return merged;
+      }
     }
     return merged;
   }
+
+  /** False once the scheduler said it keeps no history (e.g. Slurm without accounting). */
+  historyAvailable = true;
 
   async cancel(jobIds: readonly string[]): Promise<void> {
     if (jobIds.length === 0) return;

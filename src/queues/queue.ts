@@ -101,6 +101,14 @@ export class CommandOutputError extends Error {
 }
 
 /**
+ * Thrown by a history parser when the site keeps no history (Slurm without accounting, HTCondor
+ * without a history file): the queue stops asking, and the grace period alone decides.
+ */
+export class HistoryUnavailableError extends Error {
+  override name = 'HistoryUnavailableError';
+}
+
+/**
  * A flavor that talks to its scheduler through commands. Pure: it builds command lines and
  * parses outputs; running them (timeouts, retries, batching) is CommandQueue's job.
  */
@@ -120,7 +128,9 @@ export interface CommandFlavor {
   cancelCommands(jobIds: readonly string[], command: (name: string) => string): CommandLine[];
   /** True when a cancel command failed for a reason other than "the job is already gone". */
   cancelFailed(result: CommandResult): boolean;
+  /** Commands that look up jobs which have left the queue (sacct, condor_history, qstat -x). */
   historyCommands?(jobIds: readonly string[], command: (name: string) => string): CommandLine[];
+  /** Final states found in the history; throws HistoryUnavailableError when the site keeps none. */
   parseHistoryOutput?(result: CommandResult, jobIds: readonly string[]): Map<string, JobStatus>;
   /** Commands whose outputs tell the queue's size; parsed by parseInfoOutputs. */
   infoCommands?(command: (name: string) => string): CommandLine[];
