@@ -41,6 +41,11 @@ export interface TrackerLimits {
   stalledTimeout: number;
 }
 
+/** What happened to chunks, for the journal. */
+export type TrackerEvent =
+  | { kind: 'retired'; chunk: number; job: string; reason: string }
+  | { kind: 'failed'; chunk: number; reason: string };
+
 export type TrackerAction =
   /** Delete these jobs from the queue (they are stuck, or their chunk is done another way). */
   | { kind: 'cancel'; jobIds: string[] }
@@ -49,12 +54,32 @@ export type TrackerAction =
 
 export class ChunkTracker {
   private readonly records = new Map<number, ChunkRecord>();
+  private events: TrackerEvent[] = [];
   resubmissions = 0;
 
   constructor(private readonly limits: TrackerLimits) {}
 
   add(chunk: number): void {
     this.records.set(chunk, { chunk, phase: 'unsubmitted', attempts: [] });
+  }
+
+  /**
+   * Puts back a chunk as a journal recorded it (resume): its attempts so far, and whether its
+   * last job may still be in the queue. The queue is asked about that job at the next poll.
+   */
+  restore(chunk: number, attempts: Attempt[], phase: ChunkPhase, failure?: string): void {
+    const r = this.mustGet(chunk);
+    r.attempts = attempts.map((a) => ({ ...a }));
+    r.phase = phase;
+    if (failure !== undefined) r.failure = failure;
+    this.resubmissions += Math.max(0, attempts.length - 1);
+  }
+
+  /** Events since the last call, oldest first. */
+  drainEvents(): TrackerEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
   }
 
   get size(): number {
@@ -187,6 +212,7 @@ export class ChunkTracker {
     const r = this.mustGet(chunk);
     r.phase = 'failed';
     r.failure = reason;
+    this.events.push({ kind: 'failed', chunk, reason });
   }
 
   counts(): { unsubmitted: number; pending: number; running: number; held: number; done: number; failed: number } {
@@ -212,6 +238,7 @@ export class ChunkTracker {
   private retire(r: ChunkRecord, reason: string, fatal = false): void {
     const attempt = r.attempts[r.attempts.length - 1]!;
     attempt.endedBecause = reason;
+    this.events.push({ kind: 'retired', chunk: r.chunk, job: attempt.jobId, reason });
     delete r.status;
     delete r.stateSince;
     delete r.goneSince;
@@ -222,6 +249,7 @@ export class ChunkTracker {
         ? `${reason}; not resubmitted, because the same job would fail the same way (raise its resources)`
         : `gave up after ${r.attempts.length} attempts (maxResubmissions is ${this.limits.maxResubmissions}):\n` +
           r.attempts.map((a, i) => `    attempt ${i + 1}: ${a.endedBecause ?? 'no reason recorded'}`).join('\n');
+      this.events.push({ kind: 'failed', chunk: r.chunk, reason: r.failure });
       return;
     }
     r.phase = 'unsubmitted';

@@ -20,14 +20,17 @@ import {
   type Settled,
   type TaskFailure,
 } from './errors.js';
-import { describeFunction } from './function-spec.js';
+import { describeFunction, type FunctionSpec } from './function-spec.js';
+import { functionFingerprint, sha256 } from './fingerprint.js';
+import { Journal, readJournal, type Fingerprint, type JournalRecord } from './journal.js';
+import { replayJournal, type RecordedRun } from './run-state.js';
 import { captureEnvironment, renderJobScript } from './job-script.js';
 import type { ResolvedOptions } from './options.js';
 import type { StatusPoller, StatusSnapshot } from './poller.js';
 import type { Progress } from './progress.js';
 import { groupForSubmission } from './submission-groups.js';
 import type { Queue } from './queues/queue.js';
-import { WorkDir, writeFileAtomic } from './work-dir.js';
+import { openWorkDir, WorkDir, WorkDirLayout, writeFileAtomic } from './work-dir.js';
 import { Waker } from './waker.js';
 import { workerProgramPath } from './worker-path.js';
 
@@ -35,6 +38,20 @@ import { workerProgramPath } from './worker-path.js';
 export const RESULT_CHECK_INTERVAL_MS = 100;
 /** While tasks still stream in, wait this long for more chunks before submitting a partial array. */
 const STREAM_SUBMIT_DELAY_MS = 1000;
+
+/** What to map: the user's fn and tasks, or (qmr resume) the function spec a run recorded. */
+export interface MapSource {
+  fn?: unknown;
+  spec?: FunctionSpec;
+  tasks: Iterable<unknown> | AsyncIterable<unknown>;
+  /** Keep the job.sh the first run wrote (qmr resume has no environment of the user's to write). */
+  keepJobScript?: boolean;
+}
+
+/** Resuming a work dir with other inputs than its first run. */
+export class ResumeMismatchError extends Error {
+  override name = 'ResumeMismatchError';
+}
 
 export interface ChunkOutcome<R> {
   chunk: number;
@@ -68,6 +85,8 @@ export class MapRun<R> {
   private totalTasks: number | undefined;
   private uncancelled = new Set<string>();
   private anyTaskFailed = false;
+  private journal: Journal | undefined;
+  private recorded: RecordedRun | undefined;
   private readonly startedAt = Date.now();
   private lastProgress = '';
 
@@ -91,22 +110,38 @@ export class MapRun<R> {
   }
 
   /** The chunks' outcomes, in chunk order, as they become available. */
-  async *outcomesInOrder(fn: unknown, tasks: Iterable<unknown> | AsyncIterable<unknown>): AsyncGenerator<ChunkOutcome<R>> {
+  async *outcomesInOrder(source: MapSource): AsyncGenerator<ChunkOutcome<R>> {
     this.throwIfAborted();
-    const fnSpec = await describeFunction(fn, this.cwd);
+    const fnSpec = source.spec ?? (await describeFunction(source.fn, this.cwd));
+    const tasks = source.tasks;
     const count = Array.isArray(tasks) ? tasks.length : undefined;
     this.totalTasks = count;
-    if (count === 0) return;
-    const needsSlots = this.options.chunkSize === undefined && this.options.numChunks === undefined && count !== undefined;
-    const slots = needsSlots ? (await this.queue.info()).slots : undefined;
-    this.plan = planChunks(count, this.options, slots);
-    this.workDir = await WorkDir.create({ exact: this.options.workDir, parent: path.join(this.cwd, '.qmr') });
+    const { hash: fnHash, description: fnDescription } = await functionFingerprint(fnSpec);
+    this.recorded = await this.recordedRun();
+    if (this.recorded) {
+      this.plan = this.checkResume(this.recorded, fnHash, fnDescription, count);
+      this.workDir = await openWorkDir(this.options.workDir!);
+    } else {
+      if (count === 0) return;
+      const needsSlots = this.options.chunkSize === undefined && this.options.numChunks === undefined && count !== undefined;
+      const slots = needsSlots ? (await this.queue.info()).slots : undefined;
+      this.plan = planChunks(count, this.options, slots);
+      this.workDir = await WorkDir.create({ exact: this.options.workDir, parent: path.join(this.cwd, '.qmr') });
+    }
+    this.journal = new Journal(this.workDir.journal);
+    const now = new Date().toISOString();
+    if (this.recorded) {
+      await this.journal.append({ t: 'resume', time: now, pid: process.pid, host: hostname() });
+    } else {
+      const fingerprint: Fingerprint = { fn: fnHash, fnDescription, flavor: this.queue.flavor, chunkSize: this.plan.chunkSize };
+      await this.journal.append({ t: 'start', time: now, pid: process.pid, host: hostname(), fingerprint });
+    }
     let finishedNormally = false;
     let unsubscribe: (() => void) | undefined;
     let unlisten: (() => void) | undefined;
     const onAbort = () => this.waker.wake();
     try {
-      await this.writeRunFiles(fnSpec);
+      await this.writeRunFiles(fnSpec, source.keepJobScript === true);
       const feeding = this.feed(tasks, this.plan.chunkSize).then(
         () => {
           this.feedDone = true;
@@ -117,9 +152,11 @@ export class MapRun<R> {
           this.waker.wake();
         },
       );
-      // With a task array, every task is checked and written before anything is submitted.
-      if (count !== undefined) await feeding;
+      // With a task array, or when resuming, every task is checked (and compared with the first
+      // run) before anything is submitted.
+      if (count !== undefined || this.recorded) await feeding;
       if (this.feedError) throw this.feedError;
+      if (this.recorded) this.restoreRecordedChunks(this.recorded);
 
       this.signal?.addEventListener('abort', onAbort);
       unlisten = this.queue.onJobEnd?.(() => this.waker.wake());
@@ -142,6 +179,7 @@ export class MapRun<R> {
         await this.collectResults();
         this.collectFailedChunks();
         await this.retryCancels();
+        await this.journalTrackerEvents();
         while (this.outcomes.has(nextChunk)) {
           const outcome = this.outcomes.get(nextChunk)!;
           this.outcomes.delete(nextChunk);
@@ -154,12 +192,73 @@ export class MapRun<R> {
         await this.waker.wait(RESULT_CHECK_INTERVAL_MS);
       }
       finishedNormally = true;
+    } catch (error) {
+      this.endMessage = (error as Error).message;
+      this.endOutcome = error instanceof AbortError ? 'aborted' : 'failed';
+      throw error;
     } finally {
       this.signal?.removeEventListener('abort', onAbort);
       unsubscribe?.();
       unlisten?.();
       await this.cleanUp(finishedNormally);
     }
+  }
+
+  private endOutcome: 'aborted' | 'failed' = 'aborted';
+  private endMessage: string | undefined;
+
+  /** The journal of the work dir named by the workDir option, when there is one (resume). */
+  private async recordedRun(): Promise<RecordedRun | undefined> {
+    if (this.options.workDir === undefined) return undefined;
+    const records = await readJournal(new WorkDirLayout(this.options.workDir).journal);
+    if (records.length === 0) return undefined;
+    return replayJournal(records);
+  }
+
+  /** Refuses a resume whose inputs differ from the first run's; returns the first run's chunking. */
+  private checkResume(recorded: RecordedRun, fnHash: string, fnDescription: string, count: number | undefined): ChunkPlan {
+    const first = recorded.fingerprint;
+    const where = `the work dir ${this.options.workDir}`;
+    if (!first) throw new ResumeMismatchError(`${where} has a journal without a start record; it cannot be resumed`);
+    if (first.fn !== fnHash) {
+      throw new ResumeMismatchError(
+        `${where} holds a run of a different function: it ran ${first.fnDescription}, this map gives ${fnDescription}` +
+          `${first.fnDescription === fnDescription ? ' with different code' : ''}. Its results belong to that function; ` +
+          'use a new workDir to run this one.',
+      );
+    }
+    if (first.flavor !== this.queue.flavor) {
+      throw new ResumeMismatchError(`${where} holds a run on the ${first.flavor} flavor, whose jobs this ${this.queue.flavor} pool cannot see; resume it with flavor '${first.flavor}'.`);
+    }
+    if (this.options.chunkSize !== undefined && this.options.chunkSize !== first.chunkSize) {
+      throw new ResumeMismatchError(`${where} holds a run with chunkSize ${first.chunkSize}, this map asks for ${this.options.chunkSize}; leave chunkSize out (or use a new workDir).`);
+    }
+    if (count !== undefined && recorded.input && recorded.input.tasks !== count) {
+      throw new ResumeMismatchError(`${where} holds a run of ${recorded.input.tasks} tasks, this map gives ${count}; the tasks differ, so its results cannot be reused. Use a new workDir.`);
+    }
+    return { chunkSize: first.chunkSize, numChunks: recorded.input?.chunks, rule: `chunkSize ${first.chunkSize} (recorded by the first run)` };
+  }
+
+  /** Gives the tracker what the journal knew: attempts, and jobs that may still be queued. */
+  private restoreRecordedChunks(recorded: RecordedRun): void {
+    for (const chunk of recorded.chunks.values()) {
+      if (!this.meta.has(chunk.chunk) || chunk.attempts.length === 0) continue;
+      if (chunk.phase === 'failed') continue; // gave up last time: a fresh start, with a fresh budget
+      // A chunk recorded as done is "queued" until its result file is read again; a job that
+      // was still in the queue is polled, not resubmitted.
+      const phase = chunk.phase === 'unsubmitted' ? 'unsubmitted' : 'queued';
+      this.tracker.restore(chunk.chunk, chunk.attempts, phase);
+    }
+  }
+
+  private async journalTrackerEvents(): Promise<void> {
+    const time = new Date().toISOString();
+    const records: JournalRecord[] = this.tracker.drainEvents().map((e) =>
+      e.kind === 'retired'
+        ? { t: 'retire', time, chunk: e.chunk, job: e.job, reason: e.reason }
+        : { t: 'failed', chunk: e.chunk, reason: e.reason },
+    );
+    await this.journal?.append(...records);
   }
 
   /** The error `map` rejects with when tasks failed. */
@@ -179,10 +278,11 @@ export class MapRun<R> {
       : `work dir ${this.workDir.root} removed (keepWorkDir: '${this.options.keepWorkDir}')`;
   }
 
-  private async writeRunFiles(fnSpec: Awaited<ReturnType<typeof describeFunction>>): Promise<void> {
+  private async writeRunFiles(fnSpec: FunctionSpec, keepJobScript: boolean): Promise<void> {
     const dir = this.workDir!;
     const functionFile: FunctionFile = { version: CHUNK_FILE_VERSION, fn: fnSpec };
     await writeFileAtomic(dir.functionFile, encode(functionFile));
+    if (keepJobScript && (await exists(dir.jobScript))) return;
     const script = renderJobScript({
       runId: dir.runId,
       layout: dir,
@@ -212,17 +312,48 @@ export class MapRun<R> {
       chunking: this.plan!.rule,
       node: process.version,
       function: fnSpec.kind === 'module' ? `${fnSpec.module}#${fnSpec.exportName}` : fnSpec.name || '(anonymous)',
+      // What `qmr resume` needs to talk to the queue the way this map did.
+      options: {
+        flavor: this.queue.flavor,
+        commands: this.options.commands,
+        resources: this.options.resources,
+        submitArgs: this.options.submitArgs,
+        arrays: this.options.arrays,
+        maxResubmissions: this.options.maxResubmissions,
+        pollInterval: this.options.pollInterval,
+        maxPollInterval: this.options.maxPollInterval,
+        missingGrace: this.options.missingGrace,
+        heldTimeout: this.options.heldTimeout,
+        stalledTimeout: this.options.stalledTimeout,
+        commandTimeout: this.options.commandTimeout,
+        workingDir: this.options.workingDir,
+      },
     };
     await writeFileAtomic(dir.runRecord, `${JSON.stringify(record, null, 2)}\n`);
   }
 
-  /** Splits the tasks into chunk files, checking every task can make the trip. */
+  /**
+   * Splits the tasks into chunk files, checking every task can make the trip. When resuming,
+   * each chunk is compared with the first run's (by the hash of its bytes) and not rewritten.
+   */
   private async feed(tasks: Iterable<unknown> | AsyncIterable<unknown>, chunkSize: number): Promise<void> {
     let chunk = 0;
     let firstTask = 0;
     const flush = async (batch: unknown[]) => {
       const file: ChunkTasksFile = { version: CHUNK_FILE_VERSION, chunk, firstTask, tasks: batch };
-      await writeFileAtomic(this.workDir!.chunkFile(chunk), encodeTasks(file));
+      const bytes = encodeTasks(file);
+      const hash = sha256(bytes);
+      const earlier = this.recorded?.chunks.get(chunk);
+      if (earlier && earlier.hash !== hash) {
+        throw new ResumeMismatchError(
+          `the work dir ${this.workDir!.root} holds a run whose tasks differ from these: chunk ${chunk} ` +
+            `(tasks ${firstTask}-${firstTask + batch.length - 1}) is not the same. Its results cannot be reused; use a new workDir.`,
+        );
+      }
+      if (!earlier || !(await exists(this.workDir!.chunkFile(chunk)))) {
+        await writeFileAtomic(this.workDir!.chunkFile(chunk), bytes);
+      }
+      if (!earlier) await this.journal!.append({ t: 'chunk', chunk, firstTask, count: batch.length, hash });
       this.meta.set(chunk, { firstTask, count: batch.length, readyAt: Date.now() });
       this.tracker.add(chunk);
       chunk += 1;
@@ -243,8 +374,14 @@ export class MapRun<R> {
       }
       if (batch.length > 0) await flush(batch);
     }
+    if (this.recorded?.input && this.recorded.input.tasks !== firstTask) {
+      throw new ResumeMismatchError(
+        `the work dir ${this.workDir!.root} holds a run of ${this.recorded.input.tasks} tasks, this map gives ${firstTask}; use a new workDir.`,
+      );
+    }
     this.totalChunks = chunk;
     this.totalTasks = firstTask;
+    if (!this.recorded?.input) await this.journal!.append({ t: 'input-end', chunks: chunk, tasks: firstTask });
   }
 
   private async submitWaiting(): Promise<void> {
@@ -271,6 +408,7 @@ export class MapRun<R> {
         submitArgs: this.options.submitArgs,
       });
       this.tracker.submitted(group, ids, Date.now());
+      await this.journal!.append({ t: 'submit', time: new Date().toISOString(), chunks: group, ids });
     }
     this.poller.kick();
   }
@@ -321,7 +459,7 @@ export class MapRun<R> {
   private async act(actions: TrackerAction[]): Promise<void> {
     for (const action of actions) {
       if (action.kind === 'cancel') {
-        await this.cancel(action.jobIds);
+        await this.cancel(action.jobIds, 'stuck (error, hold or a stalled state) or duplicate');
       } else {
         const file = this.workDir!.resultFile(action.chunk);
         if (await exists(file)) await this.collectResults();
@@ -330,7 +468,8 @@ export class MapRun<R> {
     }
   }
 
-  private async cancel(jobIds: string[]): Promise<void> {
+  private async cancel(jobIds: string[], why = 'no longer needed'): Promise<void> {
+    await this.journal?.append({ t: 'cancel', time: new Date().toISOString(), ids: jobIds, why });
     try {
       await this.queue.cancel(jobIds);
       for (const id of jobIds) this.uncancelled.delete(id);
@@ -359,6 +498,7 @@ export class MapRun<R> {
         continue;
       }
       await this.act(this.tracker.resultSeen(chunk));
+      await this.journal?.append({ t: 'done', chunk, job: result.jobId });
       this.outcomes.set(chunk, this.outcomeFromResult(chunk, meta, result));
     }
   }
@@ -451,9 +591,17 @@ export class MapRun<R> {
 
   private async cleanUp(finishedNormally: boolean): Promise<void> {
     const leftovers = [...new Set([...this.tracker.queuedJobIds(), ...this.uncancelled])];
-    if (leftovers.length > 0) await this.cancel(leftovers);
+    if (leftovers.length > 0) await this.cancel(leftovers, finishedNormally ? 'map finished' : `map ${this.endOutcome}`);
     const dir = this.workDir;
     if (!dir) return;
+    await this.journalTrackerEvents();
+    await this.journal?.append({
+      t: 'end',
+      time: new Date().toISOString(),
+      outcome: finishedNormally ? 'finished' : this.endOutcome,
+      ...(this.endMessage ? { message: this.endMessage.slice(0, 2000) } : {}),
+    });
+    await this.journal?.flush().catch(() => undefined);
     const troubled = !finishedNormally || this.anyTaskFailed || this.uncancelled.size > 0;
     const keep = this.options.keepWorkDir === 'always' || (this.options.keepWorkDir === 'on-error' && troubled);
     this.workDirKept = keep;

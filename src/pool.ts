@@ -38,7 +38,7 @@ export class Pool {
   async map<T, R>(fn: MapFunction<T, R>, tasks: Tasks<T>, options: MapCallOptions = {}): Promise<unknown[]> {
     const run = this.newRun<Awaited<R>>(options);
     const settled: Settled<Awaited<R>>[] = [];
-    for await (const outcome of run.outcomesInOrder(fn, tasks)) {
+    for await (const outcome of run.outcomesInOrder({ fn, tasks })) {
       for (const s of outcome.settled) settled.push(s);
     }
     if (options.settled) return settled;
@@ -54,7 +54,7 @@ export class Pool {
   imap<T, R>(fn: MapFunction<T, R>, tasks: Tasks<T>, options: MapCallOptions & { settled: true }): AsyncGenerator<Settled<Awaited<R>>>;
   async *imap<T, R>(fn: MapFunction<T, R>, tasks: Tasks<T>, options: MapCallOptions = {}): AsyncGenerator<unknown> {
     const run = this.newRun<Awaited<R>>(options);
-    for await (const outcome of run.outcomesInOrder(fn, tasks)) {
+    for await (const outcome of run.outcomesInOrder({ fn, tasks })) {
       for (const s of outcome.settled) {
         if (options.settled) yield s;
         else if (s.status === 'fulfilled') yield s.value;

@@ -151,3 +151,12 @@ export class WorkDir extends WorkDirLayout {
     await rm(this.root, { recursive: true, force: true });
   }
 }
+
+/** Opens the folder of an earlier run (to resume it or to look at it). */
+export async function openWorkDir(root: string): Promise<WorkDir> {
+  const dir = new WorkDir(root, path.basename(root));
+  for (const folder of [dir.chunksDir, dir.resultsDir, dir.logsDir, dir.schedulerLogDir]) {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+  }
+  return dir;
+}

@@ -1,0 +1,44 @@
+/**
+ * Identities of a run's inputs, so that a resumed run can be refused when its function or tasks
+ * are not those of the first run (mixing results of two different maps would be silent data loss).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { tokenizer } from 'acorn';
+import type { FunctionSpec } from './function-spec.js';
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** For a module function the module file's contents count too: an edited module is a different function. */
+export async function functionFingerprint(spec: FunctionSpec): Promise<{ hash: string; description: string }> {
+  if (spec.kind === 'source') {
+    return { hash: sha256(`source\n${tokenText(spec.source)}`), description: `the source of function ${spec.name || '(anonymous)'}` };
+  }
+  let contents = '';
+  if (spec.module.startsWith('file:')) {
+    contents = sha256(await readFile(fileURLToPath(spec.module)).catch(() => Buffer.alloc(0)));
+  }
+  return {
+    hash: sha256(`module\n${spec.module}\n${spec.exportName}\n${contents}`),
+    description: `export ${spec.exportName} of ${spec.module}`,
+  };
+}
+
+/**
+ * The function's tokens, without whitespace and comments: re-indenting or commenting the
+ * function does not make it a different function for resume; changing its code does.
+ */
+function tokenText(source: string): string {
+  try {
+    const tokens: string[] = [];
+    for (const token of tokenizer(`(${source}\n)`, { ecmaVersion: 'latest' })) {
+      tokens.push(`${token.type.label}:${String((token as { value?: unknown }).value ?? '')}`);
+    }
+    return tokens.join(' ');
+  } catch {
+    return source;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The run journal: an append-only log in the work dir, written only by the submitting process,
+ * from which a later process can pick the map up (resume) or describe it (`qmr status`).
+ *
+ * One JSON record per line, each carrying a short checksum of itself. A record is written with
+ * one append, so after a crash (or on NFS, where appends from a dying client can be torn) the
+ * reader sees every record complete or not at all: a line that does not parse or whose checksum
+ * does not match is ignored. Workers never write here; they write only their own result files.
+ */
+import { createHash } from 'node:crypto';
+import { appendFile, readFile } from 'node:fs/promises';
+
+export interface Fingerprint {
+  /** sha256 of how the worker finds fn (source text, or module URL + export + module file contents). */
+  fn: string;
+  /** In words, for messages: 'source of function square' or 'module file:///x.js#analyse'. */
+  fnDescription: string;
+  flavor: string;
+  chunkSize: number;
+}
+
+export type JournalRecord =
+  | { t: 'start'; time: string; pid: number; host: string; fingerprint: Fingerprint }
+  | { t: 'resume'; time: string; pid: number; host: string }
+  /** A chunk file was written: its tasks and the hash of its bytes. */
+  | { t: 'chunk'; chunk: number; firstTask: number; count: number; hash: string }
+  /** All tasks are in chunk files. */
+  | { t: 'input-end'; chunks: number; tasks: number }
+  /** One submit call: the chunks it covers and the job id of each. */
+  | { t: 'submit'; time: string; chunks: number[]; ids: string[] }
+  /** A job's attempt ended without a result; its chunk will be resubmitted (or fail). */
+  | { t: 'retire'; time: string; chunk: number; job: string; reason: string }
+  | { t: 'done'; chunk: number; job: string }
+  | { t: 'failed'; chunk: number; reason: string }
+  | { t: 'cancel'; time: string; ids: string[]; why: string }
+  | { t: 'end'; time: string; outcome: 'finished' | 'aborted' | 'failed' | 'detached'; message?: string };
+
+function checksum(json: string): string {
+  return createHash('sha256').update(json).digest('hex').slice(0, 12);
+}
+
+export function formatRecord(record: JournalRecord): string {
+  const json = JSON.stringify(record);
+  return `${json.slice(0, -1)},"sum":"${checksum(json)}"}\n`;
+}
+
+/** Parses journal text; torn or corrupt lines are skipped. */
+export function parseJournal(text: string): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\{.*),"sum":"([0-9a-f]{12})"\}$/.exec(line);
+    if (!m) continue;
+    const json = `${m[1]}}`;
+    if (checksum(json) !== m[2]) continue;
+    try {
+      records.push(JSON.parse(json) as JournalRecord);
+    } catch {
+      // a line that matched the shape but is not JSON: skip it like a torn one
+    }
+  }
+  return records;
+}
+
+export async function readJournal(file: string): Promise<JournalRecord[]> {
+  try {
+    return parseJournal(await readFile(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export class Journal {
+  private writing: Promise<void> = Promise.resolve();
+  private failed: Error | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** Appends records in one write, after every earlier append. */
+  append(...records: JournalRecord[]): Promise<void> {
+    if (records.length === 0) return this.writing;
+    const text = records.map(formatRecord).join('');
+    this.writing = this.writing.then(async () => {
+      if (this.failed) return;
+      try {
+        await appendFile(this.file, text, { mode: 0o600 });
+      } catch (error) {
+        this.failed = error as Error;
+      }
+    });
+    return this.writing;
+  }
+
+  /** Waits for pending appends; throws if one failed (the journal is then incomplete). */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.failed) throw this.failed;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * What a journal says about a run: the chunks, each chunk's attempts and where it stands. Used
+ * to resume a run in a new process and by `qmr status` to describe it. Pure.
+ */
+import type { Attempt } from './chunk-tracker.js';
+import type { Fingerprint, JournalRecord } from './journal.js';
+
+export interface RecordedChunk {
+  chunk: number;
+  firstTask: number;
+  count: number;
+  hash: string;
+  attempts: Attempt[];
+  /** 'queued': its last job was submitted and has not ended as far as the journal knows. */
+  phase: 'unsubmitted' | 'queued' | 'done' | 'failed';
+  failure?: string;
+}
+
+export interface RecordedRun {
+  fingerprint: Fingerprint | undefined;
+  startedAt: string | undefined;
+  chunks: Map<number, RecordedChunk>;
+  /** Set when every task had been written to a chunk file. */
+  input: { chunks: number; tasks: number } | undefined;
+  resubmissions: number;
+  ended: { outcome: string; time: string; message?: string } | undefined;
+  /** Last time anything was recorded. */
+  lastTime: string | undefined;
+  resumes: number;
+}
+
+export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
+  const run: RecordedRun = {
+    fingerprint: undefined,
+    startedAt: undefined,
+    chunks: new Map(),
+    input: undefined,
+    resubmissions: 0,
+    ended: undefined,
+    lastTime: undefined,
+    resumes: 0,
+  };
+  for (const r of records) {
+    if ('time' in r) run.lastTime = r.time;
+    switch (r.t) {
+      case 'start':
+        run.fingerprint = r.fingerprint;
+        run.startedAt = r.time;
+        break;
+      case 'resume':
+        run.resumes += 1;
+        run.ended = undefined;
+        break;
+      case 'chunk':
+        run.chunks.set(r.chunk, { chunk: r.chunk, firstTask: r.firstTask, count: r.count, hash: r.hash, attempts: [], phase: 'unsubmitted' });
+        break;
+      case 'input-end':
+        run.input = { chunks: r.chunks, tasks: r.tasks };
+        break;
+      case 'submit':
+        r.chunks.forEach((chunk, k) => {
+          const c = run.chunks.get(chunk);
+          if (!c) return;
+          if (c.attempts.length > 0) run.resubmissions += 1;
+          c.attempts.push({ jobId: r.ids[k]!, submittedAt: Date.parse(r.time) });
+          c.phase = 'queued';
+        });
+        break;
+      case 'retire': {
+        const c = run.chunks.get(r.chunk);
+        const attempt = c?.attempts.find((a) => a.jobId === r.job);
+        if (c && attempt) {
+          attempt.endedBecause = r.reason;
+          if (c.attempts.at(-1) === attempt && c.phase === 'queued') c.phase = 'unsubmitted';
+        }
+        break;
+      }
+      case 'done': {
+        const c = run.chunks.get(r.chunk);
+        if (c) c.phase = 'done';
+        break;
+      }
+      case 'failed': {
+        const c = run.chunks.get(r.chunk);
+        if (c) {
+          c.phase = 'failed';
+          c.failure = r.reason;
+        }
+        break;
+      }
+      case 'end':
+        run.ended = { outcome: r.outcome, time: r.time, ...(r.message ? { message: r.message } : {}) };
+        break;
+      case 'cancel':
+        break;
+    }
+  }
+  return run;
+}

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pool } from '../../src/index.js';
+import { temporaryFolder } from '../helpers/tmp.js';
+
+let folder: { path: string; cleanup: () => Promise<void> };
+beforeAll(async () => {
+  folder = await temporaryFolder();
+});
+afterAll(async () => folder.cleanup());
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** How many times each chunk started, counted from the chunk logs. */
+async function starts(workDir: string): Promise<Record<string, number>> {
+  const logs = path.join(workDir, 'logs');
+  const counts: Record<string, number> = {};
+  for (const name of await readdir(logs)) {
+    if (!name.endsWith('.err')) continue;
+    const text = await readFile(path.join(logs, name), 'utf8');
+    counts[name] = (text.match(/started as job/g) ?? []).length;
+  }
+  return counts;
+}
+
+describe('resume on the local flavor', () => {
+  it('reads finished chunks instead of computing them again', async () => {
+    const workDir = path.join(folder.path, 'again');
+    const square = (x: number) => x * x;
+    const tasks = Array.from({ length: 12 }, (_, i) => i);
+    const first = await new Pool({ workDir, keepWorkDir: 'always', chunkSize: 3 }).map(square, tasks);
+    const before = await starts(workDir);
+    const second = await new Pool({ workDir, keepWorkDir: 'always' }).map(square, tasks);
+    expect(second).toEqual(first);
+    expect(await starts(workDir)).toEqual(before);
+    expect(Object.values(before)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('refuses a different function or different tasks, saying what differs', async () => {
+    const workDir = path.join(folder.path, 'differs');
+    const tasks = [1, 2, 3];
+    await new Pool({ workDir, keepWorkDir: 'always' }).map((x: number) => x + 1, tasks);
+    await expect(new Pool({ workDir }).map((x: number) => x + 2, tasks)).rejects.toThrow(/holds a run of a different function/);
+    await expect(new Pool({ workDir }).map((x: number) => x + 1, [1, 2, 4])).rejects.toThrow(/tasks differ|not the same/);
+    await expect(new Pool({ workDir }).map((x: number) => x + 1, [1, 2])).rejects.toThrow(/run of 3 tasks, this map gives 2/);
+    await expect(new Pool({ workDir, chunkSize: 2 }).map((x: number) => x + 1, tasks)).rejects.toThrow(/chunkSize/);
+  });
+
+  it('picks up a map whose submitting process was killed, without running finished chunks again', async () => {
+    const workDir = path.join(folder.path, 'killed');
+    const script = path.join(folder.path, 'killed-map.mjs');
+    const module = path.join(folder.path, 'slow.mjs');
+    await writeFile(module, 'export async function slow(x) { await new Promise((r) => setTimeout(r, x < 2 ? 10 : 400)); return x * 10; }\n');
+    await writeFile(
+      script,
+      `import { Pool } from ${JSON.stringify(path.join(ROOT, 'dist', 'src', 'index.js'))};
+const pool = new Pool({ workDir: ${JSON.stringify(workDir)}, keepWorkDir: 'always', chunkSize: 1, concurrency: 2 });
+await pool.map({ module: ${JSON.stringify(module)}, export: 'slow' }, [0, 1, 2, 3, 4, 5, 6, 7]);
+`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: 'ignore' });
+    // Kill it once the first two chunks have results.
+    for (let i = 0; i < 200; i++) {
+      const done = await readdir(path.join(workDir, 'results')).catch(() => []);
+      if (done.filter((n) => n.endsWith('.result')).length >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const finishedBefore = (await readdir(path.join(workDir, 'results'))).filter((n) => n.endsWith('.result'));
+    expect(finishedBefore.length).toBeGreaterThanOrEqual(2);
+    // Orphaned workers of the killed process may still finish; let them, then resume.
+    await new Promise((r) => setTimeout(r, 1500));
+    const counted = await starts(workDir);
+    const out = await new Pool({ workDir, keepWorkDir: 'always' }).map({ module, export: 'slow' }, [0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(out).toEqual([0, 10, 20, 30, 40, 50, 60, 70]);
+    const after = await starts(workDir);
+    for (const name of finishedBefore) {
+      const log = name.replace('.result', '.err');
+      expect(after[log]).toBe(counted[log]);
+    }
+    const journal = await readFile(path.join(workDir, 'journal.jsonl'), 'utf8');
+    expect(journal).toContain('"t":"resume"');
+  });
+});
