@@ -31,6 +31,8 @@ import type { Progress } from './progress.js';
 import { groupForSubmission } from './submission-groups.js';
 import type { Queue } from './queues/queue.js';
 import { openWorkDir, WorkDir, WorkDirLayout, writeFileAtomic } from './work-dir.js';
+import { ProgressLine } from './progress-line.js';
+import { whileRunning } from './shutdown.js';
 import { Waker } from './waker.js';
 import { workerProgramPath } from './worker-path.js';
 
@@ -90,13 +92,22 @@ export class MapRun<R> {
   private readonly startedAt = Date.now();
   private lastProgress = '';
 
+  /** Aborted on SIGINT/SIGTERM (see shutdown.ts) and by `qmr cancel`. */
+  private readonly stopController = new AbortController();
+  private readonly signal: AbortSignal;
+  /** Set when a signal stopped the map; with keepJobsOnExit its jobs are left running. */
+  private stoppedBySignal = false;
+  private readonly progressLine: ProgressLine | undefined;
+
   constructor(
     private readonly options: ResolvedOptions,
     private readonly queue: Queue,
     private readonly poller: StatusPoller,
     private readonly cwd: string,
-    private readonly signal: AbortSignal | undefined,
+    userSignal: AbortSignal | undefined,
   ) {
+    this.signal = userSignal ? AbortSignal.any([userSignal, this.stopController.signal]) : this.stopController.signal;
+    this.progressLine = options.progress ? new ProgressLine() : undefined;
     this.tracker = new ChunkTracker({
       maxResubmissions: options.maxResubmissions,
       missingGrace: queue.resultsMayLag ? options.missingGrace : 0,
@@ -140,6 +151,15 @@ export class MapRun<R> {
     let unsubscribe: (() => void) | undefined;
     let unlisten: (() => void) | undefined;
     const onAbort = () => this.waker.wake();
+    let ended: () => void = () => undefined;
+    const cleanedUp = new Promise<void>((resolve) => (ended = resolve));
+    const unregister = this.options.handleSignals
+      ? whileRunning(async (signal) => {
+          this.stoppedBySignal = true;
+          this.stopController.abort(new Error(`${signal} received`));
+          await cleanedUp;
+        })
+      : () => undefined;
     try {
       await this.writeRunFiles(fnSpec, source.keepJobScript === true);
       const feeding = this.feed(tasks, this.plan.chunkSize).then(
@@ -158,7 +178,7 @@ export class MapRun<R> {
       if (this.feedError) throw this.feedError;
       if (this.recorded) this.restoreRecordedChunks(this.recorded);
 
-      this.signal?.addEventListener('abort', onAbort);
+      this.signal.addEventListener('abort', onAbort);
       unlisten = this.queue.onJobEnd?.(() => this.waker.wake());
       unsubscribe = this.poller.subscribe({
         jobIds: () => this.tracker.queuedJobIds(),
@@ -172,6 +192,7 @@ export class MapRun<R> {
 
       let nextChunk = 0;
       for (;;) {
+        await this.checkCancelRequest();
         this.throwIfAborted();
         if (this.feedError) throw this.feedError;
         await this.submitWaiting();
@@ -197,10 +218,15 @@ export class MapRun<R> {
       this.endOutcome = error instanceof AbortError ? 'aborted' : 'failed';
       throw error;
     } finally {
-      this.signal?.removeEventListener('abort', onAbort);
+      this.signal.removeEventListener('abort', onAbort);
       unsubscribe?.();
       unlisten?.();
-      await this.cleanUp(finishedNormally);
+      try {
+        await this.cleanUp(finishedNormally);
+      } finally {
+        unregister();
+        ended();
+      }
     }
   }
 
@@ -544,8 +570,10 @@ export class MapRun<R> {
   }
 
   private emitProgress(): void {
-    if (!this.options.onProgress) return;
+    if (!this.options.onProgress && !this.progressLine) return;
     const progress = this.progress();
+    this.progressLine?.update(progress);
+    if (!this.options.onProgress) return;
     const signature = JSON.stringify({ ...progress, elapsedMs: 0, etaMs: 0 });
     if (signature === this.lastProgress) return;
     this.lastProgress = signature;
@@ -582,27 +610,39 @@ export class MapRun<R> {
   }
 
   private throwIfAborted(): void {
-    if (this.signal?.aborted) {
-      throw new AbortError(`map aborted${this.workDir ? ` (run ${this.workDir.runId})` : ''}: every job of the map is cancelled`, {
-        cause: this.signal.reason,
-      });
+    if (!this.signal.aborted) return;
+    const run = this.workDir ? ` (run ${this.workDir.runId})` : '';
+    const what = this.stoppedBySignal && this.options.keepJobsOnExit
+      ? `its jobs are left in the queue (keepJobsOnExit); resume it with the same workDir or \`qmr resume ${this.workDir?.root ?? 'DIR'}\``
+      : 'every job of the map is cancelled';
+    const why = this.signal.reason instanceof Error ? this.signal.reason.message : 'aborted';
+    throw new AbortError(`map stopped${run}: ${why}; ${what}`, { cause: this.signal.reason });
+  }
+
+  /** `qmr cancel` leaves a file in the work dir; a live submitting process stops when it sees it. */
+  private async checkCancelRequest(): Promise<void> {
+    if (this.signal.aborted || !this.workDir) return;
+    if (await exists(this.workDir.cancelRequest)) {
+      this.stopController.abort(new Error(`cancelled with qmr cancel (${this.workDir.cancelRequest})`));
     }
   }
 
   private async cleanUp(finishedNormally: boolean): Promise<void> {
+    if (this.progressLine) this.progressLine.end(this.progress());
+    const detach = !finishedNormally && this.stoppedBySignal && this.options.keepJobsOnExit;
     const leftovers = [...new Set([...this.tracker.queuedJobIds(), ...this.uncancelled])];
-    if (leftovers.length > 0) await this.cancel(leftovers, finishedNormally ? 'map finished' : `map ${this.endOutcome}`);
+    if (leftovers.length > 0 && !detach) await this.cancel(leftovers, finishedNormally ? 'map finished' : `map ${this.endOutcome}`);
     const dir = this.workDir;
     if (!dir) return;
     await this.journalTrackerEvents();
     await this.journal?.append({
       t: 'end',
       time: new Date().toISOString(),
-      outcome: finishedNormally ? 'finished' : this.endOutcome,
+      outcome: finishedNormally ? 'finished' : detach ? 'detached' : this.endOutcome,
       ...(this.endMessage ? { message: this.endMessage.slice(0, 2000) } : {}),
     });
     await this.journal?.flush().catch(() => undefined);
-    const troubled = !finishedNormally || this.anyTaskFailed || this.uncancelled.size > 0;
+    const troubled = !finishedNormally || this.anyTaskFailed || this.uncancelled.size > 0 || detach;
     const keep = this.options.keepWorkDir === 'always' || (this.options.keepWorkDir === 'on-error' && troubled);
     this.workDirKept = keep;
     if (!keep) await dir.remove();

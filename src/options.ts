@@ -81,6 +81,15 @@ export interface PoolOptions {
   maxStatusFailures?: number;
   /** Submit chunks as job arrays where the flavor has them (default true); false: one job per chunk. */
   arrays?: boolean;
+  /**
+   * On SIGINT/SIGTERM, leave the map's jobs in the queue (to resume the map later with the same
+   * workDir or `qmr resume`) instead of cancelling them. Default false.
+   */
+  keepJobsOnExit?: boolean;
+  /** Stop running maps cleanly on SIGINT/SIGTERM (default true); false leaves signals to your program. */
+  handleSignals?: boolean;
+  /** A progress line on stderr: default when stderr is a terminal; false turns it off. */
+  progress?: boolean;
 }
 
 /** Options after defaults are applied. */
@@ -110,6 +119,9 @@ export interface ResolvedOptions {
   commandTimeout: number;
   maxStatusFailures: number;
   arrays: boolean;
+  keepJobsOnExit: boolean;
+  handleSignals: boolean;
+  progress: boolean;
 }
 
 export const DEFAULTS = {
@@ -132,7 +144,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'flavor', 'workDir', 'chunkSize', 'numChunks', 'maxResubmissions', 'pollInterval', 'maxPollInterval',
   'keepWorkDir', 'env', 'exportEnv', 'envScript', 'executable', 'workingDir', 'resources', 'submitArgs',
   'commands', 'signal', 'onProgress', 'concurrency', 'missingGrace', 'heldTimeout', 'stalledTimeout',
-  'commandTimeout', 'maxStatusFailures', 'arrays',
+  'commandTimeout', 'maxStatusFailures', 'arrays', 'keepJobsOnExit', 'handleSignals', 'progress',
 ]);
 
 export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): ResolvedOptions {
@@ -178,6 +190,9 @@ export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): 
     commandTimeout: milliseconds('commandTimeout', o.commandTimeout, DEFAULTS.commandTimeout, 100),
     maxStatusFailures: optionalPositiveInteger('maxStatusFailures', o.maxStatusFailures) ?? DEFAULTS.maxStatusFailures,
     arrays: optionalBoolean('arrays', o.arrays) ?? true,
+    keepJobsOnExit: optionalBoolean('keepJobsOnExit', o.keepJobsOnExit) ?? false,
+    handleSignals: optionalBoolean('handleSignals', o.handleSignals) ?? true,
+    progress: optionalBoolean('progress', o.progress) ?? process.stderr.isTTY === true,
   };
 }
 

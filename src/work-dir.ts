@@ -8,6 +8,8 @@
  *   <run>/results/chunk-000007.result   written by the worker that ran chunk 7
  *   <run>/logs/chunk-000007.out|err  the chunk's stdout and stderr, appended per attempt
  *   <run>/logs/scheduler/           what the scheduler itself writes for each job
+ *   <run>/journal.jsonl             what the submitting process did, for resume and `qmr status`
+ *   <run>/cancel-requested          left by `qmr cancel` for a submitting process that is still alive
  *
  * The folder is 0700. Every file is written under a temporary name and renamed into place, so a
  * reader never sees half a file, even on a shared file system.
@@ -41,6 +43,10 @@ export class WorkDirLayout {
   }
   get journal(): string {
     return path.join(this.root, 'journal.jsonl');
+  }
+  /** Created by `qmr cancel`: the submitting process, if alive, stops the map when it sees it. */
+  get cancelRequest(): string {
+    return path.join(this.root, 'cancel-requested');
   }
   get chunksDir(): string {
     return path.join(this.root, 'chunks');

@@ -1,0 +1,82 @@
+/**
+ * `qmr inspect`: a chunk's tasks, and each task's result or error, decoded from the work dir.
+ * Decoding never evaluates code. --json turns types JSON lacks into tagged objects.
+ */
+import { readFile } from 'node:fs/promises';
+import { inspect } from 'node:util';
+import type { ChunkResultFile, ChunkTasksFile } from '../chunk-files.js';
+import { decode } from '../codec.js';
+import type { RemoteErrorRecord } from '../errors.js';
+import type { WorkDirLayout } from '../work-dir.js';
+
+export interface TaskView {
+  index: number;
+  task: unknown;
+  status: 'fulfilled' | 'rejected' | 'no result yet';
+  value?: unknown;
+  error?: RemoteErrorRecord;
+}
+
+export interface ChunkView {
+  chunk: number;
+  jobId?: string;
+  host?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  tasks: TaskView[];
+}
+
+export async function inspectChunk(layout: WorkDirLayout, chunk: number): Promise<ChunkView> {
+  let input: ChunkTasksFile;
+  try {
+    input = decode(await readFile(layout.chunkFile(chunk))) as ChunkTasksFile;
+  } catch (error) {
+    throw new Error(`chunk ${chunk} has no readable task file (${layout.chunkFile(chunk)}): ${(error as Error).message}`);
+  }
+  let result: ChunkResultFile | undefined;
+  try {
+    result = decode(await readFile(layout.resultFile(chunk))) as ChunkResultFile;
+  } catch {
+    result = undefined;
+  }
+  const failures = new Map(result?.failures ?? []);
+  const tasks = input.tasks.map((task, i): TaskView => {
+    const index = input.firstTask + i;
+    if (!result) return { index, task, status: 'no result yet' };
+    const error = failures.get(i);
+    return error ? { index, task, status: 'rejected', error } : { index, task, status: 'fulfilled', value: result.values[i] };
+  });
+  return {
+    chunk,
+    ...(result ? { jobId: result.jobId, host: result.host, startedAt: result.startedAt, finishedAt: result.finishedAt } : {}),
+    tasks,
+  };
+}
+
+export function renderChunk(view: ChunkView): string {
+  const head = view.jobId
+    ? `chunk ${view.chunk}: ran as job ${view.jobId} on ${view.host}, ${view.startedAt} → ${view.finishedAt}`
+    : `chunk ${view.chunk}: no result file yet`;
+  const body = view.tasks.map((t) => {
+    const task = inspect(t.task, { depth: 4, breakLength: 100 });
+    if (t.status === 'fulfilled') return `task ${t.index}: ${task}\n  → ${inspect(t.value, { depth: 4, breakLength: 100 }).replace(/\n/g, '\n    ')}`;
+    if (t.status === 'rejected') return `task ${t.index}: ${task}\n  ✗ ${(t.error?.stack ?? `${t.error?.name}: ${t.error?.message}`).replace(/\n/g, '\n    ')}`;
+    return `task ${t.index}: ${task}\n  (no result yet)`;
+  });
+  return `${head}\n${body.join('\n')}\n`;
+}
+
+/** JSON for scripts: values JSON cannot hold become {"$type": ..., "value": ...}. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return { $type: 'bigint', value: v.toString() };
+    if (v === undefined) return { $type: 'undefined' };
+    if (typeof v === 'number' && !Number.isFinite(v)) return { $type: 'number', value: String(v) };
+    if (v instanceof Map) return { $type: 'Map', value: [...v.entries()] };
+    if (v instanceof Set) return { $type: 'Set', value: [...v.values()] };
+    if (v instanceof RegExp) return { $type: 'RegExp', value: String(v) };
+    if (v instanceof Error) return { $type: v.name, message: v.message, stack: v.stack };
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return { $type: v.constructor.name, value: Array.from(v as unknown as ArrayLike<number>) };
+    return v;
+  }, 2);
+}

@@ -1,0 +1,139 @@
+/**
+ * Finding and describing runs for the qmr command: the run record, the journal replayed, the
+ * result files present, and whether the submitting process is still alive.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { readJournal } from '../journal.js';
+import { replayJournal, type RecordedRun } from '../run-state.js';
+import { chunkOfFileName, WorkDirLayout } from '../work-dir.js';
+
+export interface RunRecordFile {
+  runId: string;
+  createdAt: string;
+  host: string;
+  user: string;
+  pid: number;
+  flavor: string;
+  cwd: string;
+  tasks: number | null;
+  chunkSize: number;
+  chunks: number | null;
+  chunking: string;
+  function: string;
+  options?: Record<string, unknown>;
+}
+
+export type RunState = 'running' | 'finished' | 'failed' | 'aborted' | 'detached' | 'interrupted';
+
+export interface RunInfo {
+  dir: string;
+  layout: WorkDirLayout;
+  record: RunRecordFile;
+  recorded: RecordedRun;
+  results: Set<number>;
+  state: RunState;
+  /** Whether the submitting process is alive: 'alive' | 'gone' | 'unknown' (it ran on another host). */
+  submitter: 'alive' | 'gone' | 'unknown';
+  submitterPid: number;
+  submitterHost: string;
+}
+
+/** The run folders named, or (none named) every run under ./.qmr; a folder of runs is expanded. */
+export async function findRunDirs(dirs: string[], cwd = process.cwd()): Promise<string[]> {
+  const roots = dirs.length > 0 ? dirs.map((d) => path.resolve(cwd, d)) : [path.join(cwd, '.qmr')];
+  const found: string[] = [];
+  for (const root of roots) {
+    if (await isRunDir(root)) {
+      found.push(root);
+      continue;
+    }
+    const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const candidate = path.join(root, entry.name);
+      if (entry.isDirectory() && (await isRunDir(candidate))) found.push(candidate);
+    }
+    if (dirs.length > 0 && entries.length === 0 && !(await exists(root))) {
+      throw new Error(`${root} does not exist`);
+    }
+  }
+  return found;
+}
+
+async function isRunDir(dir: string): Promise<boolean> {
+  return exists(path.join(dir, 'run.json'));
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function loadRun(dir: string): Promise<RunInfo> {
+  const layout = new WorkDirLayout(dir);
+  let record: RunRecordFile;
+  try {
+    record = JSON.parse(await readFile(layout.runRecord, 'utf8')) as RunRecordFile;
+  } catch (error) {
+    throw new Error(`${dir} is not a queue-map-reduce run folder (no readable run.json: ${(error as Error).message})`);
+  }
+  const records = await readJournal(layout.journal);
+  const recorded = replayJournal(records);
+  const results = new Set<number>();
+  for (const name of await readdir(layout.resultsDir).catch(() => [])) {
+    const chunk = chunkOfFileName(name, 'result');
+    if (chunk !== undefined) results.add(chunk);
+  }
+  let submitterPid = record.pid;
+  let submitterHost = record.host;
+  for (const r of records) {
+    if (r.t === 'start' || r.t === 'resume') {
+      submitterPid = r.pid;
+      submitterHost = r.host;
+    }
+  }
+  const submitter = submitterHost !== hostname() ? 'unknown' : isAlive(submitterPid) ? 'alive' : 'gone';
+  let state: RunState;
+  if (recorded.ended) state = recorded.ended.outcome as RunState;
+  else state = submitter === 'gone' ? 'interrupted' : 'running';
+  return { dir, layout, record, recorded, results, state, submitter, submitterPid, submitterHost };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface ChunkSummary {
+  chunk: number;
+  firstTask: number;
+  tasks: number;
+  /** done: result file present; failed: given up; queued: last job may be in the queue; unsubmitted. */
+  state: 'done' | 'failed' | 'queued' | 'unsubmitted';
+  job: string | undefined;
+  attempts: number;
+  lastReason: string | undefined;
+}
+
+export function chunkSummaries(run: RunInfo): ChunkSummary[] {
+  return [...run.recorded.chunks.values()]
+    .sort((a, b) => a.chunk - b.chunk)
+    .map((c) => ({
+      chunk: c.chunk,
+      firstTask: c.firstTask,
+      tasks: c.count,
+      state: run.results.has(c.chunk) ? 'done' : c.phase === 'done' ? 'queued' : c.phase,
+      job: c.attempts.at(-1)?.jobId,
+      attempts: c.attempts.length,
+      lastReason: c.failure ?? c.attempts.findLast((a) => a.endedBecause)?.endedBecause,
+    }));
+}

@@ -1,0 +1,376 @@
+/**
+ * Slurm: `sbatch --parsable` (one call per array), one `squeue --array --states=all` per poll
+ * for the jobs of interest, `scancel`, `sacct` for jobs that have left slurmctld's memory, and
+ * `sinfo` + `scontrol show config` for the cluster's size. Parsers are pure and tested on
+ * verbatim outputs of Slurm 22.05.8 (test/fixtures/slurm, origins in its SOURCES.md).
+ *
+ * How Slurm states become JobStates (the README copies this table):
+ *
+ * | Slurm state (squeue %T, sacct State)            | reason (squeue %r)                         | JobState  | outcome, fatal |
+ * |-------------------------------------------------|--------------------------------------------|-----------|----------------|
+ * | PENDING                                         | JobHeldUser, JobHeldAdmin                  | held      |                |
+ * | PENDING                                         | launch failed requeued held, JobHoldMaxRequeue, BadConstraints, DependencyNeverSatisfied, PartitionConfig, PartitionTimeLimit, InvalidAccount, InvalidQOS, AccountNotAllowed, QOSNotAllowed, (Assoc\|QOS)Max…PerJob…, QOSMin… | error | |
+ * | PENDING                                         | anything else (Resources, Priority, Dependency, BeginTime, JobArrayTaskLimit, PartitionDown, …) | pending | |
+ * | CONFIGURING, REQUEUED, REQUEUE_FED, RESIZING    |                                            | pending   |                |
+ * | REQUEUE_HOLD, RESV_DEL_HOLD                     |                                            | held      |                |
+ * | SPECIAL_EXIT                                    |                                            | error     |                |
+ * | RUNNING, COMPLETING, SIGNALING, STAGE_OUT       |                                            | running   |                |
+ * | SUSPENDED, STOPPED                              |                                            | suspended |                |
+ * | COMPLETED                                       |                                            | finished  | success        |
+ * | FAILED, NODE_FAIL, BOOT_FAIL, DEADLINE, PREEMPTED, CANCELLED (also `CANCELLED by UID`) | | finished | failure (resubmitted) |
+ * | OUT_OF_MEMORY                                   |                                            | finished  | failure, fatal: raise resources.memory   |
+ * | TIMEOUT                                         |                                            | finished  | failure, fatal: raise resources.walltime |
+ * | any other word (REVOKED, a future state)        |                                            | stalled   |                |
+ *
+ * "error" is for pending jobs that will never start without someone changing them or the
+ * cluster: the pool cancels and resubmits them (and gives up after maxResubmissions, with
+ * Slurm's reason in the message). CANCELLED is a failure because the pool cancels only jobs it
+ * no longer tracks: a cancel seen here came from someone else (a user, an admin, a limit).
+ */
+import { formatChunkSpec } from '../chunk-spec.js';
+import { parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
+import { splitIntoBatches } from './batches.js';
+import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from './queue.js';
+import { CommandOutputError, HistoryUnavailableError } from './queue.js';
+
+/** squeue's fields: job id (`ID_TASK` for array elements), state word, reason. `|` is in none of them. */
+const SQUEUE_FORMAT = '%i|%T|%r';
+
+export const slurm: CommandFlavor = {
+  name: 'slurm',
+  supportsArrays: true,
+  commandNames: ['sbatch', 'squeue', 'scancel', 'sacct', 'sinfo', 'scontrol'],
+  convention: {
+    indexExpression: '${SLURM_ARRAY_TASK_ID:-}',
+    indexBase: 0,
+    // ARRAYJOBID_TASK for an array element (as squeue, scancel and sacct name it), JOBID otherwise.
+    // Pure parameter expansion: no subshell.
+    jobIdExpression: '${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-unknown}}${SLURM_ARRAY_JOB_ID:+_${SLURM_ARRAY_TASK_ID:-}}',
+  },
+
+  submitCommand(request, command): CommandLine {
+    const dir = escapeFilenamePattern(request.schedulerLogDir);
+    // %x = job name, %A_%a = array job id and index (as squeue shows the element), %j = job id.
+    const stem = request.array ? `${dir}/%x-%A_%a` : `${dir}/%x-%j`;
+    const args = [
+      '--parsable',
+      `--job-name=${request.jobName}`,
+      `--output=${stem}.out`,
+      `--error=${stem}.err`,
+      `--chdir=${request.workingDir}`,
+      // A job whose node fails (or whose launch fails) ends NODE_FAIL/FAILED here, and the pool
+      // resubmits it at once, counting it against maxResubmissions and saying why. Slurm's own
+      // requeue (the default on many sites) would instead put it back to PENDING under the same
+      // id for ~2 minutes (Reason=BeginTime), or hold it as "launch failed requeued held" until
+      // someone releases it. One retry policy, the pool's. submitArgs may say --requeue.
+      '--no-requeue',
+    ];
+    if (request.array) {
+      // Indices always start at 0: MaxArraySize caps the highest INDEX, not the count, so
+      // `--array=1000-1999` fails where `--array=0-999` passes.
+      const throttle = request.throttle !== undefined ? `%${request.throttle}` : '';
+      args.push(`--array=0-${request.chunks.length - 1}${throttle}`);
+    }
+    args.push(...slurmResourceArgs(request));
+    args.push(...request.submitArgs, request.script, '--chunks', formatChunkSpec(request.chunks));
+    return { file: command('sbatch'), args };
+  },
+
+  parseSubmitOutput(result, request) {
+    const id = parseSbatchParsable(result.stdout);
+    if (!request.array) return [id];
+    return request.chunks.map((_, k) => `${id}_${k}`);
+  },
+
+  statusCommands(jobIds, command) {
+    // One squeue for all jobs of interest. --jobs takes the base (array job) ids: an array's id
+    // brings every element, and --array prints one line per element (pending ones included,
+    // which squeue otherwise folds into `ID_[2-4]`). --states=all keeps jobs that ended within
+    // MinJobAge, so that a failure is seen at once (without it they vanish with exit 0).
+    // Several ids: unknown ones are left out silently; a single unknown id fails with exit 1
+    // ("Invalid job id specified"), which parseStatusOutput reads as "gone".
+    return splitIntoBatches(baseJobIds(jobIds)).map((ids) => ({
+      file: command('squeue'),
+      args: ['--noheader', '--array', '--states=all', `--format=${SQUEUE_FORMAT}`, `--jobs=${ids.join(',')}`],
+    }));
+  },
+
+  parseStatusOutput(result) {
+    if (result.timedOut) throw new CommandOutputError('squeue timed out');
+    if (result.exitCode !== 0) {
+      // Every listed id is unknown to slurmctld (never existed, or purged after MinJobAge): those
+      // jobs are gone, which is an answer. Anything else (controller unreachable) is a failure.
+      if (result.exitCode === 1 && /Invalid job id specified/i.test(result.stderr) && !SLURM_UNREACHABLE.test(result.stderr)) {
+        return new Map();
+      }
+      throw new CommandOutputError(`squeue exited with ${result.exitCode ?? 'no exit code'}`);
+    }
+    return parseSqueueOutput(result.stdout);
+  },
+
+  cancelCommands(jobIds, command) {
+    // scancel takes `ID_TASK` for one array element, and several ids per call.
+    return splitIntoBatches([...new Set(jobIds)]).map((ids) => ({ file: command('scancel'), args: [...ids] }));
+  },
+
+  cancelFailed(result) {
+    // scancel exits 0 for jobs that are unknown or already finished (it says so only with -v):
+    // a non-zero exit means it could not do its work at all (controller unreachable, bad id).
+    return result.timedOut || result.exitCode !== 0;
+  },
+
+  historyCommands(jobIds, command) {
+    // -X: the job (allocation) lines only, not the `ID.batch`/`ID.extern` steps. With --jobs
+    // and no --starttime, sacct searches all of history. An array's base id lists its elements.
+    return splitIntoBatches(baseJobIds(jobIds)).map((ids) => ({
+      file: command('sacct'),
+      args: ['--noheader', '--parsable2', '--allocations', '--format=JobID,State,ExitCode', `--jobs=${ids.join(',')}`],
+    }));
+  },
+
+  parseHistoryOutput(result) {
+    const text = `${result.stderr}\n${result.stdout}`;
+    if (/accounting storage is disabled/i.test(text)) {
+      throw new HistoryUnavailableError('Slurm accounting storage is disabled on this cluster: sacct has no history');
+    }
+    if (result.timedOut) throw new CommandOutputError('sacct timed out');
+    if (result.exitCode !== 0) throw new CommandOutputError(`sacct exited with ${result.exitCode ?? 'no exit code'}`);
+    return parseSacctOutput(result.stdout);
+  },
+
+  infoCommands(command) {
+    return [
+      { file: command('sinfo'), args: ['--noheader', '--format=%P|%a|%C'] },
+      { file: command('scontrol'), args: ['show', 'config'] },
+    ];
+  },
+
+  parseInfoOutputs(results) {
+    const info: QueueInfo = {};
+    const [sinfo, config] = results;
+    if (sinfo && sinfo.exitCode === 0) {
+      const slots = parseSinfoCpus(sinfo.stdout);
+      if (slots !== undefined) info.slots = slots;
+    }
+    if (config && config.exitCode === 0) {
+      const max = parseMaxArraySize(config.stdout);
+      if (max !== undefined) info.maxArraySize = max;
+    }
+    return info;
+  },
+};
+
+/** What the client commands print when slurmctld cannot be reached (also with exit 1). */
+const SLURM_UNREACHABLE = /unable to contact|connect(ion)? (failure|refused)|timed? ?out|not responding|communication/i;
+
+function slurmResourceArgs(request: SubmitRequest): string[] {
+  const r = request.resources;
+  const args: string[] = [];
+  if (r.queue) args.push(`--partition=${r.queue}`);
+  if (r.account) args.push(`--account=${r.account}`);
+  if (r.walltime !== undefined) args.push(`--time=${formatSlurmTime(parseWalltimeSeconds(r.walltime))}`);
+  if (r.cpus !== undefined) args.push(`--cpus-per-task=${r.cpus}`);
+  // --mem is per node, and each job (or array element) is one task on one node: the job's memory.
+  if (r.memory !== undefined) args.push(`--mem=${parseMemoryMegabytes(r.memory)}M`);
+  return args;
+}
+
+/**
+ * Seconds → Slurm's `[D-]HH:MM:SS`, rounded up to whole minutes (Slurm's unit; it rounds seconds
+ * up too) and at least 1 minute (`--time=0` would mean "no limit").
+ */
+export function formatSlurmTime(totalSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(totalSeconds / 60));
+  const days = Math.floor(minutes / 1440);
+  const hh = String(Math.floor((minutes % 1440) / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return days > 0 ? `${days}-${hh}:${mm}:00` : `${hh}:${mm}:00`;
+}
+
+/** In --output/--error, `%` starts a replacement (`%j`): a literal one in a folder name is `%%`. */
+function escapeFilenamePattern(text: string): string {
+  return text.replace(/%/g, '%%');
+}
+
+/** `123_4` → `123`, `123` → `123`; distinct, in first-seen order. */
+export function baseJobIds(jobIds: readonly string[]): string[] {
+  return [...new Set(jobIds.map((id) => id.split('_')[0]!))];
+}
+
+/**
+ * `sbatch --parsable` prints `<id>` or `<id>;<cluster>`; site wrappers and job_submit plugins may
+ * print other lines around it (sbatch's own warnings go to stderr).
+ */
+export function parseSbatchParsable(stdout: string): string {
+  const m = /^\s*(\d+)(?:;[^\s;]+)?\s*$/m.exec(stdout);
+  if (m) return m[1]!;
+  throw new Error(`no job id in sbatch's output: ${JSON.stringify(stdout.slice(0, 500))}`);
+}
+
+/**
+ * `squeue --noheader --array --format='%i|%T|%r'`: one `ID|STATE|REASON` line per job or array
+ * element. Lines that are not such (warnings, `CLUSTER: name` headers) are skipped. A folded
+ * `ID_[2-4%1]` (should --array be lost, e.g. by a wrapper) is expanded.
+ */
+export function parseSqueueOutput(stdout: string): Map<string, JobStatus> {
+  const statuses = new Map<string, JobStatus>();
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*(\d+)(?:_(\d+|\[[^\]]*\]))?\|([A-Z_]+)\|(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    const [, id, task, state, reason] = m;
+    const status = slurmState(state!, reason!);
+    for (const key of expandSlurmIds(id!, task)) statuses.set(key, status);
+  }
+  return statuses;
+}
+
+/**
+ * `sacct --noheader --parsable2 -X --format=JobID,State,ExitCode`: `ID|STATE|EXIT:SIGNAL`, with
+ * `ID_TASK` for array elements and `CANCELLED by UID` for cancelled jobs. A requeued job may have
+ * several rows (with -D, or after a state purge); the last one is its latest run.
+ */
+export function parseSacctOutput(stdout: string): Map<string, JobStatus> {
+  const statuses = new Map<string, JobStatus>();
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*(\d+)(?:_(\d+|\[[^\]]*\]))?\|(([A-Z_]+)(?: by \d+)?)\|(\S*)\s*$/.exec(line);
+    if (!m) continue; // step lines (`ID.batch`), warnings
+    const [, id, task, stateText, state, exitCode] = m;
+    const status = slurmState(state!, '');
+    status.native = stateText!;
+    if (exitCode && exitCode !== '0:0') {
+      status.native = `${stateText} (ExitCode ${exitCode})`;
+      if (state === 'FAILED' && !status.reason) status.reason = describeExitCode(exitCode);
+    }
+    for (const key of expandSlurmIds(id!, task)) statuses.set(key, status);
+  }
+  return statuses;
+}
+
+/** `1:0` → 'exit status 1'; `0:9` → 'killed by signal 9'. */
+function describeExitCode(exitCode: string): string | undefined {
+  const [code, signal] = exitCode.split(':').map(Number);
+  if (signal) return `killed by signal ${signal}`;
+  if (code) return `exit status ${code}`;
+  return undefined;
+}
+
+/** `12`, undefined → ['12']; `12`, '3' → ['12_3']; `12`, '[1-3,7%2]' → ['12_1', '12_2', '12_3', '12_7']. */
+export function expandSlurmIds(id: string, task: string | undefined): string[] {
+  if (task === undefined) return [id];
+  if (!task.startsWith('[')) return [`${id}_${task}`];
+  const out: string[] = [];
+  const body = task.slice(1, -1).split('%')[0]!;
+  for (const part of body.split(',')) {
+    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
+    if (!m) continue;
+    const first = Number(m[1]);
+    const last = m[2] === undefined ? first : Number(m[2]);
+    const step = m[3] === undefined ? 1 : Math.max(1, Number(m[3]));
+    for (let t = first; t <= last; t += step) out.push(`${id}_${t}`);
+  }
+  return out;
+}
+
+/** Pending reasons after which the job will not start until someone changes it or the cluster. */
+const NEVER_STARTS = new Set([
+  'launch failed requeued held', // Slurm held it after a failed launch: needs `scontrol release`
+  'JobHoldMaxRequeue', // requeued MaxBatchRequeue times, now held
+  'BadConstraints', // its constraints cannot be met by any node
+  'DependencyNeverSatisfied', // a job it depends on ended the wrong way
+  'PartitionConfig', // asks for more than the partition has (sites without EnforcePartLimits)
+  'PartitionTimeLimit', // its time limit is above the partition's
+  'InvalidAccount',
+  'InvalidQOS',
+  'AccountNotAllowed',
+  'QOSNotAllowed',
+]);
+/** Per-job limits of an association or QOS (`QOSMaxWallDurationPerJobLimit`, `AssocMaxCpuPerJobLimit`, `QOSMinGRES`). */
+const PER_JOB_LIMIT = /^(?:(?:Assoc|QOS)Max\w*PerJob\w*|QOSMin\w+)$/;
+
+const HOLD_REASONS: Record<string, string> = {
+  JobHeldUser: 'held by its user (scontrol release releases it)',
+  JobHeldAdmin: 'held by an administrator',
+};
+
+/** One Slurm state word and reason → JobStatus (the table at the top of this file). */
+export function slurmState(state: string, reason: string): JobStatus {
+  const why = reason.trim();
+  const native = why && why !== 'None' ? `${state} (${why})` : state;
+  switch (state) {
+    case 'PENDING': {
+      const hold = HOLD_REASONS[why];
+      if (hold) return { state: 'held', native, reason: hold };
+      if (NEVER_STARTS.has(why) || PER_JOB_LIMIT.test(why)) {
+        return { state: 'error', native, reason: 'Slurm will not start it as it is' };
+      }
+      return { state: 'pending', native };
+    }
+    case 'CONFIGURING': // nodes are being booted or set up for it
+    case 'REQUEUED':
+    case 'REQUEUE_FED':
+    case 'RESIZING':
+      return { state: 'pending', native };
+    case 'REQUEUE_HOLD':
+      return { state: 'held', native, reason: 'requeued and held (scontrol release releases it)' };
+    case 'RESV_DEL_HOLD':
+      return { state: 'held', native, reason: 'held because its reservation was deleted' };
+    case 'SPECIAL_EXIT':
+      return { state: 'error', native, reason: 'requeued in the special exit state, held' };
+    case 'RUNNING':
+    case 'COMPLETING': // ended, processes being cleaned up: the result file is on its way
+    case 'SIGNALING':
+    case 'STAGE_OUT':
+      return { state: 'running', native };
+    case 'SUSPENDED':
+    case 'STOPPED':
+      return { state: 'suspended', native };
+    case 'COMPLETED':
+      return { state: 'finished', native, outcome: 'success' };
+    case 'OUT_OF_MEMORY':
+      return {
+        state: 'finished', native, outcome: 'failure', fatal: true,
+        reason: 'ran out of memory: raise resources.memory (Slurm --mem)',
+      };
+    case 'TIMEOUT':
+      return {
+        state: 'finished', native, outcome: 'failure', fatal: true,
+        reason: 'reached its time limit: raise resources.walltime (Slurm --time)',
+      };
+    case 'CANCELLED':
+      return { state: 'finished', native, outcome: 'failure', reason: 'cancelled outside this map (a user, an admin or a limit)' };
+    case 'FAILED':
+    case 'NODE_FAIL':
+    case 'BOOT_FAIL':
+    case 'DEADLINE':
+    case 'PREEMPTED':
+      return { state: 'finished', native, outcome: 'failure' };
+    default:
+      return { state: 'stalled', native, reason: `unknown Slurm state ${state}` };
+  }
+}
+
+/**
+ * `sinfo --noheader --format='%P|%a|%C'`: `debug*|up|0/2/0/2` per partition (`*` = the default),
+ * CPUs as allocated/idle/other/total. Slots = allocated + idle (usable CPUs; "other" are down or
+ * drained) of the default partition, else of the largest partition that is up.
+ */
+export function parseSinfoCpus(stdout: string): number | undefined {
+  let fallback: number | undefined;
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*([^|\s]+?)(\*?)\|(\w+)\|(\d+)\/(\d+)\/(\d+)\/(\d+)\s*$/.exec(line);
+    if (!m) continue;
+    const usable = Number(m[4]) + Number(m[5]);
+    if (m[2] === '*') return usable;
+    if (m[3] === 'up') fallback = Math.max(fallback ?? 0, usable);
+  }
+  return fallback;
+}
+
+/**
+ * `scontrol show config`: `MaxArraySize            = 10001`. Indices run 0..MaxArraySize-1, and
+ * this flavor's arrays start at 0: that many elements fit in one array.
+ */
+export function parseMaxArraySize(stdout: string): number | undefined {
+  const m = /^\s*MaxArraySize\s*=\s*(\d+)\s*$/m.exec(stdout);
+  return m ? Number(m[1]) : undefined;
+}
