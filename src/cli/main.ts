@@ -66,7 +66,7 @@ program
 
 program
   .command('logs')
-  .summary(\"a chunk's stdout or stderr\")
+  .summary("a chunk's stdout or stderr")
   .description("A chunk's stdout (default) or stderr, appended across its attempts.")
   .argument('<dir>', 'run folder')
   .argument('<chunk>', 'chunk number', integer)
@@ -82,7 +82,7 @@ program
 
 program
   .command('inspect')
-  .summary(\"a chunk's tasks, results and errors\")
+  .summary("a chunk's tasks, results and errors")
   .description("A chunk's tasks, and each task's result or error (with the remote stack), decoded.")
   .argument('<dir>', 'run folder')
   .argument('<chunk>', 'chunk number', integer)
