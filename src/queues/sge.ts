@@ -7,13 +7,13 @@ import { XMLParser } from 'fast-xml-parser';
 import { formatChunkSpec } from '../chunk-spec.js';
 import { formatHms, parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
 import { splitIntoBatches } from './batches.js';
-import type { CommandFlavor, CommandLine, CommandResult, JobStatus, SubmitRequest } from './queue.js';
+import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from './queue.js';
 import { CommandOutputError } from './queue.js';
 
 export const sge: CommandFlavor = {
   name: 'sge',
   supportsArrays: true,
-  commandNames: ['qsub', 'qstat', 'qdel'],
+  commandNames: ['qsub', 'qstat', 'qdel', 'qconf'],
   convention: {
     indexExpression: '${SGE_TASK_ID:-}',
     indexBase: 1,
@@ -55,6 +55,27 @@ export const sge: CommandFlavor = {
 
   cancelCommands(jobIds, command) {
     return splitIntoBatches(jobIds).map((ids) => ({ file: command('qdel'), args: [...ids] }));
+  },
+
+  infoCommands(command) {
+    return [
+      { file: command('qstat'), args: ['-g', 'c', '-xml'] },
+      { file: command('qconf'), args: ['-sconf'] },
+    ];
+  },
+
+  parseInfoOutputs([queues, config]) {
+    const info: QueueInfo = {};
+    if (queues && queues.exitCode === 0) {
+      const slots = parseClusterQueueSlots(queues.stdout);
+      if (slots > 0) info.slots = slots;
+    }
+    if (config && config.exitCode === 0) {
+      const m = /^max_aj_tasks\s+(\d+)/m.exec(config.stdout);
+      // 0 means "no limit" in Grid Engine.
+      if (m && Number(m[1]) > 0) info.maxArraySize = Number(m[1]);
+    }
+    return info;
   },
 
   cancelFailed(result) {
@@ -172,4 +193,16 @@ export function sgeState(code: string): JobStatus {
   if (has('t')) return { state: 'stalled', native: code, reason: 'being transferred to its host' };
   if (has('z')) return { state: 'finished', native: code };
   return { state: 'pending', native: code };
+}
+
+/**
+ * Total slots of the cluster queues in `qstat -g c -xml` (the slots this user could get at
+ * best; on a shared cluster the pool cannot know its share, so it plans for the total).
+ */
+export function parseClusterQueueSlots(text: string): number {
+  let total = 0;
+  for (const m of text.matchAll(/<cluster_queue_summary>[\s\S]*?<total>(\d+)<\/total>[\s\S]*?<\/cluster_queue_summary>/g)) {
+    total += Number(m[1]);
+  }
+  return total;
 }

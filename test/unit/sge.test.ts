@@ -96,6 +96,12 @@ describe('sge flavor on real SGE 8.1.9 output', () => {
     expect(ids).toEqual([`${base}.1`, `${base}.2`, `${base}.3`, `${base}.4`]);
   });
 
+  it('reads the slots and the array size limit of the cluster', () => {
+    const info = sge.parseInfoOutputs!([fixtureResult('sge', 'qstat-g-c-xml.xml', 0), fixtureResult('sge', 'qconf-sconf.txt', 0)]);
+    expect(info).toEqual({ slots: 2, maxArraySize: 75000 });
+    expect(sge.parseInfoOutputs!([fixtureResult('sge', 'qstat-xml-qmaster-down.xml', 1)])).toEqual({});
+  });
+
   it('treats qdel of a job that is already gone as done, and other failures as failures', () => {
     expect(sge.cancelFailed(fixtureResult('sge', 'qdel-nonexistent.txt', 1))).toBe(false);
     expect(sge.cancelFailed(fixtureResult('sge', 'qdel-already-finished-job.txt', 1))).toBe(false);
