@@ -49,8 +49,19 @@ export type TrackerEvent =
 export type TrackerAction =
   /** Delete these jobs from the queue (they are stuck, or their chunk is done another way). */
   | { kind: 'cancel'; jobIds: string[] }
-  /** The job is gone and the grace period is over: look for the result file once more, then call resultSeen or confirmMissing. */
+  /**
+   * The job is gone (after the grace period) or ended badly: look for the result file once
+   * more, then call resultSeen, or confirmMissing with what the logs tell.
+   */
   | { kind: 'confirm-missing'; chunk: number };
+
+/** What the chunk's logs say about an attempt that left no result (read by the caller). */
+export interface FailureEvidence {
+  /** The last lines the attempt wrote to stderr. */
+  logTail?: string;
+  /** Set when the logs show a failure a resubmission would meet again, with advice. */
+  fatal?: string;
+}
 
 export class ChunkTracker {
   private readonly records = new Map<number, ChunkRecord>();
@@ -170,7 +181,7 @@ export class ChunkTracker {
           break;
         case 'finished':
           if (status.outcome === 'failure') {
-            this.retire(r, `job ${why} ended without writing a result`, status.fatal === true);
+            actions.push({ kind: 'confirm-missing', chunk: r.chunk });
           } else {
             // Ended well as far as the scheduler knows: the result file may just be late.
             r.goneSince ??= askedAt;
@@ -185,26 +196,40 @@ export class ChunkTracker {
     return actions;
   }
 
-  /** Applies final states from the scheduler's history for jobs that have left the queue. */
-  observeHistory(history: ReadonlyMap<string, JobStatus>): void {
+  /**
+   * Applies final states from the scheduler's history for jobs that have left the queue: a job
+   * that ended badly need not wait out the grace period.
+   */
+  observeHistory(history: ReadonlyMap<string, JobStatus>): TrackerAction[] {
+    const actions: TrackerAction[] = [];
     for (const r of this.records.values()) {
       if (r.phase !== 'queued' || r.goneSince === undefined) continue;
       const status = history.get(currentJob(r));
       if (status?.state === 'finished' && status.outcome === 'failure') {
         r.status = status;
-        this.retire(r, `job ${describe(currentJob(r), status)} ended without writing a result`, status.fatal === true);
+        actions.push({ kind: 'confirm-missing', chunk: r.chunk });
       }
     }
+    return actions;
   }
 
-  /** The job is gone, the grace period is over, and the result file is still not there. */
-  confirmMissing(chunk: number, now: number): void {
+  /** The job ended badly or is gone past the grace period, and the result file is still not there. */
+  confirmMissing(chunk: number, now: number, evidence: FailureEvidence = {}): void {
     const r = this.mustGet(chunk);
     if (r.phase !== 'queued') return;
-    const waited = now - (r.goneSince ?? now);
     const job = currentJob(r);
-    const last = r.status ? ` (last seen ${r.status.native})` : '';
-    this.retire(r, `job ${job}${last} left the queue without writing a result (waited ${seconds(waited)} for the file)`);
+    const status = r.status;
+    let reason: string;
+    if (status?.state === 'finished' && status.outcome === 'failure') {
+      reason = `job ${describe(job, status)} ended without writing a result`;
+    } else {
+      const waited = now - (r.goneSince ?? now);
+      const last = status ? ` (last seen ${status.native})` : '';
+      reason = `job ${job}${last} left the queue without writing a result (waited ${seconds(waited)} for the file)`;
+    }
+    if (evidence.fatal) reason += `: ${evidence.fatal}`;
+    if (evidence.logTail) reason += `; its stderr ends with:\n${evidence.logTail.replace(/^/gm, '      | ')}`;
+    this.retire(r, reason, status?.fatal === true || evidence.fatal !== undefined);
   }
 
   /** The chunk's jobs cannot be submitted at all (for example a task file is unreadable). */

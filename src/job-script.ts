@@ -135,6 +135,8 @@ QMR_JOB_ID=${convention.jobIdExpression}
 # From here on, everything goes to the chunk's own logs (appended: one section per attempt).
 qmr_log=${shellQuote(layout.logsDir)}/chunk-$(printf %06d "$qmr_chunk")
 exec >>"$qmr_log.out" 2>>"$qmr_log.err" || qmr_fail "cannot write the logs $qmr_log.out/.err"
+# Marks where this attempt begins, even if node then fails to start.
+echo "[qmr $(date -u +%Y-%m-%dT%H:%M:%SZ)] job.sh: job $QMR_JOB_ID on $(hostname 2>/dev/null || uname -n), chunk $qmr_chunk" >&2
 
 # The caller's environment
 ${exportLines(input.environment)}

@@ -9,6 +9,7 @@ import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from './chunk-files.js';
 import { ChunkTracker, type TrackerAction } from './chunk-tracker.js';
+import { failureEvidence } from './failure-evidence.js';
 import { planChunks, type ChunkPlan } from './chunking.js';
 import { decode, encode, isExactJson, UnencodableValueError } from './codec.js';
 import {
@@ -476,7 +477,7 @@ export class MapRun<R> {
       .map((r) => r.attempts[r.attempts.length - 1]!.jobId);
     if (gone.length === 0) return;
     try {
-      this.tracker.observeHistory(await this.queue.history(gone));
+      await this.act(this.tracker.observeHistory(await this.queue.history(gone)));
     } catch {
       // History is a shortcut; without it the grace period decides.
     }
@@ -489,7 +490,7 @@ export class MapRun<R> {
       } else {
         const file = this.workDir!.resultFile(action.chunk);
         if (await exists(file)) await this.collectResults();
-        else this.tracker.confirmMissing(action.chunk, Date.now());
+        else this.tracker.confirmMissing(action.chunk, Date.now(), await failureEvidence(this.workDir!.stderrLog(action.chunk)));
       }
     }
   }

@@ -8,7 +8,7 @@
  *
  * | Slurm state (squeue %T, sacct State)            | reason (squeue %r)                         | JobState  | outcome, fatal |
  * |-------------------------------------------------|--------------------------------------------|-----------|----------------|
- * | PENDING                                         | JobHeldUser, JobHeldAdmin                  | held      |                |
+ * | PENDING                                         | JobHeldUser, JobHeldAdmin, job requeued in held state | held |         |
  * | PENDING                                         | launch failed requeued held, JobHoldMaxRequeue, BadConstraints, DependencyNeverSatisfied, PartitionConfig, PartitionTimeLimit, InvalidAccount, InvalidQOS, AccountNotAllowed, QOSNotAllowed, (Assoc\|QOS)Max…PerJob…, QOSMin… | error | |
  * | PENDING                                         | anything else (Resources, Priority, Dependency, BeginTime, JobArrayTaskLimit, PartitionDown, …) | pending | |
  * | CONFIGURING, REQUEUED, REQUEUE_FED, RESIZING    |                                            | pending   |                |
@@ -73,6 +73,10 @@ export const slurm: CommandFlavor = {
     }
     args.push(...slurmResourceArgs(request));
     args.push(...request.submitArgs, request.script, '--chunks', formatChunkSpec(request.chunks));
+    // A plain job submitted from inside an array element inherits that element's
+    // SLURM_ARRAY_TASK_ID and SLURM_ARRAY_JOB_ID (seen on 22.05; --export=ALL,VAR=... does not
+    // override them): job.sh would take the caller's index. Its --index wins over the variable.
+    if (!request.array) args.push('--index', String(slurm.convention.indexBase));
     return { file: command('sbatch'), args };
   },
 
@@ -199,10 +203,11 @@ export function baseJobIds(jobIds: readonly string[]): string[] {
 
 /**
  * `sbatch --parsable` prints `<id>` or `<id>;<cluster>`; site wrappers and job_submit plugins may
- * print other lines around it (sbatch's own warnings go to stderr).
+ * print other lines around it (sbatch's own warnings go to stderr). A wrapper that drops
+ * --parsable leaves sbatch's `Submitted batch job <id>`, which is read too.
  */
 export function parseSbatchParsable(stdout: string): string {
-  const m = /^\s*(\d+)(?:;[^\s;]+)?\s*$/m.exec(stdout);
+  const m = /^\s*(\d+)(?:;[^\s;]+)?\s*$/m.exec(stdout) ?? /^\s*Submitted batch job (\d+)\b/m.exec(stdout);
   if (m) return m[1]!;
   throw new Error(`no job id in sbatch's output: ${JSON.stringify(stdout.slice(0, 500))}`);
 }
@@ -271,26 +276,31 @@ export function expandSlurmIds(id: string, task: string | undefined): string[] {
   return out;
 }
 
-/** Pending reasons after which the job will not start until someone changes it or the cluster. */
-const NEVER_STARTS = new Set([
-  'launch failed requeued held', // Slurm held it after a failed launch: needs `scontrol release`
-  'JobHoldMaxRequeue', // requeued MaxBatchRequeue times, now held
-  'BadConstraints', // its constraints cannot be met by any node
-  'DependencyNeverSatisfied', // a job it depends on ended the wrong way
-  'PartitionConfig', // asks for more than the partition has (sites without EnforcePartLimits)
-  'PartitionTimeLimit', // its time limit is above the partition's
-  'InvalidAccount',
-  'InvalidQOS',
-  'AccountNotAllowed',
-  'QOSNotAllowed',
-]);
+/**
+ * Pending reasons after which the job will not start until someone changes it or the cluster,
+ * with what to change. `fatal` where a resubmission of the same request would wait the same way.
+ * (The chunk tracker reads `fatal` for finished jobs only, today: see the report to the lead.)
+ */
+const NEVER_STARTS = new Map<string, { reason: string; fatal?: true }>(Object.entries({
+  'launch failed requeued held': { reason: 'its launch failed and Slurm held it (a node or prolog problem)' },
+  JobHoldMaxRequeue: { reason: 'requeued MaxBatchRequeue times, now held' },
+  BadConstraints: { reason: 'no node meets its constraints: check submitArgs', fatal: true },
+  DependencyNeverSatisfied: { reason: 'a job it depends on ended the wrong way: check submitArgs', fatal: true },
+  PartitionConfig: { reason: 'asks for more than the partition has: lower resources.cpus/memory or change resources.queue', fatal: true },
+  PartitionTimeLimit: { reason: "its time limit is above the partition's: lower resources.walltime or change resources.queue", fatal: true },
+  InvalidAccount: { reason: 'the account is not valid here: check resources.account', fatal: true },
+  InvalidQOS: { reason: 'the QOS is not valid here: check submitArgs', fatal: true },
+  AccountNotAllowed: { reason: 'the account may not use this partition: check resources.account and resources.queue', fatal: true },
+  QOSNotAllowed: { reason: 'the QOS may not use this partition: check submitArgs and resources.queue', fatal: true },
+}));
 /** Per-job limits of an association or QOS (`QOSMaxWallDurationPerJobLimit`, `AssocMaxCpuPerJobLimit`, `QOSMinGRES`). */
 const PER_JOB_LIMIT = /^(?:(?:Assoc|QOS)Max\w*PerJob\w*|QOSMin\w+)$/;
 
-const HOLD_REASONS: Record<string, string> = {
+const HOLD_REASONS = new Map<string, string>(Object.entries({
   JobHeldUser: 'held by its user (scontrol release releases it)',
   JobHeldAdmin: 'held by an administrator',
-};
+  'job requeued in held state': 'requeued and held (scontrol release releases it)', // scontrol requeuehold
+}));
 
 /** One Slurm state word and reason → JobStatus (the table at the top of this file). */
 export function slurmState(state: string, reason: string): JobStatus {
@@ -298,11 +308,11 @@ export function slurmState(state: string, reason: string): JobStatus {
   const native = why && why !== 'None' ? `${state} (${why})` : state;
   switch (state) {
     case 'PENDING': {
-      const hold = HOLD_REASONS[why];
+      const hold = HOLD_REASONS.get(why);
       if (hold) return { state: 'held', native, reason: hold };
-      if (NEVER_STARTS.has(why) || PER_JOB_LIMIT.test(why)) {
-        return { state: 'error', native, reason: 'Slurm will not start it as it is' };
-      }
+      const never = NEVER_STARTS.get(why) ??
+        (PER_JOB_LIMIT.test(why) ? { reason: 'it asks for more than a per-job limit of its account or QOS allows', fatal: true as const } : undefined);
+      if (never) return { state: 'error', native, ...never };
       return { state: 'pending', native };
     }
     case 'CONFIGURING': // nodes are being booted or set up for it

@@ -65,19 +65,28 @@ describe('ChunkTracker', () => {
   });
 
   it('resubmits a job that ended in failure at once, and fails a fatal one without resubmitting', () => {
-    const t = tracker(2);
-    t.submitted([0, 1], ['a', 'b'], 0);
-    t.observe(
+    const t = tracker(3);
+    t.submitted([0, 1, 2], ['a', 'b', 'c'], 0);
+    const actions = t.observe(
       statuses({
         a: s('finished', 'NODE_FAIL', { outcome: 'failure' }),
         b: s('finished', 'OUT_OF_MEMORY', { outcome: 'failure', fatal: true }),
+        c: s('finished', 'FAILED', { outcome: 'failure' }),
       }),
       5,
       5,
     );
+    // No grace period: the result file is checked once, then the chunk is retired.
+    expect(actions).toEqual([0, 1, 2].map((chunk) => ({ kind: 'confirm-missing', chunk })));
+    t.confirmMissing(0, 5);
+    t.confirmMissing(1, 5);
+    t.confirmMissing(2, 5, { logTail: 'Fatal process OOM in Failed to reserve virtual memory', fatal: 'raise the limit' });
     expect(t.record(0)!.phase).toBe('unsubmitted');
+    expect(t.record(0)!.attempts[0]!.endedBecause).toBe('job a (NODE_FAIL) ended without writing a result');
     expect(t.record(1)!.phase).toBe('failed');
     expect(t.record(1)!.failure).toMatch(/not resubmitted/);
+    expect(t.record(2)!.phase).toBe('failed');
+    expect(t.record(2)!.failure).toMatch(/raise the limit; its stderr ends with:\n\s+\| Fatal process OOM/);
   });
 
   it('ignores jobs submitted after the status command started', () => {
@@ -91,8 +100,12 @@ describe('ChunkTracker', () => {
     const t = tracker();
     t.submitted([0], ['j1'], 0);
     t.observe(statuses({}), 10, 10);
-    t.observeHistory(new Map([['j1', s('finished', 'FAILED', { outcome: 'failure' })]]));
+    expect(t.observeHistory(new Map([['j1', s('finished', 'FAILED', { outcome: 'failure' })]]))).toEqual([
+      { kind: 'confirm-missing', chunk: 0 },
+    ]);
+    t.confirmMissing(0, 20);
     expect(t.record(0)!.phase).toBe('unsubmitted');
+    expect(t.record(0)!.attempts[0]!.endedBecause).toMatch(/job j1 \(FAILED\) ended without writing a result/);
   });
 
   it('counts chunks by state', () => {

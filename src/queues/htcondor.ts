@@ -1,0 +1,245 @@
+/**
+ * HTCondor: `condor_submit -terse -` with the submit description on stdin (one cluster per
+ * array, `queue N`), one `condor_q -json` per poll for the map's clusters, `condor_history` for
+ * jobs that have left the queue, condor_rm. Parsers are pure and tested on output shaped as the
+ * HTCondor manual shows it (test/fixtures/htcondor/SOURCES.md).
+ *
+ * The pool assumes a shared file system, as on the other schedulers: nothing is transferred
+ * (should_transfer_files = NO), and job.sh, the work dir and workingDir must be visible on the
+ * execute nodes under the same paths. job.sh restores the caller's environment itself, so
+ * getenv = false (which many pools require anyway).
+ */
+import { formatChunkSpec } from '../chunk-spec.js';
+import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
+import { CommandOutputError, HistoryUnavailableError } from './queue.js';
+import {
+  assertStatusRan,
+  cancelFailedUnless,
+  commandsForIds,
+  elementIds,
+  finishedStatus,
+  matchSubmitOutput,
+  parseJsonDocument,
+  resourceNumbers,
+} from './parse-helpers.js';
+import { splitIntoBatches } from './batches.js';
+
+/** The job attributes read from condor_q and condor_history. */
+export const CONDOR_ATTRIBUTES = 'ClusterId,ProcId,JobStatus,HoldReason,HoldReasonCode,ExitCode,ExitBySignal,RemoveReason';
+
+export const htcondor: CommandFlavor = {
+  name: 'htcondor',
+  supportsArrays: true,
+  commandNames: ['condor_submit', 'condor_q', 'condor_history', 'condor_rm'],
+  convention: {
+    // The index comes as `--index $(Process)` on job.sh's command line.
+    indexExpression: '',
+    indexBase: 0,
+    // Set per job by the submit description's environment line: `CLUSTER.PROC`, the tracked id.
+    jobIdExpression: '${QMR_JOB_ID:-unknown}',
+  },
+
+  submitCommand(request, command): CommandLine {
+    return { file: command('condor_submit'), args: ['-terse', ...request.submitArgs, '-'], input: submitDescription(request) };
+  },
+
+  parseSubmitOutput(result, request) {
+    // -terse: `4711.0 - 4711.9`, the first and last job of the cluster.
+    const m = matchSubmitOutput(result.stdout, /^\s*(\d+)\.(\d+)\s*-\s*(\d+)\.(\d+)\s*$/m, 'condor_submit -terse');
+    const [cluster, first, lastCluster, last] = m.slice(1).map(Number) as [number, number, number, number];
+    const count = request.chunks.length;
+    if (lastCluster !== cluster || last - first + 1 !== count) {
+      throw new Error(`condor_submit made jobs ${m[0].trim()} for ${count} chunks`);
+    }
+    return elementIds(count, (k) => `${cluster}.${first + k}`);
+  },
+
+  statusCommands(jobIds, command) {
+    // Asking by cluster lists every job of each array; an id that matches nothing prints nothing.
+    return commandsForIds(command('condor_q'), ['-json', '-attributes', CONDOR_ATTRIBUTES], jobIds.map(clusterOf));
+  },
+
+  parseStatusOutput(result) {
+    assertStatusRan(result, 'condor_q', /^$/);
+    return parseCondorJson(result.stdout, 'condor_q -json');
+  },
+
+  historyCommands(jobIds, command) {
+    // condor_history reads a file from the newest end: with the exact ids in the constraint,
+    // -match stops the scan as soon as all of them are found.
+    return splitIntoBatches(jobIds).map((ids) => ({
+      file: command('condor_history'),
+      args: ['-json', '-attributes', CONDOR_ATTRIBUTES, '-match', String(ids.length), '-constraint', historyConstraint(ids)],
+    }));
+  },
+
+  parseHistoryOutput(result) {
+    if (result.exitCode !== 0 && HISTORY_OFF.test(`${result.stderr}\n${result.stdout}`)) {
+      throw new HistoryUnavailableError(`condor_history: ${result.stderr.trim() || result.stdout.trim()}`);
+    }
+    assertStatusRan(result, 'condor_history', /^$/);
+    // History lags behind the queue: a job that is in neither is not lost, the grace period decides.
+    return parseCondorJson(result.stdout, 'condor_history -json');
+  },
+
+  cancelCommands(jobIds, command) {
+    return commandsForIds(command('condor_rm'), [], jobIds);
+  },
+
+  cancelFailed(result) {
+    return cancelFailedUnless(result, CONDOR_RM_HARMLESS);
+  },
+};
+
+const HISTORY_OFF = /history file|no history|HISTORY.*(not|un)defined|history is disabled/i;
+const CONDOR_RM_HARMLESS =
+  /marked for removal|^Job \d+\.\d+ removed|Couldn't find\/remove all jobs|not found|does not exist|already (been )?(removed|marked|completed)|nonexistent/i;
+
+function clusterOf(id: string): string {
+  return id.split('.')[0]!;
+}
+
+/** `ClusterId == 4711 && (ProcId == 0 || ProcId == 3) || ClusterId == 4712 && ...` */
+export function historyConstraint(jobIds: readonly string[]): string {
+  const byCluster = new Map<string, string[]>();
+  for (const id of jobIds) {
+    const [cluster, proc = '0'] = id.split('.');
+    byCluster.set(cluster!, [...(byCluster.get(cluster!) ?? []), proc]);
+  }
+  return [...byCluster]
+    .map(([cluster, procs]) => `(ClusterId == ${cluster} && (${procs.map((p) => `ProcId == ${p}`).join(' || ')}))`)
+    .join(' || ');
+}
+
+/**
+ * A value for the submit description. Its `$(...)` are macros and a line break ends the
+ * command, so a literal `$` is written as `$(DOLLAR)` and a newline is refused.
+ */
+export function submitValue(value: string): string {
+  if (/[\r\n]/.test(value)) throw new Error(`a line break cannot go into an HTCondor submit description: ${JSON.stringify(value)}`);
+  return value.replace(/\$/g, '$$(DOLLAR)');
+}
+
+/**
+ * Arguments in HTCondor's "new" syntax: the whole in double quotes, each argument in single
+ * quotes (so spaces stay inside it), a single quote inside an argument doubled, a double quote
+ * doubled (condor_submit manual, `arguments`). Macros like `$(Process)` are left to expand.
+ */
+export function condorArguments(args: readonly (string | { macro: string })[]): string {
+  const words = args.map((arg) =>
+    typeof arg === 'string' ? `'${submitValue(arg).replace(/'/g, "''").replace(/"/g, '""')}'` : arg.macro,
+  );
+  return `"${words.join(' ')}"`;
+}
+
+/** A ClassAd string literal for `+Attribute = ...` / `environment`-free string values. */
+function classAdString(value: string): string {
+  return `"${submitValue(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * The submit description. Choices worth knowing:
+ *  - executable /bin/bash with job.sh as its first argument (no need for job.sh to be
+ *    executable or transferred), and `--index $(Process)` since HTCondor sets no index variable;
+ *  - walltime: `periodic_remove` once the job has run longer than asked (works on every
+ *    HTCondor; +MaxRuntime only where the pool's policy reads it). Such a job ends removed with
+ *    a RemoveReason naming PeriodicRemove, read back as a failure the same job would meet again;
+ *  - memory in MB (request_memory's default unit), account as accounting_group; HTCondor has
+ *    no queues, so resources.queue is not used (submitArgs can add `requirements=...`).
+ */
+export function submitDescription(request: SubmitRequest): string {
+  const { cpus, memoryMb, walltimeSeconds } = resourceNumbers(request.resources);
+  const dir = submitValue(request.schedulerLogDir);
+  const lines = [
+    'universe = vanilla',
+    'executable = /bin/bash',
+    'transfer_executable = false',
+    `arguments = ${condorArguments([request.script, '--chunks', formatChunkSpec(request.chunks), '--index', { macro: '$(Process)' }])}`,
+    `environment = "QMR_JOB_ID=$(Cluster).$(Process)"`,
+    `initialdir = ${submitValue(request.workingDir)}`,
+    `output = ${dir}/condor-$(Cluster).$(Process).out`,
+    `error = ${dir}/condor-$(Cluster).$(Process).err`,
+    `log = ${dir}/condor-$(Cluster).log`,
+    'getenv = false',
+    'should_transfer_files = NO',
+    `batch_name = ${classAdString(request.jobName)}`,
+  ];
+  if (cpus !== undefined) lines.push(`request_cpus = ${cpus}`);
+  if (memoryMb !== undefined) lines.push(`request_memory = ${memoryMb}`);
+  if (walltimeSeconds !== undefined) {
+    lines.push(`periodic_remove = (JobStatus == 2) && (time() - JobCurrentStartDate > ${walltimeSeconds})`);
+  }
+  if (request.resources.account) lines.push(`accounting_group = ${submitValue(request.resources.account)}`);
+  lines.push(`queue ${request.chunks.length}`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface CondorAd {
+  ClusterId?: number;
+  ProcId?: number;
+  JobStatus?: number;
+  HoldReason?: string;
+  HoldReasonCode?: number;
+  ExitCode?: number;
+  ExitBySignal?: boolean;
+  RemoveReason?: string;
+}
+
+/**
+ * `condor_q -json` / `condor_history -json`: a JSON array of ads, printed with a line holding a
+ * lone comma between them; EMPTY output (not `[]`) when nothing matches. Statuses keyed `C.P`.
+ */
+export function parseCondorJson(text: string, what = 'condor_q -json'): Map<string, JobStatus> {
+  const statuses = new Map<string, JobStatus>();
+  const ads = parseJsonDocument(text, '[', what);
+  if (ads === undefined) {
+    if (text.trim() !== '' && /[{}]/.test(text)) throw new CommandOutputError(`${what} printed no JSON array`);
+    return statuses;
+  }
+  if (!Array.isArray(ads)) throw new CommandOutputError(`${what} printed no JSON array`);
+  for (const ad of ads as CondorAd[]) {
+    if (!ad || typeof ad.ClusterId !== 'number' || typeof ad.JobStatus !== 'number') continue;
+    statuses.set(`${ad.ClusterId}.${ad.ProcId ?? 0}`, condorState(ad));
+  }
+  return statuses;
+}
+
+/**
+ * Hold codes that are the user's doing, not trouble: 1 condor_hold, 15 submitted on hold,
+ * 16 waiting for input to be spooled. Every other hold is the system's: an error.
+ */
+const USER_HOLDS = new Set([1, 15, 16]);
+/** Holds the same job would meet again: 34 memory over its request, 46/47 allowed duration exceeded. */
+const FATAL_HOLDS = new Set([34, 46, 47]);
+
+/** JobStatus (1 Idle .. 7 Suspended) as a JobStatus; table in test/fixtures/htcondor/SOURCES.md. */
+export function condorState(ad: CondorAd): JobStatus {
+  const code = ad.JobStatus;
+  switch (code) {
+    case 1:
+      return { state: 'pending', native: 'Idle' };
+    case 2:
+      return { state: 'running', native: 'Running' };
+    case 3: {
+      // Removed: by someone (a failure to retry), or by our own walltime policy (fatal).
+      const reason = ad.RemoveReason?.trim() || 'removed';
+      return { state: 'finished', native: 'Removed', outcome: 'failure', reason, ...(/PeriodicRemove/i.test(reason) ? { fatal: true } : {}) };
+    }
+    case 4:
+      if (ad.ExitBySignal === true) return { state: 'finished', native: 'Completed', outcome: 'failure', reason: 'killed by a signal' };
+      return finishedStatus('Completed', ad.ExitCode);
+    case 5: {
+      const holdCode = ad.HoldReasonCode ?? 0;
+      const reason = `${ad.HoldReason?.trim() || 'held'} (HoldReasonCode ${holdCode})`;
+      if (USER_HOLDS.has(holdCode)) return { state: 'held', native: 'Held', reason };
+      return { state: 'error', native: 'Held', reason, ...(FATAL_HOLDS.has(holdCode) ? { fatal: true } : {}) };
+    }
+    case 6:
+      return { state: 'running', native: 'Transferring output' };
+    case 7:
+      return { state: 'suspended', native: 'Suspended' };
+    default:
+      return { state: 'stalled', native: `JobStatus ${code}`, reason: 'state unknown to this flavor' };
+  }
+}
+

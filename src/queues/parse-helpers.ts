@@ -1,0 +1,120 @@
+/**
+ * Small pieces the PBS, LSF and HTCondor flavors share: reading ids and JSON out of outputs
+ * that may carry noise lines, judging a failed command by its messages, batching ids into
+ * command lines, and turning an exit code into an outcome. Pure, like the flavors.
+ */
+import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from '../options.js';
+import { splitIntoBatches } from './batches.js';
+import type { CommandLine, CommandResult, JobStatus } from './queue.js';
+import { CommandOutputError } from './queue.js';
+
+/** The non-empty lines of a command's stdout and stderr, trimmed. */
+export function messageLines(result: CommandResult): string[] {
+  return `${result.stdout}\n${result.stderr}`
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+/**
+ * For cancel commands: true when the command failed for a reason other than "the job is
+ * already gone". A non-zero exit whose every message is harmless (the job finished, is unknown,
+ * is already being removed) is what we wanted. `silentIsGone`: a non-zero exit with no message
+ * at all also means gone (Slurm's qdel wrapper says nothing for unknown or finished jobs).
+ */
+export function cancelFailedUnless(result: CommandResult, harmless: RegExp, silentIsGone = false): boolean {
+  if (result.timedOut) return true;
+  if (result.exitCode === 0) return false;
+  const lines = messageLines(result);
+  if (lines.length === 0) return !silentIsGone;
+  return lines.some((line) => !harmless.test(line));
+}
+
+/**
+ * For status commands: throws CommandOutputError (so the poll is retried) when the command
+ * timed out, or exited non-zero with a message that is not in `harmless` (unknown ids are
+ * harmless: such a job has left the queue).
+ */
+export function assertStatusRan(result: CommandResult, what: string, harmless: RegExp): void {
+  if (result.timedOut) throw new CommandOutputError(`${what} timed out`);
+  if (result.exitCode === 0) return;
+  const stray = result.stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !harmless.test(line));
+  if (stray.length > 0 || result.exitCode === undefined) {
+    throw new CommandOutputError(`${what} exited with ${result.exitCode ?? 'no exit code'}: ${stray.slice(0, 3).join(' | ')}`);
+  }
+}
+
+/** The first match of `pattern` anywhere in the output: site wrappers print banners around ids. */
+export function matchSubmitOutput(stdout: string, pattern: RegExp, command: string): RegExpExecArray {
+  const m = pattern.exec(stdout);
+  if (!m) throw new Error(`no job id in ${command}'s output: ${JSON.stringify(stdout.slice(0, 500))}`);
+  return m;
+}
+
+/**
+ * Parses the JSON document in a command's output, skipping any warning lines printed before
+ * it. Returns undefined when the output holds no JSON at all; throws CommandOutputError when it
+ * holds broken JSON (callers with a fallback catch it).
+ */
+export function parseJsonDocument(text: string, opening: '{' | '[', what: string): unknown {
+  const start = text.indexOf(opening);
+  if (start < 0) return undefined;
+  const end = text.lastIndexOf(opening === '{' ? '}' : ']');
+  try {
+    return JSON.parse(text.slice(start, end + 1)) as unknown;
+  } catch (error) {
+    throw new CommandOutputError(`${what} printed malformed JSON: ${(error as Error).message}`);
+  }
+}
+
+/** One command line per batch of ids (long id lists would overflow the command line). */
+export function commandsForIds(file: string, args: readonly string[], ids: readonly string[]): CommandLine[] {
+  return splitIntoBatches([...new Set(ids)]).map((batch) => ({ file, args: [...args, ...batch] }));
+}
+
+/** A job's exit code as an outcome: 0 success, anything else failure, unknown left undecided. */
+export function exitOutcome(code: number | undefined): JobStatus['outcome'] {
+  if (code === undefined || !Number.isFinite(code)) return undefined;
+  return code === 0 ? 'success' : 'failure';
+}
+
+/** A number from a value that may be a number, a numeric string, empty or missing. */
+export function numberOrUndefined(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** A finished job's status from its exit code; `fatal` marks failures the same job would meet again. */
+export function finishedStatus(native: string, exitCode: number | undefined, fatal = false, reason?: string): JobStatus {
+  const outcome = exitOutcome(exitCode);
+  const status: JobStatus = { state: 'finished', native };
+  if (outcome) status.outcome = outcome;
+  if (outcome === 'failure' && fatal) status.fatal = true;
+  const why = [reason, exitCode !== undefined && exitCode !== 0 ? `exit status ${exitCode}` : undefined].filter(Boolean).join(', ');
+  if (why) status.reason = why;
+  return status;
+}
+
+/** The resources every flavor turns into flags, in the units they share. */
+export interface ResourceNumbers {
+  cpus: number | undefined;
+  memoryMb: number | undefined;
+  walltimeSeconds: number | undefined;
+}
+
+export function resourceNumbers(r: Resources): ResourceNumbers {
+  return {
+    cpus: r.cpus,
+    memoryMb: r.memory === undefined ? undefined : parseMemoryMegabytes(r.memory),
+    walltimeSeconds: r.walltime === undefined ? undefined : parseWalltimeSeconds(r.walltime),
+  };
+}
+
+/** The job ids of an array's elements, for the k-th chunk of the request. */
+export function elementIds(count: number, idOf: (k: number) => string): string[] {
+  return Array.from({ length: count }, (_, k) => idOf(k));
+}

@@ -1,0 +1,252 @@
+/**
+ * The scenarios every real scheduler must pass, written once and run for each flavor against
+ * the daemons on this machine: a full map, a throwing task, the caller's environment and
+ * resources reaching the job, a job deleted from outside, the scheduler's error/held states
+ * (recovered, and with the limit exhausted), and abort leaving nothing in the queue.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AbortError, MapError, Pool, type PoolOptions, type Progress } from '../../src/index.js';
+import { temporaryFolder } from '../helpers/tmp.js';
+
+export interface RealFlavor {
+  flavor: 'sge' | 'slurm' | 'pbs';
+  commands?: Record<string, string>;
+  /** Ids of this user's jobs with the given name still in the queue (not finished). */
+  jobsNamed(name: string): Promise<string[]>;
+  /** Ids of running jobs (or array elements) with the given name. */
+  runningJobsNamed(name: string): Promise<string[]>;
+  deleteFromOutside(jobId: string): Promise<void>;
+  /** What the job sees of its resources, asked from inside the job (a shell command's output). */
+  resourceProbe: string;
+  /** Expected in the probe's output when resources = { walltime: 600, memory: '300M' } (and the queue). */
+  resourceExpectations: RegExp[];
+  queueName: string;
+  /**
+   * Puts the scheduler in its error/held state for this map: returns the options to add and a
+   * hook called on progress, given the map's job name, which provokes it and later lets it go.
+   */
+  trouble: TroubleScenario;
+}
+
+export interface TroubleScenario {
+  /** What the scheduler shows, for the assertion on the final message (e.g. /Eqw/). */
+  shows: RegExp;
+  /** Options for a map that meets the trouble `times` times and then runs. */
+  setUp(folder: string, times: number | 'always'): Promise<{ options: PoolOptions; onProgress: (p: Progress, jobName: string) => Promise<void> }>;
+}
+
+const rich = (i: number) => ({
+  i,
+  when: new Date(Date.UTC(2026, 0, 1 + (i % 28))),
+  tags: new Map([[`k${i}`, BigInt(i) ** 3n]]),
+  samples: new Float64Array([i, i / 2]),
+});
+
+export function realScenarios(real: RealFlavor): void {
+  let folder: { path: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    folder = await temporaryFolder(`qmr-real-${real.flavor}-`);
+  });
+  afterAll(async () => folder?.cleanup());
+
+  const name = (what: string) => `q${what}${randomBytes(3).toString('hex')}`;
+  const base = (jobName: string, extra: PoolOptions = {}): PoolOptions => ({
+    flavor: real.flavor,
+    ...(real.commands ? { commands: real.commands } : {}),
+    workDir: path.join(folder.path, jobName),
+    resources: { jobName, ...(extra.resources ?? {}) },
+    pollInterval: 500,
+    maxPollInterval: 2000,
+    missingGrace: 3000,
+    progress: false,
+    ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'resources')),
+  });
+
+  it('maps hundreds of tasks in tens of chunks, keeping types and order', async () => {
+    const jobName = name('full');
+    const tasks = Array.from({ length: 240 }, (_, i) => rich(i));
+    const out = await new Pool(base(jobName, { numChunks: 24 })).map(
+      (t: ReturnType<typeof rich>) => ({
+        i: t.i,
+        day: t.when.getUTCDate(),
+        cube: t.tags.get(`k${t.i}`)! + 1n,
+        sum: t.samples[0]! + t.samples[1]!,
+        job: process.env.QMR_JOB_ID,
+      }),
+      tasks,
+    );
+    expect(out.map((o) => o.i)).toEqual(tasks.map((t) => t.i));
+    expect(out[7]).toMatchObject({ i: 7, day: 8, cube: 344n, sum: 10.5 });
+    const jobs = new Set(out.map((o) => o.job));
+    expect(jobs.size).toBe(24); // one job (array element) per chunk
+    expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+
+  it('brings back a thrown error with its remote stack, chunk, job and logs', async () => {
+    const jobName = name('throw');
+    const error = (await new Pool(base(jobName, { chunkSize: 2 }))
+      .map(function checkEven(x: number) {
+        if (x === 3) throw new RangeError(`odd one out: ${x}`);
+        return x;
+      }, [0, 1, 2, 3])
+      .catch((e: unknown) => e)) as MapError<number>;
+    expect(error).toBeInstanceOf(MapError);
+    expect(error.failures).toHaveLength(1);
+    const failure = error.failures[0]!;
+    expect(failure).toMatchObject({ index: 3, chunk: 1 });
+    expect(failure.remote?.name).toBe('RangeError');
+    expect(failure.remote?.stack).toMatch(/odd one out: 3\n\s+at checkEven/);
+    expect(failure.jobId).toBeTruthy();
+    expect(await readFile(failure.stderrPath, 'utf8')).toMatch(/chunk 1 \(tasks 2-3\) started as job/);
+    expect(error.results[2]).toEqual({ status: 'fulfilled', value: 2 });
+  });
+
+  it('restores the environment, sources envScript, applies env, changes to workingDir and requests resources', async () => {
+    const jobName = name('env');
+    const hostile = `"'$(touch ${folder.path}/owned)'" \`id\`\nline 2 ü`;
+    const envScript = path.join(folder.path, `${jobName}.sh`);
+    await writeFile(envScript, 'export FROM_ENV_SCRIPT="sourced on $(hostname)"\n');
+    const workingDir = path.join(folder.path, `${jobName}-cwd`);
+    await mkdir(workingDir);
+    process.env.QMR_REAL_HOSTILE_TEST = hostile;
+    process.env.REAL_HOSTILE = hostile;
+    try {
+      const [seen] = await new Pool(
+        base(jobName, {
+          envScript,
+          env: { FROM_OPTION: "it's here" },
+          workingDir,
+          resources: { walltime: 600, memory: '2G', queue: real.queueName },
+        }),
+      ).map(
+        async (probe: string) => {
+          const { execSync } = await import('node:child_process');
+          return {
+            hostile: process.env.REAL_HOSTILE,
+            script: process.env.FROM_ENV_SCRIPT,
+            option: process.env.FROM_OPTION,
+            cwd: process.cwd(),
+            resources: execSync(probe, { encoding: 'utf8' }),
+          };
+        },
+        [real.resourceProbe],
+      );
+      expect(seen!.hostile).toBe(hostile);
+      expect(seen!.script).toMatch(/^sourced on /);
+      expect(seen!.option).toBe("it's here");
+      expect(seen!.cwd).toBe(workingDir);
+      for (const expected of real.resourceExpectations) expect(seen!.resources).toMatch(expected);
+      await expect(readFile(path.join(folder.path, 'owned'))).rejects.toThrow();
+    } finally {
+      delete process.env.QMR_REAL_HOSTILE_TEST;
+      delete process.env.REAL_HOSTILE;
+    }
+  });
+
+  it('notices a running job deleted from outside, resubmits its chunk and still succeeds', async () => {
+    const jobName = name('del');
+    let deleted: string | undefined;
+    const workDir = path.join(folder.path, jobName);
+    const out = await new Pool(
+      base(jobName, {
+        chunkSize: 1,
+        keepWorkDir: 'always',
+        onProgress: (p) => {
+          if (deleted !== undefined || p.chunksRunning === 0) return;
+          deleted = '';
+          void real.runningJobsNamed(jobName).then(async (ids) => {
+            deleted = ids[0] ?? '';
+            if (deleted) await real.deleteFromOutside(deleted);
+          });
+        },
+      }),
+    ).map(
+      async (x: number) => {
+        await new Promise((r) => setTimeout(r, 4000));
+        return x * 3;
+      },
+      [1, 2, 3],
+    );
+    expect(out).toEqual([3, 6, 9]);
+    expect(deleted).toBeTruthy();
+    const journal = await readFile(path.join(workDir, 'journal.jsonl'), 'utf8');
+    expect(journal).toMatch(/"t":"retire".*without writing a result/);
+    expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+
+  it(`resubmits a job in the scheduler's error or held state (${real.trouble.shows.source}) and succeeds`, async () => {
+    const jobName = name('err');
+    const { options, onProgress } = await real.trouble.setUp(folder.path, 1);
+    const out = await new Pool(
+      base(jobName, { ...options, onProgress: (p) => void onProgress(p, jobName), maxResubmissions: 5 }),
+    ).map((x: number) => x + 1, [1, 2]);
+    expect(out).toEqual([2, 3]);
+    expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+
+  it('fails clearly when the error state outlasts maxResubmissions, leaving no job behind', async () => {
+    const jobName = name('lim');
+    const { options, onProgress } = await real.trouble.setUp(folder.path, 'always');
+    const error = (await new Pool(
+      base(jobName, { ...options, onProgress: (p) => void onProgress(p, jobName), maxResubmissions: 2 }),
+    )
+      .map((x: number) => x, [1])
+      .catch((e: unknown) => e)) as MapError;
+    expect(error).toBeInstanceOf(MapError);
+    expect(error.message).toMatch(/gave up after 3 attempts \(maxResubmissions is 2\)/);
+    expect(error.message).toMatch(real.trouble.shows);
+    expect(error.message).toMatch(/logs: /);
+    expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+
+  it('aborts: every job of the map leaves the queue', async () => {
+    const jobName = name('abort');
+    const controller = new AbortController();
+    const pool = new Pool(base(jobName, { chunkSize: 1, signal: controller.signal }));
+    const running = pool.map(() => new Promise((r) => setTimeout(r, 120_000)), [1, 2, 3, 4, 5]);
+    // Abort once the scheduler has the jobs.
+    for (let i = 0; i < 100 && (await real.jobsNamed(jobName)).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    expect((await real.jobsNamed(jobName)).length).toBeGreaterThan(0);
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(AbortError);
+    expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+}
+
+/**
+ * The map's jobs still in the queue, waiting up to 15 s for them to go: a job whose result is in
+ * stays listed while its process exits (SGE shows `r`/`t`, then nothing, about a second later),
+ * and a cancelled one while the scheduler kills it (`dr`).
+ */
+async function jobsLeft(real: RealFlavor, jobName: string): Promise<string[]> {
+  let left: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    left = await real.jobsNamed(jobName);
+    if (left.length === 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return left;
+}
+
+/** A working dir that is missing for the first `times` submissions, then appears. */
+export function missingWorkingDir(shows: RegExp): TroubleScenario {
+  return {
+    shows,
+    async setUp(folder, times) {
+      const dir = path.join(folder, `late-dir-${randomBytes(3).toString('hex')}`);
+      await rm(dir, { recursive: true, force: true });
+      let seen = 0;
+      return {
+        options: { workingDir: dir, heldTimeout: 1000 },
+        onProgress: async (p) => {
+          if (times === 'always' || p.chunksHeld === 0) return;
+          seen += 1;
+          if (seen >= times) await mkdir(dir, { recursive: true });
+        },
+      };
+    },
+  };
+}

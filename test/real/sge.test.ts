@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describeReal } from '../helpers/real-schedulers.js';
+import { missingWorkingDir, realScenarios } from './scenarios.js';
+
+const run = promisify(execFile);
+
+async function qstatJobs(): Promise<Array<{ id: string; name: string; state: string }>> {
+  const { stdout } = await run('qstat', ['-xml']);
+  const jobs: Array<{ id: string; name: string; state: string }> = [];
+  for (const m of stdout.matchAll(/<job_list[^>]*>([\s\S]*?)<\/job_list>/g)) {
+    const field = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(m[1]!)?.[1] ?? '';
+    const tasks = field('tasks');
+    jobs.push({ id: tasks && /^\d+$/.test(tasks) ? `${field('JB_job_number')}.${tasks}` : field('JB_job_number'), name: field('JB_name'), state: field('state') });
+  }
+  return jobs;
+}
+
+describeReal('sge', 'real Son of Grid Engine on this machine', () => {
+  realScenarios({
+    flavor: 'sge',
+    jobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name).map((j) => j.id),
+    runningJobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name && j.state === 'r').map((j) => j.id),
+    deleteFromOutside: async (id) => {
+      await run('qdel', [id]);
+    },
+    // The job asks the scheduler about itself: its hard resource requests and its queue.
+    resourceProbe: 'qstat -j "$JOB_ID" | grep -E "hard resource_list|hard_queue_list"; echo "queue=$QUEUE"',
+    resourceExpectations: [/h_rt=600/, /h_vmem=2048M/, /queue=all\.q/],
+    queueName: 'all.q',
+    // SGE puts a job whose working directory is missing into Eqw (it cannot chdir there).
+    trouble: missingWorkingDir(/Eqw/),
+  });
+});
