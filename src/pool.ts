@@ -8,6 +8,7 @@ import { MapRun } from './map-run.js';
 import { resolveOptions, type FlavorName, type PoolOptions, type ResolvedOptions } from './options.js';
 import { pollerFor } from './poller.js';
 import type { Queue } from './queues/queue.js';
+import { detectFlavor } from './queues/detect.js';
 import { openQueue } from './queues/registry.js';
 
 export type Tasks<T> = Iterable<T> | AsyncIterable<T>;
@@ -71,7 +72,7 @@ export class Pool {
 
   private openQueue(): Queue {
     if (!this.queue) {
-      const flavor = this.options.flavor === 'auto' ? 'local' : this.options.flavor;
+      const flavor = this.options.flavor === 'auto' ? detectFlavor(this.options.commands).flavor : this.options.flavor;
       this.queue = openQueue(this.options, flavor);
     }
     return this.queue;

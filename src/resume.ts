@@ -12,6 +12,7 @@ import { MapRun } from './map-run.js';
 import { resolveOptions, type PoolOptions, type FlavorName } from './options.js';
 import { pollerFor } from './poller.js';
 import type { Progress } from './progress.js';
+import { detectFlavor } from './queues/detect.js';
 import { openQueue } from './queues/registry.js';
 import { readJournal } from './journal.js';
 import { replayJournal } from './run-state.js';
@@ -45,7 +46,8 @@ export async function resumeRun(
     ...(options.progress !== undefined ? { progress: options.progress } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const queue = openQueue(resolved, resolved.flavor === 'auto' ? 'local' : resolved.flavor);
+  // run.json records the flavor the run really used ('auto' already resolved).
+  const queue = openQueue(resolved, resolved.flavor === 'auto' ? detectFlavor(resolved.commands).flavor : resolved.flavor);
   const fnFile = decode(await readFile(layout.functionFile)) as FunctionFile;
   const run = new MapRun<unknown>(resolved, queue, pollerFor(queue), process.cwd(), options.signal);
   let tasks = 0;

@@ -9,7 +9,7 @@
  * | Slurm state (squeue %T, sacct State)            | reason (squeue %r)                         | JobState  | outcome, fatal |
  * |-------------------------------------------------|--------------------------------------------|-----------|----------------|
  * | PENDING                                         | JobHeldUser, JobHeldAdmin, job requeued in held state | held |         |
- * | PENDING                                         | launch failed requeued held, JobHoldMaxRequeue, BadConstraints, DependencyNeverSatisfied, PartitionConfig, PartitionTimeLimit, InvalidAccount, InvalidQOS, AccountNotAllowed, QOSNotAllowed, (Assoc\|QOS)Max…PerJob…, QOSMin… | error | |
+ * | PENDING                                         | launch failed requeued held, JobHoldMaxRequeue, BadConstraints, DependencyNeverSatisfied, PartitionConfig, PartitionTimeLimit, InvalidAccount, InvalidQOS, AccountNotAllowed, QOSNotAllowed, (Assoc\|QOS)Max…PerJob…, QOSMin… | error | fatal, except the first two |
  * | PENDING                                         | anything else (Resources, Priority, Dependency, BeginTime, JobArrayTaskLimit, PartitionDown, …) | pending | |
  * | CONFIGURING, REQUEUED, REQUEUE_FED, RESIZING    |                                            | pending   |                |
  * | REQUEUE_HOLD, RESV_DEL_HOLD                     |                                            | held      |                |
@@ -24,8 +24,10 @@
  *
  * "error" is for pending jobs that will never start without someone changing them or the
  * cluster: the pool cancels and resubmits them (and gives up after maxResubmissions, with
- * Slurm's reason in the message). CANCELLED is a failure because the pool cancels only jobs it
- * no longer tracks: a cancel seen here came from someone else (a user, an admin, a limit).
+ * Slurm's reason in the message). Those a resubmission would repeat (all but the two holds after
+ * launch failures) also carry fatal: true and a reason naming the option to change.
+ * CANCELLED is a failure because the pool cancels only jobs it no longer tracks: a cancel seen
+ * here came from someone else (a user, an admin, a limit).
  */
 import { formatChunkSpec } from '../chunk-spec.js';
 import { parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
@@ -278,8 +280,8 @@ export function expandSlurmIds(id: string, task: string | undefined): string[] {
 
 /**
  * Pending reasons after which the job will not start until someone changes it or the cluster,
- * with what to change. `fatal` where a resubmission of the same request would wait the same way.
- * (The chunk tracker reads `fatal` for finished jobs only, today: see the report to the lead.)
+ * with what to change. `fatal` where a resubmission of the same request would wait the same way
+ * (for an error state the chunk tracker does not act on it yet: it resubmits up to maxResubmissions).
  */
 const NEVER_STARTS = new Map<string, { reason: string; fatal?: true }>(Object.entries({
   'launch failed requeued held': { reason: 'its launch failed and Slurm held it (a node or prolog problem)' },
