@@ -165,7 +165,8 @@ export class ChunkTracker {
       switch (status.state) {
         case 'error':
           toCancel.push(attempt.jobId);
-          this.retire(r, `job ${why} is in an error state`);
+          // A fatal error (an impossible request, e.g. past a partition's time limit) would come back.
+          this.retire(r, `job ${why} is in an error state`, status.fatal === true);
           break;
         case 'held':
           if (since >= this.limits.heldTimeout) {

@@ -18,6 +18,12 @@ export interface ArrayConvention {
   indexBase: number;
   /** A bash expression for the scheduler's id of this job (or array element), for logs and results. */
   jobIdExpression: string;
+  /**
+   * The job id when the submit passed `--index` itself (a plain job, or a flavor that passes the
+   * index): a plain Slurm job submitted from inside an array element inherits the caller's
+   * SLURM_ARRAY_* variables, so jobIdExpression would name the caller. Default: jobIdExpression.
+   */
+  explicitIndexJobIdExpression?: string;
 }
 
 export interface JobScriptInput {
@@ -123,14 +129,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$qmr_chunks" ] || qmr_fail "no chunk list: pass --chunks LIST or set QMR_CHUNKS"
-[ -n "$qmr_index" ] || qmr_index=${convention.indexExpression}
+if [ -n "$qmr_index" ]; then
+  QMR_JOB_ID=${convention.explicitIndexJobIdExpression ?? convention.jobIdExpression}
+else
+  qmr_index=${convention.indexExpression}
+  QMR_JOB_ID=${convention.jobIdExpression}
+fi
 case $qmr_index in
   '' | undefined) qmr_position=0 ;;
   *) qmr_position=$((qmr_index - ${convention.indexBase})) ;;
 esac
 qmr_chunk=$(qmr_chunk_at "$qmr_chunks" "$qmr_position") ||
   qmr_fail "array index $qmr_index is outside the chunk list $qmr_chunks"
-QMR_JOB_ID=${convention.jobIdExpression}
 
 # From here on, everything goes to the chunk's own logs (appended: one section per attempt).
 qmr_log=${shellQuote(layout.logsDir)}/chunk-$(printf %06d "$qmr_chunk")

@@ -136,7 +136,7 @@ export class MapRun<R> {
     } else {
       if (count === 0) return;
       const needsSlots = this.options.chunkSize === undefined && this.options.numChunks === undefined && count !== undefined;
-      const slots = needsSlots ? (await this.queue.info()).slots : undefined;
+      const slots = needsSlots ? (await this.queue.info(this.options.resources)).slots : undefined;
       this.plan = planChunks(count, this.options, slots);
       this.workDir = await WorkDir.create({ exact: this.options.workDir, parent: path.join(this.cwd, '.qmr') });
     }
@@ -420,7 +420,7 @@ export class MapRun<R> {
       if (waiting.length < 1000 && Date.now() - oldest < STREAM_SUBMIT_DELAY_MS) return;
     }
     const useArrays = this.options.arrays && this.queue.supportsArrays;
-    const info = useArrays ? await this.queue.info() : {};
+    const info = useArrays ? await this.queue.info(this.options.resources) : {};
     for (const group of groupForSubmission(waiting, useArrays, info.maxArraySize)) {
       this.throwIfAborted();
       const ids = await this.queue.submit({

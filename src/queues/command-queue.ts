@@ -6,7 +6,7 @@
 import { execa } from 'execa';
 import pRetry, { AbortError as RetryAbort } from 'p-retry';
 import { QueueCommandError } from '../errors.js';
-import type { FlavorName } from '../options.js';
+import type { FlavorName, Resources } from '../options.js';
 import type { CommandFlavor, CommandLine, CommandResult, JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
 import { CommandOutputError, HistoryUnavailableError } from './queue.js';
 
@@ -34,7 +34,7 @@ export class CommandQueue implements Queue {
   readonly resultsMayLag = true;
   /** How many times each command ran; read by benchmarks and tests. */
   readonly calls: Record<string, number> = {};
-  private cachedInfo: Promise<QueueInfo> | undefined;
+  private readonly cachedInfo = new Map<string, Promise<QueueInfo>>();
 
   constructor(
     readonly spec: CommandFlavor,
@@ -124,18 +124,23 @@ export class CommandQueue implements Queue {
     }
   }
 
-  info(): Promise<QueueInfo> {
-    this.cachedInfo ??= (async () => {
-      if (!this.spec.infoCommands || !this.spec.parseInfoOutputs) return {};
-      const results: CommandResult[] = [];
-      for (const line of this.spec.infoCommands(this.command)) results.push(await this.run(line));
-      try {
-        return this.spec.parseInfoOutputs(results);
-      } catch {
-        return {}; // the size is a hint for chunking; without it the defaults apply
-      }
-    })();
-    return this.cachedInfo;
+  info(resources: Resources = {}): Promise<QueueInfo> {
+    const key = resources.queue ?? '';
+    let info = this.cachedInfo.get(key);
+    if (!info) {
+      info = (async () => {
+        if (!this.spec.infoCommands || !this.spec.parseInfoOutputs) return {};
+        const results: CommandResult[] = [];
+        for (const line of this.spec.infoCommands(this.command, resources)) results.push(await this.run(line));
+        try {
+          return this.spec.parseInfoOutputs(results, resources);
+        } catch {
+          return {}; // the size is a hint for chunking; without it the defaults apply
+        }
+      })();
+      this.cachedInfo.set(key, info);
+    }
+    return info;
   }
 
   /** Runs a command once. Never throws for a non-zero exit: the caller judges the result. */

@@ -74,8 +74,8 @@ export interface Queue {
   history?(jobIds: readonly string[]): Promise<Map<string, JobStatus>>;
   /** Cancels the jobs; a job that is already gone counts as cancelled. */
   cancel(jobIds: readonly string[]): Promise<void>;
-  /** What the queue can tell about its size, for choosing the chunking (cached). */
-  info(): Promise<QueueInfo>;
+  /** What the queue (the queue or partition in `resources`, else the default one) can tell about its size, for chunking. Cached. */
+  info(resources?: Resources): Promise<QueueInfo>;
   /** Calls the listener as soon as a job is known to have ended (local flavor: process exit). */
   onJobEnd?(listener: () => void): () => void;
 }
@@ -132,7 +132,7 @@ export interface CommandFlavor {
   historyCommands?(jobIds: readonly string[], command: (name: string) => string): CommandLine[];
   /** Final states found in the history; throws HistoryUnavailableError when the site keeps none. */
   parseHistoryOutput?(result: CommandResult, jobIds: readonly string[]): Map<string, JobStatus>;
-  /** Commands whose outputs tell the queue's size; parsed by parseInfoOutputs. */
-  infoCommands?(command: (name: string) => string): CommandLine[];
-  parseInfoOutputs?(results: CommandResult[]): QueueInfo;
+  /** Commands whose outputs tell the size of the queue the jobs go to; parsed by parseInfoOutputs. */
+  infoCommands?(command: (name: string) => string, resources: Resources): CommandLine[];
+  parseInfoOutputs?(results: CommandResult[], resources: Resources): QueueInfo;
 }

@@ -7,8 +7,9 @@ import { CommandQueue } from './command-queue.js';
 import { LocalQueue } from './local.js';
 import type { CommandFlavor, Queue } from './queue.js';
 import { sge } from './sge.js';
+import { slurm } from './slurm.js';
 
-export const COMMAND_FLAVORS: Partial<Record<FlavorName, CommandFlavor>> = { sge };
+export const COMMAND_FLAVORS: Partial<Record<FlavorName, CommandFlavor>> = { sge, slurm };
 
 const shared = new Map<string, Queue>();
 

@@ -64,10 +64,10 @@ export const sge: CommandFlavor = {
     ];
   },
 
-  parseInfoOutputs([queues, config]) {
+  parseInfoOutputs([queues, config], resources) {
     const info: QueueInfo = {};
     if (queues && queues.exitCode === 0) {
-      const slots = parseClusterQueueSlots(queues.stdout);
+      const slots = parseClusterQueueSlots(queues.stdout, resources.queue);
       if (slots > 0) info.slots = slots;
     }
     if (config && config.exitCode === 0) {
@@ -196,13 +196,14 @@ export function sgeState(code: string): JobStatus {
 }
 
 /**
- * Total slots of the cluster queues in `qstat -g c -xml` (the slots this user could get at
- * best; on a shared cluster the pool cannot know its share, so it plans for the total).
+ * Total slots in `qstat -g c -xml`: of the named cluster queue, or of all of them (the slots
+ * this user could get at best; on a shared cluster the pool cannot know its share, so it plans
+ * for the total).
  */
-export function parseClusterQueueSlots(text: string): number {
+export function parseClusterQueueSlots(text: string, queue?: string): number {
   let total = 0;
-  for (const m of text.matchAll(/<cluster_queue_summary>[\s\S]*?<total>(\d+)<\/total>[\s\S]*?<\/cluster_queue_summary>/g)) {
-    total += Number(m[1]);
+  for (const m of text.matchAll(/<cluster_queue_summary>\s*<name>([^<]*)<\/name>[\s\S]*?<total>(\d+)<\/total>[\s\S]*?<\/cluster_queue_summary>/g)) {
+    if (queue === undefined || m[1] === queue) total += Number(m[2]);
   }
   return total;
 }

@@ -48,6 +48,8 @@ export const slurm: CommandFlavor = {
     // ARRAYJOBID_TASK for an array element (as squeue, scancel and sacct name it), JOBID otherwise.
     // Pure parameter expansion: no subshell.
     jobIdExpression: '${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-unknown}}${SLURM_ARRAY_JOB_ID:+_${SLURM_ARRAY_TASK_ID:-}}',
+    // A plain job gets --index 0 (it may have inherited SLURM_ARRAY_* from a caller inside an array).
+    explicitIndexJobIdExpression: '${SLURM_JOB_ID:-unknown}',
   },
 
   submitCommand(request, command): CommandLine {
@@ -151,11 +153,11 @@ export const slurm: CommandFlavor = {
     ];
   },
 
-  parseInfoOutputs(results) {
+  parseInfoOutputs(results, resources) {
     const info: QueueInfo = {};
     const [sinfo, config] = results;
     if (sinfo && sinfo.exitCode === 0) {
-      const slots = parseSinfoCpus(sinfo.stdout);
+      const slots = parseSinfoCpus(sinfo.stdout, resources.queue);
       if (slots !== undefined) info.slots = slots;
     }
     if (config && config.exitCode === 0) {
@@ -364,18 +366,20 @@ export function slurmState(state: string, reason: string): JobStatus {
 /**
  * `sinfo --noheader --format='%P|%a|%C'`: `debug*|up|0/2/0/2` per partition (`*` = the default),
  * CPUs as allocated/idle/other/total. Slots = allocated + idle (usable CPUs; "other" are down or
- * drained) of the default partition, else of the largest partition that is up.
+ * drained) of the named partition, or of the default one, else of the largest partition that is up.
  */
-export function parseSinfoCpus(stdout: string): number | undefined {
+export function parseSinfoCpus(stdout: string, partition?: string): number | undefined {
   let fallback: number | undefined;
+  let byDefault: number | undefined;
   for (const line of stdout.split('\n')) {
     const m = /^\s*([^|\s]+?)(\*?)\|(\w+)\|(\d+)\/(\d+)\/(\d+)\/(\d+)\s*$/.exec(line);
     if (!m) continue;
     const usable = Number(m[4]) + Number(m[5]);
-    if (m[2] === '*') return usable;
+    if (partition !== undefined && m[1] === partition) return usable;
+    if (m[2] === '*') byDefault = usable;
     if (m[3] === 'up') fallback = Math.max(fallback ?? 0, usable);
   }
-  return fallback;
+  return byDefault ?? fallback;
 }
 
 /**

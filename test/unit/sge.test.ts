@@ -97,9 +97,9 @@ describe('sge flavor on real SGE 8.1.9 output', () => {
   });
 
   it('reads the slots and the array size limit of the cluster', () => {
-    const info = sge.parseInfoOutputs!([fixtureResult('sge', 'qstat-g-c-xml.xml', 0), fixtureResult('sge', 'qconf-sconf.txt', 0)]);
+    const info = sge.parseInfoOutputs!([fixtureResult('sge', 'qstat-g-c-xml.xml', 0), fixtureResult('sge', 'qconf-sconf.txt', 0)], {});
     expect(info).toEqual({ slots: 2, maxArraySize: 75000 });
-    expect(sge.parseInfoOutputs!([fixtureResult('sge', 'qstat-xml-qmaster-down.xml', 1)])).toEqual({});
+    expect(sge.parseInfoOutputs!([fixtureResult('sge', 'qstat-xml-qmaster-down.xml', 1)], {})).toEqual({});
   });
 
   it('treats qdel of a job that is already gone as done, and other failures as failures', () => {

@@ -59,7 +59,7 @@ describe('slurm status (squeue --array --states=all) on real Slurm 22.05.8 outpu
       '33_1': 'pending:PENDING (Resources)',
       '33_2': 'pending:PENDING (Resources)',
       '33_3': 'pending:PENDING (Resources)',
-      '36': 'error:PENDING (DependencyNeverSatisfied)',
+      '36': 'error:fatal:PENDING (DependencyNeverSatisfied)',
       '35': 'held:PENDING (JobHeldAdmin)',
       '34': 'held:PENDING (JobHeldUser)',
       '24': 'running:RUNNING',
@@ -102,7 +102,7 @@ describe('slurm status (squeue --array --states=all) on real Slurm 22.05.8 outpu
       '16': 'held:PENDING (JobHeldUser)',
       '12': 'running:RUNNING',
     });
-    expect(spaced('acct-none', 'squeue_after_cancel_dependency_never_satisfied')['17']).toBe('error:PENDING (DependencyNeverSatisfied)');
+    expect(spaced('acct-none', 'squeue_after_cancel_dependency_never_satisfied')['17']).toBe('error:fatal:PENDING (DependencyNeverSatisfied)');
     // A job Slurm requeued itself after its node failed (no --no-requeue) waits as BeginTime.
     expect(spaced('acct-none', 'squeue_after_node_down_format')).toEqual({ '11': 'pending:PENDING (BeginTime)' });
     expect(spaced('acct-none', 'squeue_array_mixed_states_all')).toMatchObject({
@@ -153,6 +153,15 @@ describe('slurm status (squeue --array --states=all) on real Slurm 22.05.8 outpu
     expect(state('PENDING', 'PartitionNodeLimit')).toBe('pending');
     expect(state('PENDING', 'ReqNodeNotAvail, UnavailableNodes:vm')).toBe('pending');
     expect(state('PENDING', 'JobArrayTaskLimit')).toBe('pending');
+  });
+
+  it('marks the never-starting reasons a resubmission would repeat, and names what to change', () => {
+    expect(slurmState('PENDING', 'InvalidAccount')).toMatchObject({ state: 'error', fatal: true, reason: expect.stringMatching(/resources\.account/) });
+    expect(slurmState('PENDING', 'PartitionTimeLimit').reason).toMatch(/resources\.walltime/);
+    expect(slurmState('PENDING', 'QOSMaxWallDurationPerJobLimit')).toMatchObject({ state: 'error', fatal: true });
+    // A failed launch is the node's problem: a resubmission may land elsewhere.
+    expect(slurmState('PENDING', 'launch failed requeued held').fatal).toBeUndefined();
+    expect(slurmState('PENDING', 'JobHoldMaxRequeue').fatal).toBeUndefined();
   });
 
   it('lists one line per array element, also for throttled and partly cancelled arrays', () => {
@@ -278,6 +287,7 @@ describe('slurm submit', () => {
       indexExpression: '${SLURM_ARRAY_TASK_ID:-}',
       indexBase: 0,
       jobIdExpression: '${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-unknown}}${SLURM_ARRAY_JOB_ID:+_${SLURM_ARRAY_TASK_ID:-}}',
+      explicitIndexJobIdExpression: '${SLURM_JOB_ID:-unknown}',
     });
   });
 });
@@ -383,7 +393,7 @@ describe('slurm info', () => {
   });
 
   it('reads the default partition\'s usable CPUs and the array size limit', () => {
-    const info = slurm.parseInfoOutputs!([live('sinfo_partitions_cpus', 0), live('scontrol_show_config', 0)]);
+    const info = slurm.parseInfoOutputs!([live('sinfo_partitions_cpus', 0), live('scontrol_show_config', 0)], {});
     expect(info).toEqual({ slots: 2, maxArraySize: 10001 });
     // MaxArraySize=10001 let --array=0-10000 through and refused 0-10001 (live/sbatch_array_*).
     expect(parseMaxArraySize(fixture('slurm', 'live/scontrol_show_config.out'))).toBe(10001);
@@ -393,7 +403,10 @@ describe('slurm info', () => {
     expect(parseSinfoCpus('gpu|up|4/60/0/64\nbig|up|100/28/0/128\nold|down|0/0/512/512\n')).toBe(128);
     expect(parseSinfoCpus('batch*|up|10/20/2/32\n')).toBe(30);
     expect(parseSinfoCpus('')).toBeUndefined();
-    const down = slurm.parseInfoOutputs!([live('sinfo_controller_unreachable', 1), live('scontrol_show_config_controller_unreachable', 1)]);
+    // The partition the jobs go to (resources.queue), when named.
+    expect(parseSinfoCpus('gpu|up|4/60/0/64\nbatch*|up|10/20/2/32\n', 'gpu')).toBe(64);
+    expect(parseSinfoCpus('gpu|up|4/60/0/64\nbatch*|up|10/20/2/32\n', 'nosuch')).toBe(30);
+    const down = slurm.parseInfoOutputs!([live('sinfo_controller_unreachable', 1), live('scontrol_show_config_controller_unreachable', 1)], {});
     expect(down).toEqual({});
   });
 });
