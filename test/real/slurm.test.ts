@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describeReal } from '../helpers/real-schedulers.js';
+import { realScenarios, type TroubleScenario } from './scenarios.js';
+
+const run = promisify(execFile);
+
+/** Job ids (array elements one by one) of this user's jobs with the name, in the given states. */
+async function squeueIds(name: string, states = 'PENDING,RUNNING,SUSPENDED,COMPLETING,CONFIGURING'): Promise<string[]> {
+  const { stdout } = await run('squeue', ['--noheader', '--array', `--name=${name}`, `--states=${states}`, '--format=%i']);
+  return stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/**
+ * Slurm's held state, for real: `sbatch --hold` for a map that is always held; for a map held
+ * once, its first jobs wait (--begin) long enough to be held from outside with `scontrol hold`.
+ */
+const held: TroubleScenario = {
+  shows: /JobHeldUser|JobHeldAdmin/,
+  async setUp(_folder, times) {
+    if (times === 'always') return { options: { submitArgs: ['--hold'], heldTimeout: 1000 }, onProgress: async () => undefined };
+    let holds = 0;
+    return {
+      options: { submitArgs: ['--begin=now+4'], heldTimeout: 1000 },
+      onProgress: async (p, jobName) => {
+        if (holds >= times || p.chunksPending === 0) return;
+        const ids = await squeueIds(jobName, 'PENDING');
+        if (ids.length === 0) return;
+        holds += 1;
+        await run('scontrol', ['hold', ...ids]).catch(() => undefined);
+      },
+    };
+  },
+};
+
+describeReal('slurm', 'real Slurm on this machine', () => {
+  realScenarios({
+    flavor: 'slurm',
+    jobsNamed: (name) => squeueIds(name),
+    runningJobsNamed: (name) => squeueIds(name, 'RUNNING'),
+    deleteFromOutside: async (id) => {
+      await run('scancel', [id]);
+    },
+    resourceProbe: 'scontrol show job "$SLURM_JOB_ID" | tr " " "\\n" | grep -E "^(TimeLimit|MinMemoryNode|Partition)="',
+    resourceExpectations: [/TimeLimit=00:10:00/, /MinMemoryNode=2G/, /Partition=debug/],
+    queueName: 'debug',
+    trouble: held,
+  });
+});
