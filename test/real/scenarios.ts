@@ -4,9 +4,11 @@
  * resources reaching the job, a job deleted from outside, the scheduler's error/held states
  * (recovered, and with the limit exhausted), and abort leaving nothing in the queue.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AbortError, MapError, Pool, type PoolOptions, type Progress } from '../../src/index.js';
 import { temporaryFolder } from '../helpers/tmp.js';
@@ -213,6 +215,111 @@ export function realScenarios(real: RealFlavor): void {
     controller.abort();
     await expect(running).rejects.toBeInstanceOf(AbortError);
     expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+}
+
+const INDEX_JS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'index.js');
+
+/** Starts a map in a child process (so that it can be killed), with a slow module function. */
+async function mapInChild(real: RealFlavor, folder: string, jobName: string, extra: PoolOptions = {}) {
+  const workDir = path.join(folder, jobName);
+  const module = path.join(folder, `${jobName}-slow.mjs`);
+  await writeFile(module, 'export async function slow(x) { await new Promise((r) => setTimeout(r, 2500)); return x * 10; }\n');
+  const options: PoolOptions = {
+    flavor: real.flavor,
+    ...(real.commands ? { commands: real.commands } : {}),
+    workDir,
+    keepWorkDir: 'always',
+    chunkSize: 1,
+    pollInterval: 500,
+    maxPollInterval: 2000,
+    missingGrace: 3000,
+    resources: { jobName },
+    ...extra,
+  };
+  const script = path.join(folder, `${jobName}.mjs`);
+  await writeFile(
+    script,
+    `import { Pool } from ${JSON.stringify(INDEX_JS)};\n` +
+      `const out = await new Pool(${JSON.stringify(options)}).map({ module: ${JSON.stringify(module)}, export: 'slow' }, [0, 1, 2, 3, 4, 5]);\n` +
+      'console.log(JSON.stringify(out));\n',
+  );
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited, workDir, module, options, stderr: () => stderr };
+}
+
+async function resultsIn(workDir: string): Promise<string[]> {
+  return (await readdir(path.join(workDir, 'results')).catch(() => [] as string[])).filter((n) => n.endsWith('.result'));
+}
+
+/** How many times each chunk's worker started, from the chunk logs. */
+async function workerStarts(workDir: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const name of await readdir(path.join(workDir, 'logs'))) {
+    if (!name.endsWith('.err')) continue;
+    counts[name] = ((await readFile(path.join(workDir, 'logs', name), 'utf8')).match(/started as job/g) ?? []).length;
+  }
+  return counts;
+}
+
+/** Scenarios of a map whose submitting process is killed or interrupted (issue: operations). */
+export function realInterruptionScenarios(real: RealFlavor): void {
+  let folder: { path: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    folder = await temporaryFolder(`qmr-real-${real.flavor}-kill-`);
+  });
+  afterAll(async () => folder?.cleanup());
+  const name = (what: string) => `q${what}${randomBytes(3).toString('hex')}`;
+
+  it('survives SIGKILL of the submitting process: resumed, no chunk computed twice, same results', async () => {
+    const jobName = name('kill');
+    const started = await mapInChild(real, folder.path, jobName);
+    for (let i = 0; i < 600 && (await resultsIn(started.workDir)).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    started.child.kill('SIGKILL');
+    await started.exited;
+    expect((await resultsIn(started.workDir)).length).toBeGreaterThanOrEqual(2);
+    expect((await resultsIn(started.workDir)).length).toBeLessThan(6);
+    const out = await new Pool({ ...started.options, progress: false }).map({ module: started.module, export: 'slow' }, [0, 1, 2, 3, 4, 5]);
+    expect(out).toEqual([0, 10, 20, 30, 40, 50]);
+    const starts = await workerStarts(started.workDir);
+    expect(Object.keys(starts)).toHaveLength(6);
+    for (const [log, count] of Object.entries(starts)) expect([log, count]).toEqual([log, 1]);
+    const journal = await readFile(path.join(started.workDir, 'journal.jsonl'), 'utf8');
+    expect(journal).toContain('"t":"resume"');
+    expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+
+  it('stops on Ctrl-C (SIGINT): cancels every job, records it, exits with status 130', async () => {
+    const jobName = name('int');
+    const started = await mapInChild(real, folder.path, jobName);
+    for (let i = 0; i < 100 && (await real.jobsNamed(jobName)).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    expect((await real.jobsNamed(jobName)).length).toBeGreaterThan(0);
+    started.child.kill('SIGINT');
+    const { code, signal } = await started.exited;
+    expect(code === 130 || signal === 'SIGINT').toBe(true);
+    expect(started.stderr()).toMatch(/SIGINT received, stopping 1 map/);
+    expect(await jobsLeft(real, jobName)).toEqual([]);
+    const journal = await readFile(path.join(started.workDir, 'journal.jsonl'), 'utf8');
+    expect(journal).toMatch(/"t":"end"[^\n]*"outcome":"aborted"/);
+  });
+
+  it('with keepJobsOnExit, SIGTERM leaves the jobs running for a later resume', async () => {
+    const jobName = name('keep');
+    const started = await mapInChild(real, folder.path, jobName, { keepJobsOnExit: true });
+    for (let i = 0; i < 100 && (await real.jobsNamed(jobName)).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    started.child.kill('SIGTERM');
+    await started.exited;
+    const journal = await readFile(path.join(started.workDir, 'journal.jsonl'), 'utf8');
+    expect(journal).toMatch(/"outcome":"detached"/);
+    // The jobs are still there (or already done), and a resume collects everything.
+    const out = await new Pool({ ...started.options, keepJobsOnExit: false, progress: false }).map({ module: started.module, export: 'slow' }, [0, 1, 2, 3, 4, 5]);
+    expect(out).toEqual([0, 10, 20, 30, 40, 50]);
+    for (const count of Object.values(await workerStarts(started.workDir))) expect(count).toBe(1);
   });
 }
 

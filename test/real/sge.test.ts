@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describeReal } from '../helpers/real-schedulers.js';
-import { missingWorkingDir, realScenarios } from './scenarios.js';
+import { missingWorkingDir, realInterruptionScenarios, realScenarios, type RealFlavor } from './scenarios.js';
 
 const run = promisify(execFile);
 
@@ -16,19 +16,22 @@ async function qstatJobs(): Promise<Array<{ id: string; name: string; state: str
   return jobs;
 }
 
+const real: RealFlavor = {
+  flavor: 'sge',
+  jobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name).map((j) => j.id),
+  runningJobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name && j.state === 'r').map((j) => j.id),
+  deleteFromOutside: async (id) => {
+    await run('qdel', [id]);
+  },
+  // The job asks the scheduler about itself: its hard resource requests and its queue.
+  resourceProbe: 'qstat -j "$JOB_ID" | grep -E "hard resource_list|hard_queue_list"; echo "queue=$QUEUE"',
+  resourceExpectations: [/h_rt=600/, /h_vmem=2048M/, /queue=all\.q/],
+  queueName: 'all.q',
+  // SGE puts a job whose working directory is missing into Eqw (it cannot chdir there).
+  trouble: missingWorkingDir(/Eqw/),
+};
+
 describeReal('sge', 'real Son of Grid Engine on this machine', () => {
-  realScenarios({
-    flavor: 'sge',
-    jobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name).map((j) => j.id),
-    runningJobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name && j.state === 'r').map((j) => j.id),
-    deleteFromOutside: async (id) => {
-      await run('qdel', [id]);
-    },
-    // The job asks the scheduler about itself: its hard resource requests and its queue.
-    resourceProbe: 'qstat -j "$JOB_ID" | grep -E "hard resource_list|hard_queue_list"; echo "queue=$QUEUE"',
-    resourceExpectations: [/h_rt=600/, /h_vmem=2048M/, /queue=all\.q/],
-    queueName: 'all.q',
-    // SGE puts a job whose working directory is missing into Eqw (it cannot chdir there).
-    trouble: missingWorkingDir(/Eqw/),
-  });
+  realScenarios(real);
+  realInterruptionScenarios(real);
 });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describeReal } from '../helpers/real-schedulers.js';
-import { realScenarios, type TroubleScenario } from './scenarios.js';
+import { realInterruptionScenarios, realScenarios, type RealFlavor, type TroubleScenario } from './scenarios.js';
 
 const run = promisify(execFile);
 
@@ -33,17 +33,20 @@ const held: TroubleScenario = {
   },
 };
 
+const real: RealFlavor = {
+  flavor: 'slurm',
+  jobsNamed: (name) => squeueIds(name),
+  runningJobsNamed: (name) => squeueIds(name, 'RUNNING'),
+  deleteFromOutside: async (id) => {
+    await run('scancel', [id]);
+  },
+  resourceProbe: 'scontrol show job "$SLURM_JOB_ID" | tr " " "\\n" | grep -E "^(TimeLimit|MinMemoryNode|Partition)="',
+  resourceExpectations: [/TimeLimit=00:10:00/, /MinMemoryNode=2G/, /Partition=debug/],
+  queueName: 'debug',
+  trouble: held,
+};
+
 describeReal('slurm', 'real Slurm on this machine', () => {
-  realScenarios({
-    flavor: 'slurm',
-    jobsNamed: (name) => squeueIds(name),
-    runningJobsNamed: (name) => squeueIds(name, 'RUNNING'),
-    deleteFromOutside: async (id) => {
-      await run('scancel', [id]);
-    },
-    resourceProbe: 'scontrol show job "$SLURM_JOB_ID" | tr " " "\\n" | grep -E "^(TimeLimit|MinMemoryNode|Partition)="',
-    resourceExpectations: [/TimeLimit=00:10:00/, /MinMemoryNode=2G/, /Partition=debug/],
-    queueName: 'debug',
-    trouble: held,
-  });
+  realScenarios(real);
+  realInterruptionScenarios(real);
 });
