@@ -11,6 +11,7 @@ import { formatChunkSpec } from '../chunk-spec.js';
 import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
 import { CommandOutputError } from './queue.js';
 import {
+  arrayShape,
   assertStatusRan,
   cancelFailedUnless,
   commandsForIds,
@@ -20,7 +21,7 @@ import {
   messageLines,
   numberOrUndefined,
   parseJsonDocument,
-  resourceNumbers,
+  queueAccountAndNumbers,
 } from './parse-helpers.js';
 
 /** LSF's default MAX_JOB_ARRAY_SIZE (lsb.params), used when bparams does not show it. */
@@ -41,8 +42,7 @@ export const lsf: CommandFlavor = {
   },
 
   submitCommand(request, command): CommandLine {
-    const count = request.chunks.length;
-    const array = request.array && count > 1;
+    const { count, array } = arrayShape(request);
     const dir = request.schedulerLogDir;
     const args: string[] = [];
     if (array) {
@@ -60,8 +60,8 @@ export const lsf: CommandFlavor = {
   parseSubmitOutput(result, request) {
     // `Job <4711> is submitted to queue <normal>.` (or `to default queue`), maybe among other lines.
     const id = matchSubmitOutput(result.stdout, /Job <(\d+)> is submitted to (?:default )?queue/, 'bsub')[1]!;
-    if (!(request.array && request.chunks.length > 1)) return [id];
-    return elementIds(request.chunks.length, (k) => `${id}[${k + 1}]`);
+    const { count, array } = arrayShape(request);
+    return array ? elementIds(count, (k) => `${id}[${k + 1}]`) : [id];
   },
 
   statusCommands(jobIds, command) {
@@ -105,11 +105,7 @@ const BJOBS_HARMLESS = /is not found|No (unfinished |matching )?job(s)? found/i;
 const BKILL_HARMLESS = /is being terminated|is being signaled|has already finished|No matching job found|is not found|Operation is in progress/i;
 
 function lsfResourceArgs(request: SubmitRequest): string[] {
-  const r = request.resources;
-  const { cpus, memoryMb, walltimeSeconds } = resourceNumbers(r);
-  const args: string[] = [];
-  if (r.queue) args.push('-q', r.queue);
-  if (r.account) args.push('-P', r.account);
+  const { cpus, memoryMb, walltimeSeconds, args } = queueAccountAndNumbers(request.resources, '-P');
   if (walltimeSeconds !== undefined) args.push('-W', String(Math.ceil(walltimeSeconds / 60))); // minutes
   const select: string[] = [];
   if (cpus !== undefined && cpus > 1) {

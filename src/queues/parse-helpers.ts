@@ -5,7 +5,7 @@
  */
 import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from '../options.js';
 import { splitIntoBatches } from './batches.js';
-import type { CommandLine, CommandResult, JobStatus } from './queue.js';
+import type { CommandLine, CommandResult, JobStatus, SubmitRequest } from './queue.js';
 import { CommandOutputError } from './queue.js';
 
 /** The non-empty lines of a command's stdout and stderr, trimmed. */
@@ -106,12 +106,26 @@ export interface ResourceNumbers {
   walltimeSeconds: number | undefined;
 }
 
+/** The resources in shared units, with `-q QUEUE` and `ACCOUNTFLAG ACCOUNT` already as flags (PBS, LSF). */
+export function queueAccountAndNumbers(r: Resources, accountFlag: string): ResourceNumbers & { args: string[] } {
+  const args: string[] = [];
+  if (r.queue) args.push('-q', r.queue);
+  if (r.account) args.push(accountFlag, r.account);
+  return { ...resourceNumbers(r), args };
+}
+
 export function resourceNumbers(r: Resources): ResourceNumbers {
   return {
     cpus: r.cpus,
     memoryMb: r.memory === undefined ? undefined : parseMemoryMegabytes(r.memory),
     walltimeSeconds: r.walltime === undefined ? undefined : parseWalltimeSeconds(r.walltime),
   };
+}
+
+/** How many chunks a request holds, and whether they go as an array (never an array of one). */
+export function arrayShape(request: Pick<SubmitRequest, 'chunks' | 'array'>): { count: number; array: boolean } {
+  const count = request.chunks.length;
+  return { count, array: request.array && count > 1 };
 }
 
 /** The job ids of an array's elements, for the k-th chunk of the request. */

@@ -19,9 +19,8 @@
  */
 import { formatChunkSpec } from '../chunk-spec.js';
 import { formatHms } from '../options.js';
-import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
-import { CommandOutputError } from './queue.js';
 import {
+  arrayShape,
   assertStatusRan,
   cancelFailedUnless,
   commandsForIds,
@@ -30,8 +29,10 @@ import {
   matchSubmitOutput,
   numberOrUndefined,
   parseJsonDocument,
-  resourceNumbers,
+  queueAccountAndNumbers,
 } from './parse-helpers.js';
+import { CommandOutputError } from './queue.js';
+import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
 
 export type PbsDialect = 'torque' | 'pro' | 'slurm';
 
@@ -69,14 +70,14 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
     },
 
     submitCommand(request, command): CommandLine {
-      const count = request.chunks.length;
-      const array = request.array && count > 1; // PBS Pro refuses a one-element -J: a plain job then
+      const { count, array } = arrayShape(request); // PBS Pro refuses a one-element -J: a plain job then
       if (dialect === 'slurm' && count > 1) {
         throw new Error(`the pbs flavor's slurm dialect submits one job per chunk (got ${count} chunks)`);
       }
       const args = ['-N', request.jobName, ...logArgs(dialect, request.schedulerLogDir)];
       if (array) {
         const range = `0-${count - 1}`;
+        // No slot limit for PBS Pro: `-J range%N` exists only in recent OpenPBS releases.
         if (dialect === 'pro') args.push('-J', range);
         else args.push('-t', request.throttle === undefined ? range : `${range}%${request.throttle}`);
       }
@@ -97,8 +98,8 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
       // `4711.server`, `4711[].server` for an array, `26` from Slurm's wrapper; banners may surround it.
       const m = matchSubmitOutput(result.stdout, /^[ \t]*(\d+)(\[\])?(\.\S+)?[ \t]*$/m, 'qsub');
       const [, sequence, brackets, suffix = ''] = m;
-      const count = request.chunks.length;
-      if (!(request.array && count > 1)) return [`${sequence}${suffix}`];
+      const { count, array } = arrayShape(request);
+      if (!array) return [`${sequence}${suffix}`];
       if (!brackets) {
         throw new Error(
           `qsub printed the plain id ${sequence}${suffix} for an array job: this is Slurm's qsub wrapper, whose qstat ` +
@@ -171,11 +172,7 @@ export function takeOption(args: readonly string[], flag: string): { values: str
 }
 
 function pbsResourceArgs(dialect: PbsDialect, request: SubmitRequest, callerLists: readonly string[]): string[] {
-  const r = request.resources;
-  const { cpus, memoryMb, walltimeSeconds } = resourceNumbers(r);
-  const args: string[] = [];
-  if (r.queue) args.push('-q', r.queue);
-  if (r.account) args.push('-A', r.account);
+  const { cpus, memoryMb, walltimeSeconds, args } = queueAccountAndNumbers(request.resources, '-A');
   const walltime = walltimeSeconds === undefined ? undefined : `walltime=${formatHms(walltimeSeconds)}`;
   const mem = memoryMb === undefined ? undefined : `mem=${memoryMb}mb`;
   if (dialect === 'pro') {
@@ -315,11 +312,12 @@ function idCore(id: string): string {
  * carry a longer server name than qsub printed; ids are matched on their number and index.
  */
 function statusesForIds(records: Map<string, PbsJobRecord>, jobIds: readonly string[], dialect: PbsDialect): Map<string, JobStatus> {
+  const exact = new Set(jobIds);
   const tracked = new Map<string, string>();
   for (const id of jobIds) tracked.set(idCore(id), id);
   const statuses = new Map<string, JobStatus>();
   for (const [shownId, record] of records) {
-    const id = jobIds.includes(shownId) ? shownId : tracked.get(idCore(shownId));
+    const id = exact.has(shownId) ? shownId : tracked.get(idCore(shownId));
     if (id === undefined || !record.state) continue;
     statuses.set(id, pbsState(dialect, record.state, record.exitStatus, record.comment));
   }

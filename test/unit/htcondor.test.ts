@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONDOR_ATTRIBUTES,
+  condorArguments,
+  condorState,
+  historyConstraint,
+  htcondor,
+  parseCondorJson,
+  submitDescription,
+  submitValue,
+} from '../../src/queues/htcondor.js';
+import { CommandOutputError, HistoryUnavailableError, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
+import { fixture, fixtureResult } from '../helpers/fixtures.js';
+
+const cmd = (name: string) => `/usr/bin/${name}`;
+
+const request: SubmitRequest = {
+  chunks: [0, 1, 2, 5],
+  array: true,
+  throttle: undefined,
+  jobName: 'qmr-abc',
+  script: '/w/run/job.sh',
+  schedulerLogDir: '/w/run/logs/scheduler',
+  workingDir: '/w',
+  resources: { walltime: 90, memory: '2G', cpus: 2, account: 'group_physics.alice' },
+  submitArgs: [],
+};
+
+function brief(statuses: Map<string, JobStatus>): Record<string, string> {
+  return Object.fromEntries(
+    [...statuses].map(([id, s]) => [id, [s.state, s.native, s.outcome, s.fatal ? 'fatal' : undefined].filter(Boolean).join(':')]),
+  );
+}
+
+/**
+ * HTCondor's "new" argument syntax, as the condor_submit manual states its rules: the whole in
+ * double quotes, "" for a literal double quote, whitespace separates, single quotes group, ''
+ * inside single quotes for a literal single quote. A reference reader to check our writer.
+ */
+function readNewSyntax(value: string): string[] {
+  expect(value.startsWith('"') && value.endsWith('"')).toBe(true);
+  const body = value.slice(1, -1).replace(/""/g, '"');
+  const args: string[] = [];
+  let current: string | undefined;
+  let quoted = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (quoted) {
+      if (c === "'" && body[i + 1] === "'") {
+        current += "'";
+        i++;
+      } else if (c === "'") quoted = false;
+      else current += c;
+    } else if (c === "'") {
+      quoted = true;
+      current ??= '';
+    } else if (c === ' ' || c === '\t') {
+      if (current !== undefined) args.push(current);
+      current = undefined;
+    } else current = (current ?? '') + c;
+  }
+  if (current !== undefined) args.push(current);
+  return args;
+}
+
+describe('htcondor flavor: submit', () => {
+  it('sends the submit description on stdin to condor_submit -terse', () => {
+    const line = htcondor.submitCommand({ ...request, submitArgs: ['-name', 'schedd2'] }, cmd);
+    expect(line.file).toBe('/usr/bin/condor_submit');
+    expect(line.args).toEqual(['-terse', '-name', 'schedd2', '-']);
+    expect(line.input).toBe(submitDescription(request));
+  });
+
+  it('writes the whole submit description', () => {
+    expect(submitDescription(request)).toBe(
+      [
+        'universe = vanilla',
+        'executable = /bin/bash',
+        'transfer_executable = false',
+        `arguments = "'/w/run/job.sh' '--chunks' '0-2,5' '--index' $(Process)"`,
+        'environment = "QMR_JOB_ID=$(Cluster).$(Process)"',
+        'initialdir = /w',
+        'output = /w/run/logs/scheduler/condor-$(Cluster).$(Process).out',
+        'error = /w/run/logs/scheduler/condor-$(Cluster).$(Process).err',
+        'log = /w/run/logs/scheduler/condor-$(Cluster).log',
+        'getenv = false',
+        'should_transfer_files = NO',
+        'batch_name = "qmr-abc"',
+        'request_cpus = 2',
+        'request_memory = 2048',
+        'periodic_remove = (JobStatus == 2) && (time() - JobCurrentStartDate > 90)',
+        'accounting_group = group_physics.alice',
+        'queue 4',
+        '',
+      ].join('\n'),
+    );
+    expect(submitDescription({ ...request, chunks: [9], array: false, resources: {} })).toContain('\nqueue 1\n');
+  });
+
+  it('quotes arguments in the new syntax so that any path arrives as one argument', () => {
+    const nasty = `/w/my run/it's "odd"/job.sh`;
+    const value = condorArguments([nasty, '--chunks', '0-3,7', '--index', { macro: '$(Process)' }]);
+    expect(value).toBe(`"'/w/my run/it''s ""odd""/job.sh' '--chunks' '0-3,7' '--index' $(Process)"`);
+    expect(readNewSyntax(value)).toEqual([nasty, '--chunks', '0-3,7', '--index', '$(Process)']);
+  });
+
+  it('writes a literal $ as $(DOLLAR) and refuses line breaks', () => {
+    expect(submitValue('/w/$HOME/x')).toBe('/w/$(DOLLAR)HOME/x');
+    expect(condorArguments(['/w/$x/job.sh'])).toBe(`"'/w/$(DOLLAR)x/job.sh'"`);
+    expect(() => submitDescription({ ...request, workingDir: '/w\nqueue 1000' })).toThrow(/line break/);
+  });
+
+  it('reads the job ids from -terse output, tolerating warnings', () => {
+    expect(htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-terse.txt', 0), { ...request, chunks: [0, 1, 2] })).toEqual([
+      '4711.0', '4711.1', '4711.2',
+    ]);
+    expect(htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-terse-one.txt', 0), { ...request, chunks: [4], array: false })).toEqual([
+      '4712.0',
+    ]);
+    const ten = Array.from({ length: 10 }, (_, i) => i);
+    expect(htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-terse-warning.txt', 0), { ...request, chunks: ten })).toHaveLength(10);
+    expect(() => htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-terse.txt', 0), request)).toThrow(/for 4 chunks/);
+    expect(() => htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-error.txt', 1), request)).toThrow(/no job id/);
+  });
+
+  it('passes the index explicitly and takes the job id from the environment line', () => {
+    expect(htcondor.convention).toEqual({ indexExpression: '', indexBase: 0, jobIdExpression: '${QMR_JOB_ID:-unknown}' });
+  });
+});
+
+describe('htcondor flavor: status (condor_q -json shaped as the manual shows it)', () => {
+  it('asks one condor_q for the clusters of the tracked jobs', () => {
+    expect(htcondor.statusCommands(['4711.0', '4711.1', '4712.0'], cmd)).toEqual([
+      { file: '/usr/bin/condor_q', args: ['-json', '-attributes', CONDOR_ATTRIBUTES, '4711', '4712'] },
+    ]);
+  });
+
+  it('maps every JobStatus, hold code and exit', () => {
+    expect(brief(htcondor.parseStatusOutput(fixtureResult('htcondor', 'condor_q-json-mixed.json', 0), []))).toEqual({
+      '4711.0': 'pending:Idle',
+      '4711.1': 'running:Running',
+      '4711.2': 'finished:Completed:success',
+      '4711.3': 'finished:Completed:failure',
+      '4711.4': 'finished:Completed:failure', // ExitBySignal
+      '4711.5': 'held:Held', // HoldReasonCode 1: condor_hold
+      '4711.6': 'error:Held:fatal', // 34: over its memory request
+      '4711.7': 'error:Held', // 6: could not start the executable
+      '4711.8': 'running:Transferring output',
+      '4711.9': 'suspended:Suspended',
+      '4711.10': 'finished:Removed:failure', // someone ran condor_rm
+      '4711.11': 'finished:Removed:failure:fatal', // our walltime policy
+      '4711.12': 'held:Held', // 15: submitted on hold
+    });
+  });
+
+  it('keeps the hold reason', () => {
+    const statuses = parseCondorJson(fixture('htcondor', 'condor_q-json-mixed.json'));
+    expect(statuses.get('4711.6')?.reason).toMatch(/memory limit.*\(HoldReasonCode 34\)$/);
+  });
+
+  it('reads EMPTY output (not []) as no jobs', () => {
+    expect(htcondor.parseStatusOutput(fixtureResult('htcondor', 'condor_q-json-empty.txt', 0), ['4799.0']).size).toBe(0);
+    expect(parseCondorJson('[\n]\n').size).toBe(0);
+  });
+
+  it('reports an unreachable schedd and broken JSON as a failed status command', () => {
+    expect(() => htcondor.parseStatusOutput(fixtureResult('htcondor', 'condor_q-schedd-down.txt', 1), ['4711.0'])).toThrow(CommandOutputError);
+    expect(() => parseCondorJson('[\n{\n  "ClusterId": 4711,\n')).toThrow(CommandOutputError);
+  });
+
+  it('maps an unknown JobStatus to stalled', () => {
+    expect(condorState({ ClusterId: 1, ProcId: 0, JobStatus: 9 }).state).toBe('stalled');
+  });
+});
+
+describe('htcondor flavor: history', () => {
+  it('asks condor_history for exactly the given jobs, stopping once all are found', () => {
+    expect(historyConstraint(['4711.2', '4711.11', '4712.0'])).toBe('(ClusterId == 4711 && (ProcId == 2 || ProcId == 11)) || (ClusterId == 4712 && (ProcId == 0))');
+    expect(htcondor.historyCommands!(['4711.2', '4711.11'], cmd)).toEqual([
+      {
+        file: '/usr/bin/condor_history',
+        args: ['-json', '-attributes', CONDOR_ATTRIBUTES, '-match', '2', '-constraint', '(ClusterId == 4711 && (ProcId == 2 || ProcId == 11))'],
+      },
+    ]);
+  });
+
+  it('reads final states, and says so when the site keeps no history', () => {
+    expect(brief(htcondor.parseHistoryOutput!(fixtureResult('htcondor', 'condor_history-json.json', 0), ['4711.2', '4711.11']))).toEqual({
+      '4711.2': 'finished:Completed:success',
+      '4711.11': 'finished:Removed:failure:fatal',
+    });
+    expect(htcondor.parseHistoryOutput!(fixtureResult('htcondor', 'condor_q-json-empty.txt', 0), ['4711.3']).size).toBe(0);
+    expect(() => htcondor.parseHistoryOutput!(fixtureResult('htcondor', 'condor_history-no-history-file.txt', 1), ['4711.3'])).toThrow(
+      HistoryUnavailableError,
+    );
+  });
+});
+
+describe('htcondor flavor: cancel', () => {
+  it('removes the given jobs', () => {
+    expect(htcondor.cancelCommands(['4711.3', '4711.4'], cmd)).toEqual([{ file: '/usr/bin/condor_rm', args: ['4711.3', '4711.4'] }]);
+  });
+
+  it('counts removed and unknown jobs as cancelled, an unreachable schedd as a failure', () => {
+    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-cluster.txt', 0))).toBe(false);
+    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-job.txt', 0))).toBe(false);
+    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-old-style.txt', 0))).toBe(false);
+    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-unknown.txt', 1))).toBe(false);
+    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-schedd-down.txt', 1))).toBe(true);
+  });
+});

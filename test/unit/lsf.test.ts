@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { BJOBS_FIELDS, lsf, lsfState, parseBjobsJson } from '../../src/queues/lsf.js';
+import { CommandOutputError, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
+import { fixture, fixtureResult } from '../helpers/fixtures.js';
+
+const cmd = (name: string) => `/opt/lsf/bin/${name}`;
+
+const request: SubmitRequest = {
+  chunks: [0, 1, 2, 5],
+  array: true,
+  throttle: undefined,
+  jobName: 'qmr-abc',
+  script: '/w/run/job.sh',
+  schedulerLogDir: '/w/run/logs/scheduler',
+  workingDir: '/w',
+  resources: { queue: 'normal', walltime: 90, memory: '2G', cpus: 2, account: 'proj' },
+  submitArgs: ['-R', 'select[type==X86_64]'],
+};
+
+function brief(statuses: Map<string, JobStatus>): Record<string, string> {
+  return Object.fromEntries(
+    [...statuses].map(([id, s]) => [id, [s.state, s.native, s.outcome, s.fatal ? 'fatal' : undefined].filter(Boolean).join(':')]),
+  );
+}
+
+describe('lsf flavor: submit', () => {
+  it('builds an array submission with job.sh and its chunk list as the command', () => {
+    expect(lsf.submitCommand({ ...request, throttle: 3 }, cmd)).toEqual({
+      file: '/opt/lsf/bin/bsub',
+      args: [
+        '-J', 'qmr-abc[1-4]%3', '-o', '/w/run/logs/scheduler/lsf-%J.%I.out', '-e', '/w/run/logs/scheduler/lsf-%J.%I.err',
+        '-cwd', '/w',
+        '-q', 'normal', '-P', 'proj', '-W', '2', '-n', '2', '-M', '2048MB', '-R', 'rusage[mem=1024] span[hosts=1]',
+        '-R', 'select[type==X86_64]',
+        '/w/run/job.sh', '--chunks', '0-2,5',
+      ],
+    });
+  });
+
+  it('builds a plain job without an index in its log names', () => {
+    expect(lsf.submitCommand({ ...request, array: false, chunks: [7], resources: {}, submitArgs: [] }, cmd).args).toEqual([
+      '-J', 'qmr-abc', '-o', '/w/run/logs/scheduler/lsf-%J.out', '-e', '/w/run/logs/scheduler/lsf-%J.err', '-cwd', '/w',
+      '/w/run/job.sh', '--chunks', '7',
+    ]);
+  });
+
+  it('reads the job id anywhere in bsub\'s output and names array elements from 1', () => {
+    expect(lsf.parseSubmitOutput(fixtureResult('lsf', 'bsub.txt', 0), { ...request, array: false, chunks: [0] })).toEqual(['4711']);
+    expect(lsf.parseSubmitOutput(fixtureResult('lsf', 'bsub-default-queue.txt', 0), { ...request, array: false, chunks: [0] })).toEqual(['12']);
+    expect(lsf.parseSubmitOutput(fixtureResult('lsf', 'bsub-please-wait.txt', 0), request)).toEqual(['4712[1]', '4712[2]', '4712[3]', '4712[4]']);
+    expect(() => lsf.parseSubmitOutput(fixtureResult('lsf', 'bsub-refused.txt', 255), request)).toThrow(/no job id/);
+  });
+
+  it('strips the 0 LSF puts in LSB_JOBINDEX of a plain job, so job.sh sees no index', () => {
+    expect(lsf.convention.indexBase).toBe(1);
+    expect(lsf.convention.indexExpression).toBe('${LSB_JOBINDEX#0}');
+  });
+});
+
+describe('lsf flavor: status (bjobs -json shaped as IBM documents it)', () => {
+  it('asks one bjobs for the arrays and jobs, finished ones included', () => {
+    expect(lsf.statusCommands(['4712[1]', '4712[2]', '4711'], cmd)).toEqual([
+      { file: '/opt/lsf/bin/bjobs', args: ['-o', BJOBS_FIELDS, '-json', '-a', '4712', '4711'] },
+    ]);
+  });
+
+  it('maps every LSF state; unknown ids are gone', () => {
+    expect(brief(parseBjobsJson(fixture('lsf', 'bjobs-json-mixed.json')))).toEqual({
+      '4711': 'running:RUN',
+      '4712[1]': 'finished:DONE:success',
+      '4712[2]': 'finished:EXIT:failure',
+      '4712[3]': 'finished:EXIT:failure:fatal', // TERM_RUNLIMIT
+      '4712[4]': 'finished:EXIT:failure:fatal', // TERM_MEMLIMIT, no exit code
+      '4712[5]': 'finished:EXIT:failure', // TERM_OWNER: someone killed it, try again
+      '4712[6]': 'pending:PEND',
+      '4712[7]': 'held:PSUSP',
+      '4712[8]': 'suspended:USUSP',
+      '4712[9]': 'suspended:SSUSP',
+      '4712[10]': 'stalled:UNKWN', // unknown is not failure
+      '4712[11]': 'error:ZOMBI',
+      '4712[12]': 'pending:PROV',
+      '4712[13]': 'pending:WAIT',
+      '4712[14]': 'finished:POST_DONE:success',
+      '4712[15]': 'finished:POST_ERR', // the result file decides
+      '4712[16]': 'finished:EXIT:failure:fatal', // TERM_CPULIMIT
+    });
+  });
+
+  it('keeps the reasons', () => {
+    const statuses = parseBjobsJson(fixture('lsf', 'bjobs-json-mixed.json'));
+    expect(statuses.get('4712[6]')?.reason).toBe('New job is waiting for scheduling;');
+    expect(statuses.get('4712[3]')?.reason).toBe('TERM_RUNLIMIT: job killed after reaching LSF run time limit, exit status 140');
+  });
+
+  it('takes JOBID as is when LSB_BJOBS_DISPLAY_ENH already shows the index', () => {
+    expect(brief(parseBjobsJson(fixture('lsf', 'bjobs-json-display-enh.json')))).toEqual({ '4712[3]': 'running:RUN', '4713': 'pending:PEND' });
+  });
+
+  it('reads "not found" and "No unfinished job found" (exit 255) as no jobs, not as a failed command', () => {
+    expect(lsf.parseStatusOutput(fixtureResult('lsf', 'bjobs-json-all-unknown.json', 255), ['4798', '4799']).size).toBe(0);
+    expect(lsf.parseStatusOutput(fixtureResult('lsf', 'bjobs-no-unfinished.txt', 255), ['4711']).size).toBe(0);
+    expect(lsf.parseStatusOutput(fixtureResult('lsf', 'bjobs-not-found.txt', 255), ['123']).size).toBe(0);
+  });
+
+  it('reports LSF being down, or output without JSON, as a failed status command', () => {
+    expect(() => lsf.parseStatusOutput(fixtureResult('lsf', 'bjobs-lsf-down.txt', 255), ['4711'])).toThrow(CommandOutputError);
+    const garbage = { ...fixtureResult('lsf', 'bjobs-no-unfinished.txt', 0), stderr: '', stdout: 'JOBID USER STAT\n4711 alice RUN\n' };
+    expect(() => lsf.parseStatusOutput(garbage, ['4711'])).toThrow(CommandOutputError);
+    expect(() => parseBjobsJson('{"COMMAND":"bjobs","JOBS":1,"RECORDS":[{"JOBID":"4711",')).toThrow(CommandOutputError);
+  });
+
+  it('tolerates noise before the JSON', () => {
+    const text = `Cannot connect to LSF. Please wait ...\n${fixture('lsf', 'bjobs-json-display-enh.json')}`;
+    expect(parseBjobsJson(text).get('4713')?.state).toBe('pending');
+  });
+
+  it('maps an unknown STAT to stalled', () => {
+    expect(lsfState({ STAT: 'NEWSTATE' }).state).toBe('stalled');
+  });
+});
+
+describe('lsf flavor: cancel and info', () => {
+  it('kills the given ids, elements included', () => {
+    expect(lsf.cancelCommands(['4712[6]', '4711'], cmd)).toEqual([{ file: '/opt/lsf/bin/bkill', args: ['4712[6]', '4711'] }]);
+  });
+
+  it('counts finished and unknown jobs as cancelled, a refusal as a failure', () => {
+    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-running.txt', 0))).toBe(false);
+    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-finished.txt', 255))).toBe(false);
+    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-unknown.txt', 255))).toBe(false);
+    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-mixed.txt', 255))).toBe(false);
+    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-not-owner.txt', 255))).toBe(true);
+  });
+
+  it('reads the largest array from bparams, with LSF\'s default when it is not shown', () => {
+    expect(lsf.infoCommands!(cmd)).toEqual([{ file: '/opt/lsf/bin/bparams', args: ['-a'] }]);
+    expect(lsf.parseInfoOutputs!([fixtureResult('lsf', 'bparams-a.txt', 0)], {})).toEqual({ maxArraySize: 10000 });
+    expect(lsf.parseInfoOutputs!([{ ...fixtureResult('lsf', 'bparams-a.txt', 0), stdout: 'CLEAN_PERIOD = 3600\n' }], {})).toEqual({ maxArraySize: 1000 });
+    expect(lsf.parseInfoOutputs!([fixtureResult('lsf', 'bjobs-lsf-down.txt', 255)], {})).toEqual({});
+  });
+});
