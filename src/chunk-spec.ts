@@ -4,6 +4,12 @@
  * the list. Shared by the submitting side (formatting) and the worker-node script (reading).
  */
 
+/**
+ * Also accepted between the parts of a list: `0-3+7` is `0-3,7`. For schedulers that split
+ * variable lists on commas (PBS qsub -v), where the list travels in a variable.
+ */
+export const CHUNK_LIST_ALTERNATIVE_SEPARATOR = '+';
+
 /** Formats ascending or unordered chunk numbers as ranges, keeping their order. */
 export function formatChunkSpec(chunks: readonly number[]): string {
   const parts: string[] = [];
@@ -23,11 +29,11 @@ export function formatChunkSpec(chunks: readonly number[]): string {
 
 /** The inverse of formatChunkSpec. Throws on anything that is not such a list. */
 export function parseChunkSpec(spec: string): number[] {
-  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(spec)) {
+  if (!/^\d+(-\d+)?([,+]\d+(-\d+)?)*$/.test(spec)) {
     throw new Error(`not a chunk list: ${JSON.stringify(spec)} (expected e.g. "0-99,105")`);
   }
   const out: number[] = [];
-  for (const part of spec.split(',')) {
+  for (const part of spec.split(/[,+]/)) {
     const [a, b] = part.split('-');
     const start = Number(a);
     const end = b === undefined ? start : Number(b);
@@ -40,7 +46,7 @@ export function parseChunkSpec(spec: string): number[] {
 /** The chunk at position k of the list, without expanding it (lists can hold 10^6 chunks). */
 export function chunkAt(spec: string, k: number): number | undefined {
   let position = 0;
-  for (const part of spec.split(',')) {
+  for (const part of spec.split(/[,+]/)) {
     const [a, b] = part.split('-');
     const start = Number(a);
     const end = b === undefined ? start : Number(b);

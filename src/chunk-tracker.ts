@@ -157,7 +157,9 @@ export class ChunkTracker {
         if (now - r.goneSince >= this.limits.missingGrace) actions.push({ kind: 'confirm-missing', chunk: r.chunk });
         continue;
       }
-      delete r.goneSince;
+      // A job the scheduler shows as finished is waiting for its result like a gone one: keep
+      // counting its grace period from when it was first seen so.
+      if (status.state !== 'finished') delete r.goneSince;
       if (r.status?.state !== status.state) r.stateSince = askedAt;
       r.status = status;
       const since = now - (r.stateSince ?? askedAt);

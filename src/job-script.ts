@@ -108,9 +108,10 @@ export function renderJobScript(input: JobScriptInput): string {
 
 qmr_fail() { echo "queue-map-reduce job.sh: $*" >&2; exit 97; }
 
-# The chunk at position $2 of a list like 0-99,105,107-110, without expanding the list.
+# The chunk at position $2 of a list like 0-99,105,107-110 (or 0-99+105+107-110), without
+# expanding the list.
 qmr_chunk_at() {
-  local position=$2 part start end IFS=,
+  local position=$2 part start end IFS=,+
   for part in $1; do
     start=\${part%-*}; end=\${part#*-}
     if [ "$position" -le $((end - start)) ]; then echo $((start + position)); return 0; fi

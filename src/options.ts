@@ -90,6 +90,11 @@ export interface PoolOptions {
   handleSignals?: boolean;
   /** A progress line on stderr: default when stderr is a terminal; false turns it off. */
   progress?: boolean;
+  /**
+   * pbs flavor: 'torque', 'pro' (PBS Professional / OpenPBS), 'slurm' (Slurm's PBS wrappers), or
+   * 'auto' (default: told from `qstat --version`).
+   */
+  pbsDialect?: 'auto' | 'torque' | 'pro' | 'slurm';
 }
 
 /** Options after defaults are applied. */
@@ -122,6 +127,7 @@ export interface ResolvedOptions {
   keepJobsOnExit: boolean;
   handleSignals: boolean;
   progress: boolean;
+  pbsDialect: 'auto' | 'torque' | 'pro' | 'slurm';
 }
 
 export const DEFAULTS = {
@@ -144,7 +150,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'flavor', 'workDir', 'chunkSize', 'numChunks', 'maxResubmissions', 'pollInterval', 'maxPollInterval',
   'keepWorkDir', 'env', 'exportEnv', 'envScript', 'executable', 'workingDir', 'resources', 'submitArgs',
   'commands', 'signal', 'onProgress', 'concurrency', 'missingGrace', 'heldTimeout', 'stalledTimeout',
-  'commandTimeout', 'maxStatusFailures', 'arrays', 'keepJobsOnExit', 'handleSignals', 'progress',
+  'commandTimeout', 'maxStatusFailures', 'arrays', 'keepJobsOnExit', 'handleSignals', 'progress', 'pbsDialect',
 ]);
 
 export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): ResolvedOptions {
@@ -193,6 +199,7 @@ export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): 
     keepJobsOnExit: optionalBoolean('keepJobsOnExit', o.keepJobsOnExit) ?? false,
     handleSignals: optionalBoolean('handleSignals', o.handleSignals) ?? true,
     progress: optionalBoolean('progress', o.progress) ?? process.stderr.isTTY === true,
+    pbsDialect: oneOf('pbsDialect', o.pbsDialect ?? 'auto', ['auto', 'torque', 'pro', 'slurm'] as const),
   };
 }
 

@@ -17,7 +17,7 @@
  * parser is tested on verbatim output of Slurm's wrappers, the others on output shaped as the
  * manuals document (test/fixtures/pbs/SOURCES.md).
  */
-import { formatChunkSpec } from '../chunk-spec.js';
+import { CHUNK_LIST_ALTERNATIVE_SEPARATOR, formatChunkSpec } from '../chunk-spec.js';
 import { formatHms } from '../options.js';
 import {
   arrayShape,
@@ -190,20 +190,13 @@ function pbsResourceArgs(dialect: PbsDialect, request: SubmitRequest, callerList
 }
 
 /**
- * How job.sh gets its chunk list. qsub cannot pass script arguments portably, so it goes in
- * QMR_CHUNKS with -v, which splits its list on commas: a list without commas (one range, the
- * common case) goes as is. A list with commas: PBS Pro documents quoting the value in the other
- * kind of quotes (`-v "var='A,B'"`, qsub.1B); Torque's qsub splits -v on every comma whatever
- * the quoting (parse_variable_list), so the list goes as script arguments with Torque's -F.
+ * How job.sh gets its chunk list: in QMR_CHUNKS with -v, since qsub cannot pass script arguments
+ * portably. qsub splits -v on commas whatever the quoting (Torque's parse_variable_list, Slurm's
+ * wrapper: `-v QMR_CHUNKS=0-3,7` arrived as `0-3`), so the list is written with `+` between its
+ * parts, which job.sh reads as well as commas.
  */
-function chunkListArgs(dialect: PbsDialect, list: string, callerVariables: readonly string[]): string[] {
-  const withCaller = (variable: string | undefined) => {
-    const all = [...callerVariables, ...(variable ? [variable] : [])];
-    return all.length > 0 ? ['-v', all.join(',')] : [];
-  };
-  if (!list.includes(',')) return withCaller(`QMR_CHUNKS=${list}`);
-  if (dialect === 'pro') return withCaller(`QMR_CHUNKS='${list}'`);
-  return [...withCaller(undefined), '-F', `--chunks ${list}`];
+function chunkListArgs(_dialect: PbsDialect, list: string, callerVariables: readonly string[]): string[] {
+  return ['-v', [...callerVariables, `QMR_CHUNKS=${list.replace(/,/g, CHUNK_LIST_ALTERNATIVE_SEPARATOR)}`].join(',')];
 }
 
 /**

@@ -2,19 +2,21 @@
  * Turns the flavor option into a Queue. Queues are shared per flavor and settings within the
  * process, so that several maps share one status poller (one status call per poll for all).
  */
+import { execFileSync } from 'node:child_process';
 import type { FlavorName, ResolvedOptions } from '../options.js';
 import { CommandQueue } from './command-queue.js';
+import { htcondor } from './htcondor.js';
 import { LocalQueue } from './local.js';
+import { lsf } from './lsf.js';
+import { detectPbsDialect, pbsFlavor, type PbsDialect } from './pbs.js';
 import type { CommandFlavor, Queue } from './queue.js';
 import { sge } from './sge.js';
 import { slurm } from './slurm.js';
 
-export const COMMAND_FLAVORS: Partial<Record<FlavorName, CommandFlavor>> = { sge, slurm };
-
 const shared = new Map<string, Queue>();
 
 export function openQueue(options: ResolvedOptions, flavor: FlavorName): Queue {
-  const key = JSON.stringify([flavor, options.commands, options.commandTimeout, flavor === 'local' ? options.concurrency : 0]);
+  const key = JSON.stringify([flavor, options.commands, options.commandTimeout, flavor === 'local' ? options.concurrency : 0, flavor === 'pbs' ? options.pbsDialect : '']);
   let queue = shared.get(key);
   if (!queue) {
     queue = createQueue(options, flavor);
@@ -25,7 +27,32 @@ export function openQueue(options: ResolvedOptions, flavor: FlavorName): Queue {
 
 function createQueue(options: ResolvedOptions, flavor: FlavorName): Queue {
   if (flavor === 'local') return new LocalQueue(options.concurrency);
-  const spec = COMMAND_FLAVORS[flavor];
-  if (!spec) throw new Error(`the ${flavor} flavor is not available in this version`);
-  return new CommandQueue(spec, { commands: options.commands, commandTimeout: options.commandTimeout });
+  return new CommandQueue(commandFlavor(flavor, options), { commands: options.commands, commandTimeout: options.commandTimeout });
+}
+
+function commandFlavor(flavor: Exclude<FlavorName, 'local'>, options: ResolvedOptions): CommandFlavor {
+  switch (flavor) {
+    case 'sge':
+      return sge;
+    case 'slurm':
+      return slurm;
+    case 'lsf':
+      return lsf;
+    case 'htcondor':
+      return htcondor;
+    case 'pbs':
+      return pbsFlavor(options.pbsDialect === 'auto' ? askPbsDialect(options.commands.qstat ?? 'qstat') : options.pbsDialect);
+  }
+}
+
+/** `qstat --version` tells Torque, PBS Pro and Slurm's wrappers apart; Torque when it says nothing known. */
+export function askPbsDialect(qstat: string): PbsDialect {
+  let text = '';
+  try {
+    text = execFileSync(qstat, ['--version'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    text = `${e.stdout ?? ''}${e.stderr ?? ''}`;
+  }
+  return detectPbsDialect(text) ?? 'torque';
 }

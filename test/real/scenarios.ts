@@ -338,7 +338,10 @@ async function jobsLeft(real: RealFlavor, jobName: string): Promise<string[]> {
   return left;
 }
 
-/** A working dir that is missing for the first `times` submissions, then appears. */
+/**
+ * A working dir that is missing for the first `times` submissions, then appears. SGE holds such a
+ * job in Eqw; elsewhere job.sh fails to change into it, and the job ends without a result.
+ */
 export function missingWorkingDir(shows: RegExp): TroubleScenario {
   return {
     shows,
@@ -349,7 +352,8 @@ export function missingWorkingDir(shows: RegExp): TroubleScenario {
       return {
         options: { workingDir: dir, heldTimeout: 1000 },
         onProgress: async (p) => {
-          if (times === 'always' || p.chunksHeld === 0) return;
+          // An error state (SGE Eqw) shows as held; a job that fails in job.sh, as a resubmission.
+          if (times === 'always' || (p.chunksHeld === 0 && p.resubmissions === 0)) return;
           seen += 1;
           if (seen >= times) await mkdir(dir, { recursive: true });
         },

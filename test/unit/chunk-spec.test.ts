@@ -13,6 +13,8 @@ describe('chunk lists', () => {
     expect(chunkAt('0-999999', 500000)).toBe(500000);
     expect(chunkAt('3,7,9-11', 3)).toBe(10);
     expect(chunkAt('3,7', 2)).toBeUndefined();
+    expect(chunkAt('3+7+9-11', 3)).toBe(10); // the form PBS -v can carry
+    expect(parseChunkSpec('0-1+5')).toEqual([0, 1, 5]);
   });
 
   it('rejects malformed lists', () => {

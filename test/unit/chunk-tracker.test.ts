@@ -39,6 +39,15 @@ describe('ChunkTracker', () => {
     expect(t.record(0)!.attempts[0]!.endedBecause).toMatch(/left the queue without writing a result/);
   });
 
+  it('gives a job the scheduler still shows as finished (outcome unknown) the same grace period', () => {
+    const t = tracker();
+    t.submitted([0], ['j1'], 0);
+    const finished = statuses({ j1: s('finished', 'C') }); // Slurm's PBS wrappers: every end is C
+    expect(t.observe(finished, 1000, 1000)).toEqual([]);
+    expect(t.observe(finished, 20_000, 20_000)).toEqual([]);
+    expect(t.observe(finished, 31_000, 31_000)).toEqual([{ kind: 'confirm-missing', chunk: 0 }]);
+  });
+
   it('is done when the result file is seen, whatever the queue says', () => {
     const t = tracker();
     t.submitted([0], ['j1'], 0);

@@ -20,7 +20,11 @@ const HOSTILE: Record<string, string> = {
 };
 
 /** Writes a job.sh whose "node" is a script that dumps its environment, runs it, returns that environment. */
-async function environmentOnWorker(options: { envScript?: string; env?: Record<string, string>; exportEnv?: boolean | string[] } = {}) {
+async function environmentOnWorker(
+  options: { envScript?: string; env?: Record<string, string>; exportEnv?: boolean | string[] } = {},
+  args: string[] = ['--chunks', '10-19'],
+  schedulerEnv: Record<string, string> = {},
+) {
   const dir = await mkdtemp(path.join(tmpdir(), 'qmr-jobscript-'));
   const layout = new WorkDirLayout(dir);
   await mkdir(layout.logsDir, { recursive: true });
@@ -40,8 +44,8 @@ async function environmentOnWorker(options: { envScript?: string; env?: Record<s
   });
   await writeFile(layout.jobScript, script, { mode: 0o700 });
   // Like a scheduler: a bare environment with the scheduler's own variables.
-  await run('/bin/bash', [layout.jobScript, '--chunks', '10-19'], {
-    env: { PATH: '/usr/bin:/bin', JOB_ID: '4242', SGE_TASK_ID: '3', HOME: '/root' },
+  await run('/bin/bash', [layout.jobScript, ...args], {
+    env: { PATH: '/usr/bin:/bin', JOB_ID: '4242', SGE_TASK_ID: '3', HOME: '/root', ...schedulerEnv },
   });
   const dump = await readFile(path.join(dir, 'env.dump'), 'utf8');
   const env = Object.fromEntries(
@@ -68,6 +72,11 @@ describe('worker-node script', () => {
     expect(env.SGE_TASK_ID).toBe('3');
     expect(env.QMR_JOB_ID).toBe('4242');
     expect(chunk).toBe('12'); // array index 3, first index 1 → third chunk of 10-19
+  });
+
+  it('reads the chunk list from QMR_CHUNKS with + between parts, and an explicit --index', async () => {
+    expect((await environmentOnWorker({}, [], { QMR_CHUNKS: '3+7+9-11', SGE_TASK_ID: '4' })).chunk).toBe('10');
+    expect((await environmentOnWorker({}, ['--chunks', '3,7,9-11', '--index', '2'])).chunk).toBe('7');
   });
 
   it('sources envScript, then applies env, then changes to workingDir', async () => {

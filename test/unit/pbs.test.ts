@@ -76,13 +76,12 @@ describe('pbs flavor: submit command lines', () => {
     expect(line.args).toEqual(['-N', 'qmr-abc', '-o', '/w/run/logs/scheduler/', '-e', '/w/run/logs/scheduler/', '-v', 'QMR_CHUNKS=5', '/w/run/job.sh']);
   });
 
-  it('quotes a chunk list with commas as PBS Pro documents, and passes it with -F to Torque', () => {
+  it('writes a chunk list with + between its parts, since qsub -v splits on every comma', () => {
     const scattered = { ...request, chunks: [0, 1, 2, 3, 7], resources: {} };
-    expect(pro.submitCommand(scattered, cmd).args).toContain("QMR_CHUNKS='0-3,7'");
-    // Torque's qsub splits -v on every comma whatever the quoting; -F hands job.sh its arguments.
-    const args = torque.submitCommand(scattered, cmd).args;
-    expect(args.slice(-3)).toEqual(['-F', '--chunks 0-3,7', '/w/run/job.sh']);
-    expect(args.join(' ')).not.toContain('QMR_CHUNKS');
+    // Seen on Slurm's wrapper: -v QMR_CHUNKS=0-3,7 arrived as 0-3. job.sh reads + like a comma.
+    expect(pro.submitCommand(scattered, cmd).args).toContain('QMR_CHUNKS=0-3+7');
+    expect(torque.submitCommand(scattered, cmd).args).toContain('QMR_CHUNKS=0-3+7');
+    expect(torque.submitCommand(scattered, cmd).args).not.toContain('-F');
   });
 
   it('merges the caller\'s -v and -l into ours (Slurm\'s wrapper keeps only the last of each)', () => {
