@@ -13,11 +13,20 @@ export const CHUNKS_PER_SLOT = 3;
 export const MAX_CHUNKS = 10_000;
 /** Slots assumed when the queue does not tell its size. */
 export const UNKNOWN_SLOTS = 100;
-/** Chunk size for tasks from an iterable of unknown length, when none is given. */
-export const STREAM_CHUNK_SIZE = 100;
+/**
+ * Tasks from an iterable of unknown length, when no chunk size is given: the first chunk has
+ * STREAM_FIRST_CHUNK tasks and each next one twice as many, up to STREAM_MAX_CHUNK. A short
+ * stream still spreads over several jobs; a long one (10^6 tasks) needs about a hundred, not ten
+ * thousand.
+ */
+export const STREAM_FIRST_CHUNK = 100;
+export const STREAM_MAX_CHUNK = 10_000;
 
 export interface ChunkPlan {
+  /** Tasks per chunk; with `growing`, of the first chunk. */
   chunkSize: number;
+  /** Chunk k holds min(chunkSize × 2^k, STREAM_MAX_CHUNK) tasks. */
+  growing?: boolean;
   /** Known when the number of tasks is. */
   numChunks: number | undefined;
   /** How the size was chosen, in words (recorded in run.json and shown by benchmarks). */
@@ -44,7 +53,12 @@ export function planChunks(
     return { chunkSize, numChunks: Math.ceil(taskCount / chunkSize), rule: `numChunks ${options.numChunks} (given)` };
   }
   if (taskCount === undefined) {
-    return { chunkSize: STREAM_CHUNK_SIZE, numChunks: undefined, rule: `${STREAM_CHUNK_SIZE} tasks per chunk (tasks from an iterable)` };
+    return {
+      chunkSize: STREAM_FIRST_CHUNK,
+      growing: true,
+      numChunks: undefined,
+      rule: `tasks from an iterable: ${STREAM_FIRST_CHUNK} in the first chunk, twice as many in each next one, at most ${STREAM_MAX_CHUNK}`,
+    };
   }
   const knownSlots = slots ?? UNKNOWN_SLOTS;
   const target = Math.max(1, Math.min(taskCount, CHUNKS_PER_SLOT * knownSlots, MAX_CHUNKS));
@@ -54,4 +68,10 @@ export function planChunks(
     numChunks: Math.ceil(taskCount / chunkSize),
     rule: `${CHUNKS_PER_SLOT} chunks per slot × ${knownSlots} slots${slots === undefined ? ' (queue size unknown)' : ''}, at most ${MAX_CHUNKS} chunks`,
   };
+}
+
+/** The number of tasks in chunk k under a plan. */
+export function chunkSizeAt(plan: Pick<ChunkPlan, 'chunkSize' | 'growing'>, k: number): number {
+  if (!plan.growing) return plan.chunkSize;
+  return Math.min(plan.chunkSize * 2 ** Math.min(k, 30), STREAM_MAX_CHUNK);
 }

@@ -17,6 +17,8 @@ export interface Fingerprint {
   fnDescription: string;
   flavor: string;
   chunkSize: number;
+  /** Chunks grow (tasks from an iterable with no chunk size given): see chunkSizeAt. */
+  growing?: boolean;
 }
 
 export type JournalRecord =

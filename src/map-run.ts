@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from './chunk-files.js';
 import { ChunkTracker, type TrackerAction } from './chunk-tracker.js';
 import { failureEvidence } from './failure-evidence.js';
-import { planChunks, type ChunkPlan } from './chunking.js';
+import { chunkSizeAt, planChunks, type ChunkPlan } from './chunking.js';
 import { decode, encode, isExactJson, UnencodableValueError } from './codec.js';
 import {
   AbortError,
@@ -145,7 +145,13 @@ export class MapRun<R> {
     if (this.recorded) {
       await this.journal.append({ t: 'resume', time: now, pid: process.pid, host: hostname() });
     } else {
-      const fingerprint: Fingerprint = { fn: fnHash, fnDescription, flavor: this.queue.flavor, chunkSize: this.plan.chunkSize };
+      const fingerprint: Fingerprint = {
+        fn: fnHash,
+        fnDescription,
+        flavor: this.queue.flavor,
+        chunkSize: this.plan.chunkSize,
+        ...(this.plan.growing ? { growing: true } : {}),
+      };
       await this.journal.append({ t: 'start', time: now, pid: process.pid, host: hostname(), fingerprint });
     }
     let finishedNormally = false;
@@ -163,7 +169,7 @@ export class MapRun<R> {
       : () => undefined;
     try {
       await this.writeRunFiles(fnSpec, source.keepJobScript === true);
-      const feeding = this.feed(tasks, this.plan.chunkSize).then(
+      const feeding = this.feed(tasks, this.plan).then(
         () => {
           this.feedDone = true;
           this.waker.wake();
@@ -263,7 +269,12 @@ export class MapRun<R> {
     if (count !== undefined && recorded.input && recorded.input.tasks !== count) {
       throw new ResumeMismatchError(`${where} holds a run of ${recorded.input.tasks} tasks, this map gives ${count}; the tasks differ, so its results cannot be reused. Use a new workDir.`);
     }
-    return { chunkSize: first.chunkSize, numChunks: recorded.input?.chunks, rule: `chunkSize ${first.chunkSize} (recorded by the first run)` };
+    return {
+      chunkSize: first.chunkSize,
+      ...(first.growing ? { growing: true } : {}),
+      numChunks: recorded.input?.chunks,
+      rule: `chunkSize ${first.chunkSize}${first.growing ? ', growing' : ''} (recorded by the first run)`,
+    };
   }
 
   /** Gives the tracker what the journal knew: attempts, and jobs that may still be queued. */
@@ -363,7 +374,7 @@ export class MapRun<R> {
    * Splits the tasks into chunk files, checking every task can make the trip. When resuming,
    * each chunk is compared with the first run's (by the hash of its bytes) and not rewritten.
    */
-  private async feed(tasks: Iterable<unknown> | AsyncIterable<unknown>, chunkSize: number): Promise<void> {
+  private async feed(tasks: Iterable<unknown> | AsyncIterable<unknown>, plan: ChunkPlan): Promise<void> {
     let chunk = 0;
     let firstTask = 0;
     const flush = async (batch: unknown[]) => {
@@ -388,12 +399,16 @@ export class MapRun<R> {
       this.waker.wake();
     };
     if (Array.isArray(tasks)) {
-      for (let i = 0; i < tasks.length; i += chunkSize) await flush(tasks.slice(i, i + chunkSize));
+      for (let i = 0; i < tasks.length; ) {
+        const size = chunkSizeAt(plan, chunk);
+        await flush(tasks.slice(i, i + size));
+        i += size;
+      }
     } else {
       let batch: unknown[] = [];
       for await (const task of tasks as AsyncIterable<unknown>) {
         batch.push(task);
-        if (batch.length === chunkSize) {
+        if (batch.length === chunkSizeAt(plan, chunk)) {
           await flush(batch);
           batch = [];
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CHUNKS, planChunks } from '../../src/chunking.js';
+import { chunkSizeAt, MAX_CHUNKS, planChunks, STREAM_MAX_CHUNK } from '../../src/chunking.js';
 
 describe('planChunks', () => {
   it('uses three chunks per slot', () => {
@@ -18,6 +18,13 @@ describe('planChunks', () => {
   });
   it('needs chunkSize, not numChunks, for tasks of unknown number', () => {
     expect(() => planChunks(undefined, { chunkSize: undefined, numChunks: 5 }, 2)).toThrow(/numChunks/);
-    expect(planChunks(undefined, { chunkSize: undefined, numChunks: undefined }, 2).chunkSize).toBe(100);
+    const stream = planChunks(undefined, { chunkSize: undefined, numChunks: undefined }, 2);
+    expect(stream).toMatchObject({ chunkSize: 100, growing: true });
+    expect([0, 1, 2, 7, 20].map((k) => chunkSizeAt(stream, k))).toEqual([100, 200, 400, 10_000, STREAM_MAX_CHUNK]);
+    // 10^6 streamed tasks take about a hundred chunks, not ten thousand.
+    let tasks = 0;
+    let chunks = 0;
+    while (tasks < 1_000_000) tasks += chunkSizeAt(stream, chunks++);
+    expect(chunks).toBeLessThan(110);
   });
 });
