@@ -33,8 +33,12 @@ export function encode(value: unknown): string | Buffer {
   return Buffer.concat([Buffer.from(V8_MAGIC), body]);
 }
 
-/** Decodes what encode produced. Never evaluates code. */
-export function decode(bytes: Buffer): unknown {
+/** Decodes what encode produced (as read from a file, or as encode returned it). Never evaluates code. */
+export function decode(bytes: Buffer | string): unknown {
+  if (typeof bytes === 'string') {
+    if (bytes.startsWith(JSON_MAGIC)) return JSON.parse(bytes.slice(JSON_MAGIC.length));
+    throw new Error('not a queue-map-reduce data file (unknown header)');
+  }
   const magic = bytes.toString('latin1', 0, JSON_MAGIC.length);
   if (magic === JSON_MAGIC) return JSON.parse(bytes.toString('utf8', JSON_MAGIC.length));
   if (magic === V8_MAGIC) return v8.deserialize(bytes.subarray(V8_MAGIC.length));

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import findGlobals from 'acorn-globals';
 import serialize from 'serialize-javascript';
 import { FunctionShippingError, OptionError } from './errors.js';
+import { WORKER_PROVIDED_NAMES } from './worker-names.js';
 
 /** A function to map: self-contained (shipped by source) or `{ module, export }`. */
 export type MapFunction<T, R> = ((task: T) => R | Promise<R>) | ModuleFunction;
@@ -25,13 +26,7 @@ export type FunctionSpec =
   | { kind: 'source'; source: string; name: string }
   | { kind: 'module'; module: string; exportName: string };
 
-/**
- * Names the worker provides to a shipped function besides the globals of Node itself:
- * `require` (resolved from the working directory); `__name`, a helper that esbuild-based
- * loaders such as tsx insert into compiled functions; and `__vite_ssr_dynamic_import__`, what
- * Vite (and so Vitest) turns `import()` into.
- */
-export const WORKER_PROVIDED_NAMES = ['require', '__name', '__vite_ssr_dynamic_import__'] as const;
+export { WORKER_PROVIDED_NAMES };
 
 export async function describeFunction(fn: unknown, cwd: string): Promise<FunctionSpec> {
   if (typeof fn === 'function') return describeSourceFunction(fn);

@@ -16,8 +16,14 @@ export interface ArrayConvention {
   indexExpression: string;
   /** The first index of the arrays this flavor submits (SGE and LSF count from 1, Slurm from 0). */
   indexBase: number;
-  /** A bash expression for the scheduler's id of this job (or array element), for logs and results. */
+  /**
+   * A bash expression for the scheduler's id of this job (or array element), for logs and results.
+   * Parameter expansion only: job.sh runs no subshell, since every fork costs milliseconds at the
+   * start of every job.
+   */
   jobIdExpression: string;
+  /** A suffix the expression leaves on plain jobs, dropped (SGE `.undefined`, LSF `[0]`). */
+  jobIdSuffixOfPlainJobs?: string;
   /**
    * The job id when the submit passed `--index` itself (a plain job, or a flavor that passes the
    * index): a plain Slurm job submitted from inside an array element inherits the caller's
@@ -108,13 +114,13 @@ export function renderJobScript(input: JobScriptInput): string {
 
 qmr_fail() { echo "queue-map-reduce job.sh: $*" >&2; exit 97; }
 
-# The chunk at position $2 of a list like 0-99,105,107-110 (or 0-99+105+107-110), without
-# expanding the list.
+# Sets qmr_chunk to the chunk at position $2 of a list like 0-99,105,107-110 (or 0-99+105+107-110),
+# without expanding the list. (No subshells anywhere: each fork would cost every job milliseconds.)
 qmr_chunk_at() {
   local position=$2 part start end IFS=,+
   for part in $1; do
     start=\${part%-*}; end=\${part#*-}
-    if [ "$position" -le $((end - start)) ]; then echo $((start + position)); return 0; fi
+    if [ "$position" -le $((end - start)) ]; then qmr_chunk=$((start + position)); return 0; fi
     position=$((position - (end - start + 1)))
   done
   return 1
@@ -140,14 +146,15 @@ case $qmr_index in
   '' | undefined) qmr_position=0 ;;
   *) qmr_position=$((qmr_index - ${convention.indexBase})) ;;
 esac
-qmr_chunk=$(qmr_chunk_at "$qmr_chunks" "$qmr_position") ||
-  qmr_fail "array index $qmr_index is outside the chunk list $qmr_chunks"
+qmr_chunk_at "$qmr_chunks" "$qmr_position" ||
+  qmr_fail "array index $qmr_index is outside the chunk list $qmr_chunks"${convention.jobIdSuffixOfPlainJobs ? `
+QMR_JOB_ID=\${QMR_JOB_ID%${shellQuote(convention.jobIdSuffixOfPlainJobs)}}` : ''}
 
 # From here on, everything goes to the chunk's own logs (appended: one section per attempt).
-qmr_log=${shellQuote(layout.logsDir)}/chunk-$(printf %06d "$qmr_chunk")
+printf -v qmr_log '%s/chunk-%06d' ${shellQuote(layout.logsDir)} "$qmr_chunk"
 exec >>"$qmr_log.out" 2>>"$qmr_log.err" || qmr_fail "cannot write the logs $qmr_log.out/.err"
 # Marks where this attempt begins, even if node then fails to start.
-echo "[qmr $(date -u +%Y-%m-%dT%H:%M:%SZ)] job.sh: job $QMR_JOB_ID on $(hostname 2>/dev/null || uname -n), chunk $qmr_chunk" >&2
+TZ=UTC0 printf '[qmr %(%Y-%m-%dT%H:%M:%S)TZ] job.sh: job %s on %s, chunk %s\\n' -1 "$QMR_JOB_ID" "$HOSTNAME" "$qmr_chunk" >&2
 
 # The caller's environment
 ${exportLines(input.environment)}

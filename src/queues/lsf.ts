@@ -38,7 +38,9 @@ export const lsf: CommandFlavor = {
     // LSB_JOBINDEX is 0 in a job that is not an array: strip that 0 so job.sh sees no index.
     indexExpression: '${LSB_JOBINDEX#0}',
     indexBase: 1,
-    jobIdExpression: '${LSB_JOBID:-unknown}$(case ${LSB_JOBINDEX:-0} in 0) ;; *) echo "[$LSB_JOBINDEX]" ;; esac)',
+    jobIdExpression: '${LSB_JOBID:-unknown}${LSB_JOBINDEX:+[$LSB_JOBINDEX]}',
+    // LSF sets LSB_JOBINDEX to 0 in a job that is not an array.
+    jobIdSuffixOfPlainJobs: '[0]',
   },
 
   submitCommand(request, command): CommandLine {

@@ -17,8 +17,9 @@ export const sge: CommandFlavor = {
   convention: {
     indexExpression: '${SGE_TASK_ID:-}',
     indexBase: 1,
+    jobIdExpression: '${JOB_ID:-unknown}${SGE_TASK_ID:+.$SGE_TASK_ID}',
     // SGE sets SGE_TASK_ID to the word "undefined" in a job that is not an array.
-    jobIdExpression: '${JOB_ID:-unknown}$(case ${SGE_TASK_ID:-undefined} in undefined) ;; *) echo ".$SGE_TASK_ID" ;; esac)',
+    jobIdSuffixOfPlainJobs: '.undefined',
   },
 
   submitCommand(request, command): CommandLine {
