@@ -41,9 +41,9 @@ export async function failureEvidence(stderrLog: string): Promise<FailureEvidenc
     return {}; // no log: the job never got as far as job.sh's redirection
   }
   // Only this attempt's lines: those after the line job.sh writes when an attempt begins.
-  const marker = text.lastIndexOf('] job.sh: job ');
+  const marker = Math.max(text.lastIndexOf('] job.sh: job '), text.lastIndexOf('] worker: job '));
   const attempt = marker >= 0 ? text.slice(text.lastIndexOf('\n', marker) + 1) : text;
-  const lines = attempt.split('\n').filter((line) => line.trim() !== '' && !/^\[qmr [^\]]*\] (job\.sh: job|chunk \d+ .*started as job)/.test(line));
+  const lines = attempt.split('\n').filter((line) => line.trim() !== '' && !/^\[qmr [^\]]*\] (job\.sh: job|worker: job|chunk \d+ .*started as job)/.test(line));
   const evidence: FailureEvidence = {};
   if (lines.length > 0) evidence.logTail = lines.slice(-TAIL_LINES).join('\n').slice(-2000);
   for (const [pattern, advice] of FATAL) {

@@ -52,13 +52,14 @@ export interface JobScriptInput {
  * the caller's would, for example, give a job started from inside another job the wrong JOB_ID),
  * bash keeps them read-only, or they describe the caller's shell rather than its environment.
  */
-const SCHEDULER_PREFIXES = ['SGE_', 'SLURM_', 'SLURMD_', 'SBATCH_', 'PBS_', 'LSB_', 'LSF_', '_CONDOR_', 'QMR_', 'BASH_FUNC_'];
+const SCHEDULER_PREFIXES = ['SGE_', 'SLURM_', 'SLURMD_', 'SBATCH_', 'PBS_', 'LSB_', 'LSF_', '_CONDOR_', 'QMR_', 'BASH_FUNC_', 'NODE_CHANNEL_'];
 const NEVER_COPIED = new Set([
   // set per job by Grid Engine
   'JOB_ID', 'JOB_NAME', 'JOB_SCRIPT', 'NSLOTS', 'NHOSTS', 'NQUEUES', 'QUEUE', 'PE', 'PE_HOSTFILE',
   'REQUEST', 'RESTARTED', 'ENVIRONMENT', 'ARC', 'TMPDIR', 'TMP',
   // set per job or per host by HTCondor, PBS and LSF, or by the login shell
   'CONDOR_CONFIG', 'HOSTNAME', 'HOST',
+  // (NODE_CHANNEL_*: a parent's IPC channel; a worker started with it would take fd 3 for one.)
   // bash read-only or per-shell
   'BASHOPTS', 'BASH_VERSINFO', 'EUID', 'PPID', 'SHELLOPTS', 'UID', 'PWD', 'OLDPWD', 'SHLVL', '_',
 ]);
@@ -103,9 +104,9 @@ export function renderJobScript(input: JobScriptInput): string {
   for (const name of Object.keys(input.env)) {
     if (!isShellName(name)) throw new Error(`env: ${JSON.stringify(name)} is not a valid variable name`);
   }
-  const command = [...input.executable, input.workerProgram, layout.root, '"$qmr_chunk"']
-    .map((word) => (word === '"$qmr_chunk"' ? word : shellQuote(word)))
-    .join(' ');
+  const words = [...input.executable, input.workerProgram, layout.root].map(shellQuote).join(' ');
+  const command = `${words} "$qmr_chunk"`;
+  const serveCommand = `${words} --serve`;
   return `#!/bin/bash
 # queue-map-reduce worker-node script for run ${input.runId}
 # Written on ${hostname()} at ${new Date().toISOString()}. Readable by its owner only: it holds
@@ -128,13 +129,19 @@ qmr_chunk_at() {
 
 qmr_chunks=\${QMR_CHUNKS:-}
 qmr_index=
+qmr_serve=
 while [ $# -gt 0 ]; do
   case $1 in
     --chunks) qmr_chunks=$2; shift 2 ;;
     --index) qmr_index=$2; shift 2 ;;
+    --serve) qmr_serve=1; shift ;;
     *) qmr_fail "unknown argument: $1" ;;
   esac
 done
+
+# --serve (the local flavor): a worker process that runs chunk after chunk, told which on stdin;
+# it writes each chunk's logs itself. Otherwise: one chunk, found from the list and the index.
+if [ -z "$qmr_serve" ]; then
 [ -n "$qmr_chunks" ] || qmr_fail "no chunk list: pass --chunks LIST or set QMR_CHUNKS"
 if [ -n "$qmr_index" ]; then
   QMR_JOB_ID=${convention.explicitIndexJobIdExpression ?? convention.jobIdExpression}
@@ -155,6 +162,7 @@ printf -v qmr_log '%s/chunk-%06d' ${shellQuote(layout.logsDir)} "$qmr_chunk"
 exec >>"$qmr_log.out" 2>>"$qmr_log.err" || qmr_fail "cannot write the logs $qmr_log.out/.err"
 # Marks where this attempt begins, even if node then fails to start.
 TZ=UTC0 printf '[qmr %(%Y-%m-%dT%H:%M:%S)TZ] job.sh: job %s on %s, chunk %s\\n' -1 "$QMR_JOB_ID" "$HOSTNAME" "$qmr_chunk" >&2
+fi
 
 # The caller's environment
 ${exportLines(input.environment)}
@@ -162,6 +170,7 @@ export QMR_JOB_ID
 
 ${input.envScript ? `# envScript\n. ${shellQuote(input.envScript)} || qmr_fail "envScript ${input.envScript.replace(/["\\$`]/g, '')} failed with status $?"\n` : ''}${Object.keys(input.env).length > 0 ? `# env option\n${exportLines(input.env)}\n` : ''}
 cd ${shellQuote(input.workingDir)} || qmr_fail "cannot change to workingDir ${input.workingDir.replace(/["\\$`]/g, '')}"
+[ -n "$qmr_serve" ] && exec ${serveCommand}
 exec ${command}
 `;
 }

@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 /**
- * The worker program: `node main.js RUN_DIR CHUNK`. Started by job.sh on a worker node (or by
- * the local flavor on this machine). Exit status 0 means the result file was written; anything
- * else leaves no result, and the submitting side resubmits the chunk.
+ * The worker program, started by job.sh:
+ *   `node main.js RUN_DIR CHUNK`     runs one chunk (a job on a worker node). Exit status 0 means
+ *                                    the result file was written; anything else leaves no
+ *                                    result, and the submitting side resubmits the chunk.
+ *   `node main.js RUN_DIR --serve`   runs chunks as told on stdin (the local flavor; serve.ts).
  */
 import { log, runChunk } from './run-chunk.js';
+import { serve } from './serve.js';
 
 async function main(argv: string[]): Promise<number> {
-  const [runDir, chunkText] = argv;
-  if (!runDir || !chunkText || !/^\d+$/.test(chunkText)) {
-    process.stderr.write('usage: main.js RUN_DIR CHUNK (started by the job.sh of a queue-map-reduce run)\n');
+  const [runDir, what] = argv;
+  if (runDir && what === '--serve') {
+    await serve(runDir);
+    return 0;
+  }
+  if (!runDir || !what || !/^\d+$/.test(what)) {
+    process.stderr.write('usage: main.js RUN_DIR CHUNK | main.js RUN_DIR --serve (started by the job.sh of a queue-map-reduce run)\n');
     return 2;
   }
-  await runChunk(runDir, Number(chunkText), process.env.QMR_JOB_ID || 'unknown');
+  await runChunk(runDir, Number(what), process.env.QMR_JOB_ID || 'unknown');
   return 0;
 }
 

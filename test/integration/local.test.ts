@@ -196,6 +196,24 @@ describe('local flavor, whole maps', () => {
     expect(last).toMatchObject({ tasks: 20, tasksDone: 20, chunks: 7, chunksDone: 7, chunksFailed: 0 });
   });
 
+  it("runs chunk after chunk in a few worker processes, each chunk's output in its own logs", async () => {
+    const dir = workDirOf('servers');
+    const out = await new Pool({ workDir: dir, keepWorkDir: 'always', chunkSize: 1, concurrency: 2 }).map((x: number) => {
+      console.log(`out of task ${x}`);
+      console.error(`err of task ${x}`);
+      return process.pid;
+    }, Array.from({ length: 12 }, (_, i) => i));
+    expect(new Set(out).size).toBeLessThanOrEqual(2); // 12 chunks, 2 processes: no start-up per chunk
+    for (const chunk of [0, 7, 11]) {
+      const name = `chunk-${String(chunk).padStart(6, '0')}`;
+      expect(await readFile(path.join(dir, 'logs', `${name}.out`), 'utf8')).toBe(`out of task ${chunk}\n`);
+      const err = await readFile(path.join(dir, 'logs', `${name}.err`), 'utf8');
+      expect(err).toContain(`err of task ${chunk}\n`);
+      expect(err).toMatch(/worker: job local-\d+ on .*, chunk \d+/);
+      expect(err).not.toContain(`err of task ${chunk + 1}\n`);
+    }
+  });
+
   it('refuses a shipped function that reads its enclosing scope before creating anything', async () => {
     const limit = 10;
     const dir = workDirOf('closure');
