@@ -80,7 +80,7 @@ async function realScheduler(flavor, label, floorLabel) {
   note(label, `wall time, 1000 tasks in 100 chunks (default poll interval)`, seconds(best.ms), `floor ${floorLabel}: ${seconds(floor)}`);
   note(label, 'ratio pool / floor', ratio(best.ms, floor), `runs: pool ${pools.map((p) => seconds(p.ms)).join(', ')}; floor ${floors.map(seconds).join(', ')}`);
   note(label, 'scheduler calls by the pool', JSON.stringify(best.calls), `${best.polls} status polls`);
-  note(label, 'last result file → map resolved', `${best.resolveDelayMs} ms`);
+  note(label, 'last result file → map resolved', `${Math.round(best.resolveDelayMs)} ms`);
   const defaults = await poolMap(flavor, tasks, {});
   note(`${label}b`, 'wall time, same 1000 tasks, default options', seconds(defaults.ms), defaults.chunking);
 }

@@ -128,15 +128,22 @@ export class ChunkTracker {
     });
   }
 
-  /** The chunk's result file exists. Returns the job to cancel if the chunk still had one queued (a duplicate run). */
-  resultSeen(chunk: number): TrackerAction[] {
+  /**
+   * The chunk's result file exists, written by job `writtenBy`. When that was an earlier attempt
+   * (a job thought lost that finished after all), the chunk's current job is a duplicate and is
+   * returned to be cancelled; the job that wrote the result is left to end by itself.
+   */
+  resultSeen(chunk: number, writtenBy?: string): TrackerAction[] {
     const r = this.mustGet(chunk);
     if (r.phase === 'done') return [];
     const wasQueued = r.phase === 'queued';
     r.phase = 'done';
     // A result that arrives after the chunk was given up on still counts: nothing computed is thrown away.
     delete r.failure;
-    if (wasQueued && r.status && r.status.state !== 'finished') return [{ kind: 'cancel', jobIds: [currentJob(r)] }];
+    const current = r.attempts.length > 0 ? currentJob(r) : undefined;
+    if (wasQueued && current !== undefined && writtenBy !== undefined && writtenBy !== current && r.status?.state !== 'finished') {
+      return [{ kind: 'cancel', jobIds: [current] }];
+    }
     return [];
   }
 

@@ -539,7 +539,7 @@ export class MapRun<R> {
         this.tracker.fail(chunk, `its result file ${this.workDir!.resultFile(chunk)} cannot be read: ${(error as Error).message}`);
         continue;
       }
-      await this.act(this.tracker.resultSeen(chunk));
+      await this.act(this.tracker.resultSeen(chunk, result.jobId));
       await this.journal?.append({ t: 'done', chunk, job: result.jobId });
       this.outcomes.set(chunk, this.outcomeFromResult(chunk, meta, result));
     }

@@ -57,11 +57,17 @@ describe('ChunkTracker', () => {
     expect(t.isSettled()).toBe(true);
   });
 
-  it('cancels the queued duplicate when a result arrives from an earlier attempt', () => {
-    const t = tracker();
-    t.submitted([0], ['j1'], 0);
-    t.observe(statuses({ j1: s('pending', 'qw') }), 1, 1);
-    expect(t.resultSeen(0)).toEqual([{ kind: 'cancel', jobIds: ['j1'] }]);
+  it('cancels the queued duplicate when a result arrives from an earlier attempt, and nothing otherwise', () => {
+    const t = tracker(2);
+    t.submitted([0, 1], ['j1', 'k1'], 0);
+    t.observe(statuses({}), 40_000, 40_000); // both gone past the grace period...
+    t.confirmMissing(0, 40_000);
+    t.submitted([0], ['j2'], 40_001);
+    t.observe(statuses({ j2: s('pending', 'qw'), k1: s('running', 'r') }), 40_002, 40_002);
+    // ...then j1's result shows up after all: j2 is a duplicate.
+    expect(t.resultSeen(0, 'j1')).toEqual([{ kind: 'cancel', jobIds: ['j2'] }]);
+    // k1 wrote its own result while still listed as running: it ends by itself.
+    expect(t.resultSeen(1, 'k1')).toEqual([]);
   });
 
   it('waits for held jobs up to heldTimeout', () => {
