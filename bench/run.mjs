@@ -34,7 +34,11 @@ async function poolMap(flavor, tasks, options) {
   const out = await pool.map((x) => x * x, tasks);
   const resolved = Date.now();
   if (out.length !== tasks.length || out[7] !== 49) throw new Error('wrong results');
-  const calls = Object.fromEntries(Object.entries(queue.calls).map(([k, v]) => [path.basename(k), v - (callsBefore[k] ?? 0)]));
+  const calls = Object.fromEntries(
+    Object.entries(queue.calls)
+      .map(([k, v]) => [path.basename(k), v - (callsBefore[k] ?? 0)])
+      .filter(([, n]) => n > 0),
+  );
   const record = JSON.parse(execFileSync('cat', [path.join(workDir, 'run.json')], { encoding: 'utf8' }));
   const lastResult = newestMtime(path.join(workDir, 'results'));
   rmSync(dir, { recursive: true, force: true });
@@ -42,7 +46,7 @@ async function poolMap(flavor, tasks, options) {
 }
 
 /** The scheduler's floor: a hand-written array job doing the same work, submitted and waited for. */
-function floorArrayJob(flavor, elements, tasksPerElement) {
+function floorArrayJob(flavor, elements, tasksPerElement, tight = false) {
   const dir = scratch(`${flavor}-floor`);
   const script = path.join(dir, 'work.sh');
   const index = flavor === 'sge' ? 'SGE_TASK_ID' : 'SLURM_ARRAY_TASK_ID';
@@ -54,6 +58,12 @@ function floorArrayJob(flavor, elements, tasksPerElement) {
   const started = Date.now();
   if (flavor === 'sge') {
     execFileSync('qsub', ['-sync', 'y', '-t', `1-${elements}`, '-S', '/bin/bash', '-o', '/dev/null', '-e', '/dev/null', '-N', 'floor', script], { stdio: 'ignore' });
+  } else if (tight) {
+    // sbatch --wait polls on its own (seconds apart); this floor watches squeue every 100 ms.
+    const id = execFileSync('sbatch', ['--parsable', `--array=0-${elements - 1}`, '--output=/dev/null', '--job-name=floor', script], { encoding: 'utf8' }).trim();
+    while (execFileSync('squeue', ['--noheader', `--jobs=${id}`, '--format=%i'], { encoding: 'utf8' }).trim() !== '') {
+      execFileSync('sleep', ['0.1']);
+    }
   } else {
     execFileSync('sbatch', ['--wait', `--array=0-${elements - 1}`, '--output=/dev/null', '--job-name=floor', script], { stdio: 'ignore' });
   }
@@ -79,6 +89,10 @@ async function realScheduler(flavor, label, floorLabel) {
   const best = pools.reduce((a, b) => (a.ms <= b.ms ? a : b));
   note(label, `wall time, 1000 tasks in 100 chunks (default poll interval)`, seconds(best.ms), `floor ${floorLabel}: ${seconds(floor)}`);
   note(label, 'ratio pool / floor', ratio(best.ms, floor), `runs: pool ${pools.map((p) => seconds(p.ms)).join(', ')}; floor ${floors.map(seconds).join(', ')}`);
+  if (flavor === 'slurm') {
+    const tight = Math.min(floorArrayJob(flavor, 100, 10, true), floorArrayJob(flavor, 100, 10, true));
+    note(label, 'ratio pool / tight floor', ratio(best.ms, tight), `floor: sbatch --parsable --array=0-99, then squeue every 0.1 s: ${seconds(tight)}`);
+  }
   note(label, 'scheduler calls by the pool', JSON.stringify(best.calls), `${best.polls} status polls`);
   note(label, 'last result file → map resolved', `${Math.round(best.resolveDelayMs)} ms`);
   const defaults = await poolMap(flavor, tasks, {});
