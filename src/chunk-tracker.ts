@@ -140,10 +140,10 @@ export class ChunkTracker {
     r.phase = 'done';
     // A result that arrives after the chunk was given up on still counts: nothing computed is thrown away.
     delete r.failure;
-    const current = r.attempts.length > 0 ? currentJob(r) : undefined;
-    if (wasQueued && current !== undefined && writtenBy !== undefined && writtenBy !== current && r.status?.state !== 'finished') {
-      return [{ kind: 'cancel', jobIds: [current] }];
-    }
+    // Only a result written by a known earlier attempt makes the current job a duplicate: a job
+    // id the worker reports in another spelling must not cancel the job that wrote it.
+    const earlier = r.attempts.slice(0, -1).some((a) => a.jobId === writtenBy);
+    if (wasQueued && earlier && r.status?.state !== 'finished') return [{ kind: 'cancel', jobIds: [currentJob(r)] }];
     return [];
   }
 

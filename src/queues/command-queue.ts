@@ -43,14 +43,6 @@ export class CommandQueue implements Queue {
     this.flavor = spec.name;
     this.convention = spec.convention;
     this.supportsArrays = spec.supportsArrays;
-    for (const name of Object.keys(options.commands)) {
-      if (!spec.commandNames.includes(name)) {
-        throw new QueueCommandError(
-          `commands.${name} is not a command of the ${spec.name} flavor, which runs ${spec.commandNames.join(', ')}.`,
-          name, undefined, '', '', false,
-        );
-      }
-    }
   }
 
   /** The path to run for a scheduler command: the `commands` option's, else the name (found on PATH). */

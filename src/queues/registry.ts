@@ -3,6 +3,7 @@
  * process, so that several maps share one status poller (one status call per poll for all).
  */
 import { execFileSync } from 'node:child_process';
+import { OptionError } from '../errors.js';
 import type { FlavorName, ResolvedOptions } from '../options.js';
 import { CommandQueue } from './command-queue.js';
 import { htcondor } from './htcondor.js';
@@ -27,7 +28,22 @@ export function openQueue(options: ResolvedOptions, flavor: FlavorName): Queue {
 
 function createQueue(options: ResolvedOptions, flavor: FlavorName): Queue {
   if (flavor === 'local') return new LocalQueue(options.concurrency);
-  return new CommandQueue(commandFlavor(flavor, options), { commands: options.commands, commandTimeout: options.commandTimeout });
+  const spec = commandFlavor(flavor, options);
+  checkCommandNames(options.commands, spec);
+  return new CommandQueue(spec, { commands: options.commands, commandTimeout: options.commandTimeout });
+}
+
+/** Scheduler tools a `commands` map may name (a folder of a scheduler's commands has more than one flavor runs). */
+const OTHER_TOOLS = ['qacct', 'qhold', 'qrls', 'qalter', 'qmod', 'qhost', 'scontrol', 'sinfo', 'sacct', 'bhist', 'bqueues', 'bparams', 'condor_status', 'condor_history', 'dummyq'];
+
+/** A name no flavor knows is most likely a typo: say so rather than ignore it. */
+function checkCommandNames(commands: Readonly<Record<string, string>>, spec: CommandFlavor): void {
+  const known = new Set([...[sge, slurm, lsf, htcondor, pbsFlavor('torque')].flatMap((f) => f.commandNames), ...OTHER_TOOLS]);
+  for (const name of Object.keys(commands)) {
+    if (!known.has(name)) {
+      throw new OptionError(`commands.${name}`, commands[name], `the path of a scheduler command; the ${spec.name} flavor runs ${spec.commandNames.join(', ')}`);
+    }
+  }
 }
 
 function commandFlavor(flavor: Exclude<FlavorName, 'local'>, options: ResolvedOptions): CommandFlavor {

@@ -1,0 +1,46 @@
+// P5: every flavor on its dummy queue: how many submit and status calls one map costs
+// (target: one submit per array, at most one status call per poll).
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { Pool } from '../dist/src/index.js';
+import { pollerFor } from '../dist/src/poller.js';
+import { openQueue } from '../dist/src/queues/registry.js';
+import { DummyQueue } from '../dist/dummy-queue/src/control.js';
+import { scratch } from './lib.mjs';
+
+const FLAVORS = [
+  ['sge', {}],
+  ['slurm', {}],
+  ['pbs', { dialect: 'torque' }, { pbsDialect: 'torque' }],
+  ['pbs', { dialect: 'pro' }, { pbsDialect: 'pro' }],
+  ['lsf', {}],
+  ['htcondor', {}],
+];
+
+export async function dummyQueueCalls() {
+  const rows = [];
+  for (const [flavor, settings, options = {}] of FLAVORS) {
+    const dir = scratch(`dummy-${flavor}`);
+    const queue = await DummyQueue.create(dir, { slots: 2, keepFinished: 30, ...settings });
+    process.env.QMR_DUMMY_STATE = queue.statePath;
+    const pool = new Pool({
+      flavor,
+      commands: await queue.commands(flavor),
+      workDir: path.join(dir, 'run'),
+      numChunks: 20,
+      pollInterval: 200,
+      progress: false,
+      ...options,
+    });
+    const poller = pollerFor(openQueue(pool.options, flavor));
+    const polls = poller.polls;
+    const started = Date.now();
+    const out = await pool.map((x) => x * 2, Array.from({ length: 200 }, (_, i) => i));
+    const ms = Date.now() - started;
+    if (out[199] !== 398) throw new Error(`${flavor}: wrong results`);
+    rows.push({ flavor: `${flavor}${settings.dialect ? ` (${settings.dialect})` : ''}`, what: '200 tasks, 20 chunks, one array', calls: await queue.calls(), polls: poller.polls - polls, ms });
+    await queue.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
