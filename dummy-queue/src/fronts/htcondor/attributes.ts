@@ -1,0 +1,44 @@
+/** What the HTCondor front keeps about a cluster beyond the engine's common fields. */
+import type { Job } from '../../engine/types.js';
+import type { ClassAdValue } from './classad.js';
+
+/** One proc's expanded submit settings (`$(Cluster)` still unexpanded). */
+export interface CondorProc {
+  args: string[];
+  /** The arguments in HTCondor's new syntax, for the Arguments attribute. */
+  argsText: string;
+  output: string | null;
+  error: string | null;
+  input: string | null;
+  log: string | null;
+  iwd: string;
+  env: Record<string, string>;
+  /** Variables named by `environment =` (the Environment attribute). */
+  explicitEnv: Record<string, string>;
+  custom: Record<string, ClassAdValue>;
+}
+
+export interface CondorAttributes {
+  procs: CondorProc[];
+  /** Absolute path of the executable as submitted (Cmd). */
+  cmd: string;
+  /** transfer_executable = false: run `cmd` in place instead of a spooled copy. */
+  inPlace: boolean;
+  universe: number;
+  requestCpus: number;
+  requestMemory: number;
+  requestDisk: number;
+  batchName?: string;
+  /** leave_in_queue = true: completed jobs stay in condor_q (as C). */
+  leaveInQueue: boolean;
+  submitHost: string;
+}
+
+export function condorAttributes(job: Job): CondorAttributes {
+  return job.attributes as unknown as CondorAttributes;
+}
+
+/** ProcId of a task: its index (clusters of one proc have no array). */
+export function procId(index: number | null): number {
+  return index ?? 0;
+}

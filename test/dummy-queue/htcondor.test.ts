@@ -1,0 +1,102 @@
+/**
+ * The HTCondor front, against the formats in FORMATS-lsf-htcondor-pbs.md §2 and the HTCondor
+ * manual pages (HTCondor cannot be installed here).
+ */
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeCluster, waitFor, type Cluster } from './helpers.js';
+
+let c: Cluster;
+beforeEach(async () => {
+  c = await makeCluster({ slots: 2, keepFinished: 30 });
+  await writeFile(join(c.dir, 'job.sh'), '#!/bin/sh\nenv | sort > "$_CONDOR_JOB_IWD/env.$1"\necho "proc $1 args $* in $PWD"\nsleep "${S:-0}"\nexit "${CODE:-0}"\n');
+  await chmod(join(c.dir, 'job.sh'), 0o755);
+});
+afterEach(async () => c.dispose());
+
+const allEnded = async () => (await c.queue.jobs()).every((j) => j.tasks.every((t) => t.state === 'finished'));
+const submit = (description: string, ...args: string[]) => c.run('htcondor', 'condor_submit', [...args, '-'], { input: description });
+
+const BASIC = `universe = vanilla
+executable = job.sh
+arguments = "$(Process) 'two words' --cluster $(Cluster)"
+output = out.$(Cluster).$(Process)
+error = err.$(Cluster).$(Process)
+log = job.log
+environment = "GREETING='hello there' CODE=$(Process)"
+request_memory = 1GB
++QmrRun = "run-7"
+queue 3
+`;
+
+describe('HTCondor condor_submit', () => {
+  it('answers like condor_submit and runs procs with $(Process)/$(Cluster), environment and outputs', async () => {
+    const r = await submit(BASIC, '-batch-name', 'qmr-test');
+    expect(r).toEqual({ stdout: 'Submitting job(s)...\n3 job(s) submitted to cluster 1.\n', stderr: '', code: 0 });
+    expect((await submit(BASIC, '-terse')).stdout).toBe('2.0 - 2.2\n');
+    await waitFor(allEnded, 10_000, 'procs to end');
+    expect(await readFile(join(c.dir, 'out.1.1'), 'utf8')).toBe(`proc 1 args 1 two words --cluster 1 in ${c.dir}\n`);
+    const env = await readFile(join(c.dir, 'env.2'), 'utf8');
+    expect(env).toContain('GREETING=hello there\n');
+    expect(env).toContain('PATH=/usr/local/bin:/bin:/usr/bin\n');
+    expect(env).toMatch(/^_CONDOR_SCRATCH_DIR=\//m);
+    expect(env).toMatch(/^_CONDOR_JOB_AD=\//m);
+    // Completed jobs leave condor_q at once and show in condor_history with their ExitCode.
+    expect((await c.run('htcondor', 'condor_q', ['-json'])).stdout).toBe('');
+    const history = await c.run('htcondor', 'condor_history', ['1', '-af:j', 'JobStatus', 'ExitCode', 'JobBatchName', 'QmrRun']);
+    expect(history.stdout.trim().split('\n').sort()).toEqual(['1.0 4 0 qmr-test run-7', '1.1 4 1 qmr-test run-7', '1.2 4 2 qmr-test run-7']);
+    const limited = JSON.parse((await c.run('htcondor', 'condor_history', ['-limit', '2', '-json', '-attributes', 'ClusterId,ProcId,ExitCode'])).stdout) as unknown[];
+    expect(limited).toHaveLength(2);
+  });
+
+  it('refuses bad submit files with ERROR lines', async () => {
+    const noExecutable = await submit('queue\n');
+    expect(noExecutable.code).toBe(1);
+    expect(noExecutable.stderr).toContain("ERROR: No 'executable' parameter was provided");
+    const missing = await submit('executable = /no/such/program\nqueue\n');
+    expect(missing.stderr).toContain('ERROR: Executable file /no/such/program does not exist');
+    const file = await c.run('htcondor', 'condor_submit', ['nothere.sub']);
+    expect(file.code).toBe(1);
+    expect(file.stderr).toContain('ERROR: Can\'t open "nothere.sub"');
+  });
+});
+
+describe('HTCondor condor_q, condor_rm, condor_history', () => {
+  it('prints -json in HTCondor layout, -af, -constraint; nothing at all when nothing matches', async () => {
+    await submit('executable = job.sh\narguments = $(Process)\nenvironment = "S=30"\nbatch_name = longrun\nqueue 2\n');
+    await submit('executable = job.sh\nhold = true\nqueue\n');
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout.split('\n').filter((l) => l === '2').length === 2, 5000, 'running');
+    const json = (await c.run('htcondor', 'condor_q', ['-json', '-attributes', 'ClusterId,ProcId,JobStatus'])).stdout;
+    expect(json).toBe(
+      '[\n{\n  "ClusterId": 1,\n  "JobStatus": 2,\n  "ProcId": 0\n}\n,\n{\n  "ClusterId": 1,\n  "JobStatus": 2,\n  "ProcId": 1\n}\n,\n{\n  "ClusterId": 2,\n  "JobStatus": 5,\n  "ProcId": 0\n}\n]\n',
+    );
+    expect(JSON.parse(json)).toHaveLength(3);
+    expect((await c.run('htcondor', 'condor_q', ['2', '-af:j', 'JobStatus', 'HoldReasonCode', 'HoldReason'])).stdout).toBe('2.0 5 15 submitted on hold\n');
+    expect((await c.run('htcondor', 'condor_q', ['-constraint', 'JobBatchName == "LONGRUN" && ProcId > 0', '-af:j', 'Args'])).stdout).toBe('1.1 1\n');
+    const none = await c.run('htcondor', 'condor_q', ['99', '-json']);
+    expect(none).toEqual({ stdout: '', stderr: '', code: 0 });
+    // condor_rm: removed jobs pass through JobStatus 3, then leave the queue for the history.
+    expect(await c.run('htcondor', 'condor_rm', ['1.0'])).toEqual({ stdout: 'Job 1.0 marked for removal\n', stderr: '', code: 0 });
+    expect(await c.run('htcondor', 'condor_rm', ['2'])).toEqual({ stdout: 'All jobs in cluster 2 have been marked for removal\n', stderr: '', code: 0 });
+    expect((await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout).toBe('3\n');
+    expect((await c.run('htcondor', 'condor_rm', ['99'])).code).toBe(1);
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout === '', 5000, 'removed job to leave');
+    const history = (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus', 'RemoveReason'])).stdout;
+    expect(history).toMatch(/^3 via condor_rm \(by user \S+\)\n$/);
+    await c.run('htcondor', 'condor_rm', ['1']);
+  });
+
+  it('holds a proc whose initialdir is missing (code 14); history lags behind by historyLag', async () => {
+    await c.queue.settings({ historyLag: 1 });
+    await submit(`executable = ${join(c.dir, 'job.sh')}\ninitialdir = /no/such/dir\nqueue\n`);
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout === '5\n', 5000, 'held');
+    expect((await c.run('htcondor', 'condor_q', ['-af', 'HoldReasonCode'])).stdout).toBe('14\n');
+    await submit('executable = job.sh\narguments = quick\nqueue\n');
+    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'finished', 5000, 'quick job');
+    // In neither condor_q nor condor_history for a moment (b2luigi retries for this).
+    expect((await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout).toBe('');
+    expect((await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout).toBe('');
+    await waitFor(async () => (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout === '4\n', 3000, 'history');
+  });
+});
