@@ -2,7 +2,7 @@
  * The HTCondor front, against the formats in FORMATS-lsf-htcondor-pbs.md §2 and the HTCondor
  * manual pages (HTCondor cannot be installed here).
  */
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeCluster, waitFor, type Cluster } from './helpers.js';
@@ -48,6 +48,35 @@ describe('HTCondor condor_submit', () => {
     expect(history.stdout.trim().split('\n').sort()).toEqual(['1.0 4 0 qmr-test run-7', '1.1 4 1 qmr-test run-7', '1.2 4 2 qmr-test run-7']);
     const limited = JSON.parse((await c.run('htcondor', 'condor_history', ['-limit', '2', '-json', '-attributes', 'ClusterId,ProcId,ExitCode'])).stdout) as unknown[];
     expect(limited).toHaveLength(2);
+  });
+
+  it('expands $(Cluster), $(ClusterId), $(Process) and $(ProcId) in environment, arguments, output, error, log, initialdir and +Attrs', async () => {
+    await mkdir(join(c.dir, 'iwd-1'));
+    const description = `executable = ${join(c.dir, 'job.sh')}
+arguments = "$(ProcId) c$(ClusterId)"
+environment = "QMR_JOB_ID=$(Cluster).$(Process) PAIR=$(ClusterId)/$(ProcId)"
+initialdir = iwd-$(Cluster)
+output = out.$(Cluster).$(Process)
+error = err.$(ClusterId).$(ProcId)
+log = cluster-$(Cluster).log
++Origin = "run $(Cluster)"
++Later = "$$(Cluster)"
+queue 2
+`;
+    expect((await submit(description, '-terse')).stdout).toBe('1.0 - 1.1\n');
+    await waitFor(allEnded, 10_000, 'procs to end');
+    for (const proc of [0, 1]) {
+      const env = await readFile(join(c.dir, 'iwd-1', `env.${proc}`), 'utf8');
+      expect(env).toContain(`QMR_JOB_ID=1.${proc}\n`);
+      expect(env).toContain(`PAIR=1/${proc}\n`);
+      expect(await readFile(join(c.dir, 'iwd-1', `out.1.${proc}`), 'utf8')).toBe(`proc ${proc} args ${proc} c1 in ${join(c.dir, 'iwd-1')}\n`);
+      expect(await readFile(join(c.dir, 'iwd-1', `err.1.${proc}`), 'utf8')).toBe('');
+    }
+    const ads = await c.run('htcondor', 'condor_history', ['1', '-af:j', 'Environment', 'Iwd', 'UserLog', 'Origin', 'Later']);
+    expect(ads.stdout.trim().split('\n').sort()).toEqual([
+      `1.0 QMR_JOB_ID=1.0 PAIR=1/0 ${join(c.dir, 'iwd-1')} cluster-1.log run 1 $$(Cluster)`,
+      `1.1 QMR_JOB_ID=1.1 PAIR=1/1 ${join(c.dir, 'iwd-1')} cluster-1.log run 1 $$(Cluster)`,
+    ]);
   });
 
   it('refuses bad submit files with ERROR lines', async () => {

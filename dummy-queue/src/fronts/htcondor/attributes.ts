@@ -2,7 +2,7 @@
 import type { Job } from '../../engine/types.js';
 import type { ClassAdValue } from './classad.js';
 
-/** One proc's expanded submit settings (`$(Cluster)` still unexpanded). */
+/** One proc's expanded submit settings (`$(Cluster)` and `$(Process)` included). */
 export interface CondorProc {
   args: string[];
   /** The arguments in HTCondor's new syntax, for the Arguments attribute. */

@@ -14,7 +14,7 @@ import { currentUser, minimalEnvironment, submitterEnvironment } from '../common
 import { parseArguments, parseEnvironment } from './arguments.js';
 import type { CondorAttributes, CondorProc } from './attributes.js';
 import { parseLiteral } from './classad.js';
-import { parseSubmitDescription, SubmitError, unusedLines, type ProcSettings } from './submit-description.js';
+import { expandCluster, parseSubmitDescription, SubmitError, unusedLines, withCluster, type ProcSettings } from './submit-description.js';
 
 const UNIVERSES: Record<string, number> = { vanilla: 5, scheduler: 7, grid: 9, java: 10, parallel: 11, local: 12, vm: 13, docker: 5, container: 5 };
 
@@ -31,9 +31,14 @@ function megabytes(value: string | undefined, fallback: number): number {
   return Math.ceil(Number(match[1]) * factor);
 }
 
+/** A proc's initialdir, absolute (relative ones are taken from where condor_submit runs). */
+function initialDir(values: Record<string, string>, io: CommandIO): string {
+  return resolve(io.cwd, values.initialdir ?? values.initial_dir ?? '.');
+}
+
 function toProc(settings: ProcSettings, io: CommandIO): CondorProc {
   const v = settings.values;
-  const iwd = resolve(io.cwd, v.initialdir ?? v.initial_dir ?? '.');
+  const iwd = initialDir(v, io);
   const getenv = v.getenv;
   let env = minimalEnvironment();
   if (truthy(getenv)) env = { ...submitterEnvironment(io.env), ...env };
@@ -110,8 +115,7 @@ async function condorSubmit(io: CommandIO): Promise<number> {
     if (first.executable === undefined) throw new SubmitError("ERROR: No 'executable' parameter was provided");
     const universeName = (first.universe ?? 'vanilla').toLowerCase();
     if (UNIVERSES[universeName] === undefined) throw new SubmitError(`ERROR: I don't know about the '${first.universe}' universe.`);
-    const procs = procsSettings.map((p) => toProc(p, io));
-    const executable = isAbsolute(first.executable) ? first.executable : resolve(procs[0]!.iwd, first.executable);
+    const executable = isAbsolute(first.executable) ? first.executable : resolve(initialDir(first, io), first.executable);
     let content: Buffer;
     let mode: number;
     try {
@@ -120,41 +124,49 @@ async function condorSubmit(io: CommandIO): Promise<number> {
       throw new SubmitError(`ERROR: Executable file ${executable} does not exist`);
     }
     const batchName = line.batchName ?? first.batch_name ?? first.jobbatchname;
-    const attributes: CondorAttributes = {
-      procs,
-      cmd: executable,
-      inPlace: /^(false|no|0)$/i.test((first.transfer_executable ?? 'true').trim()),
-      universe: UNIVERSES[universeName]!,
-      requestCpus: Number.parseInt(first.request_cpus ?? '1', 10) || 1,
-      requestMemory: megabytes(first.request_memory, 128),
-      requestDisk: Math.ceil(megabytes(first.request_disk, 1) * 1024),
-      ...(batchName !== undefined ? { batchName } : {}),
-      leaveInQueue: truthy(first.leave_in_queue),
-      submitHost: machineName(),
-    };
-    const n = procs.length;
+    const n = procsSettings.length;
     const user = currentUser();
-    const request: JobRequest = {
-      flavor: 'htcondor',
-      name: batchName ?? basename(executable),
-      owner: user.name,
-      queue: 'vanilla',
-      // Transferred executables get their execute bits whatever the original had.
-      script: attributes.inPlace ? null : { content, mode: mode | 0o700 },
-      scriptName: executable,
-      args: procs[0]!.args,
-      env: procs[0]!.env,
-      explicitEnv: procs[0]!.explicitEnv,
-      submitDir: io.cwd,
-      cwd: procs[0]!.iwd,
-      stdout: procs[0]!.output,
-      stderr: procs[0]!.error,
-      join: false,
-      array: n > 1 ? { indices: procs.map((_, i) => i), first: 0, last: n - 1, step: 1 } : null,
-      hold: truthy(first.hold),
-      attributes: attributes as unknown as Record<string, unknown>,
-    };
-    const job = await io.transact((state, now) => submitJob(state, request, now, companionPaths(io.statePath).spool));
+    const job = await io.transact((state, now) => {
+      // The cluster id is the next job number, known only here, under the state lock. condor_submit
+      // expands $(Cluster)/$(ClusterId) in every value (environment, arguments, output, error, log,
+      // initialdir, +Attrs) before it writes the job ads, so the ads and the job see the number.
+      const cluster = state.nextJobId;
+      const procs = procsSettings.map((p) => toProc(withCluster(p, cluster), io));
+      const jobBatchName = batchName === undefined ? undefined : expandCluster(batchName, cluster);
+      const attributes: CondorAttributes = {
+        procs,
+        cmd: executable,
+        inPlace: /^(false|no|0)$/i.test((first.transfer_executable ?? 'true').trim()),
+        universe: UNIVERSES[universeName]!,
+        requestCpus: Number.parseInt(first.request_cpus ?? '1', 10) || 1,
+        requestMemory: megabytes(first.request_memory, 128),
+        requestDisk: Math.ceil(megabytes(first.request_disk, 1) * 1024),
+        ...(jobBatchName !== undefined ? { batchName: jobBatchName } : {}),
+        leaveInQueue: truthy(first.leave_in_queue),
+        submitHost: machineName(),
+      };
+      const request: JobRequest = {
+        flavor: 'htcondor',
+        name: jobBatchName ?? basename(executable),
+        owner: user.name,
+        queue: 'vanilla',
+        // Transferred executables get their execute bits whatever the original had.
+        script: attributes.inPlace ? null : { content, mode: mode | 0o700 },
+        scriptName: executable,
+        args: procs[0]!.args,
+        env: procs[0]!.env,
+        explicitEnv: procs[0]!.explicitEnv,
+        submitDir: io.cwd,
+        cwd: procs[0]!.iwd,
+        stdout: procs[0]!.output,
+        stderr: procs[0]!.error,
+        join: false,
+        array: n > 1 ? { indices: procs.map((_, i) => i), first: 0, last: n - 1, step: 1 } : null,
+        hold: truthy(first.hold),
+        attributes: attributes as unknown as Record<string, unknown>,
+      };
+      return submitJob(state, request, now, companionPaths(io.statePath).spool);
+    });
     for (const unused of unusedLines(text)) io.out(`\nWARNING: the line '${unused}' was unused by condor_submit. Is it a typo?\n\n`);
     io.out(line.terse ? `${job.id}.0 - ${job.id}.${n - 1}\n` : `Submitting job(s)${'.'.repeat(n)}\n${n} job(s) submitted to cluster ${job.id}.\n`);
     return 0;

@@ -2,8 +2,9 @@
  * HTCondor submit description files, pure: `key = value` lines (case-insensitive keys, `#`
  * comments, `\` continuations, `+Attr`/`MY.Attr` custom attributes), macros `$(name)`, and the
  * `queue` forms `queue`, `queue N`, `queue [N] var in (a, b)`, `queue [N] v1,v2 from (lines)`.
- * The result is one settings record per proc, with `$(Cluster)`/`$(ClusterId)` left for later
- * (the cluster id is only known at submit time).
+ * The result is one settings record per proc, with `$(Cluster)`/`$(ClusterId)` left for later:
+ * the cluster id is only known inside the submit's state transaction, where `withCluster`
+ * expands them (condor_submit does so in every value: environment, arguments, output, ...).
  */
 
 export class SubmitError extends Error {}
@@ -20,7 +21,8 @@ interface QueueStatement {
   items: string[][] | null;
 }
 
-const CLUSTER_MACROS = /\$\((Cluster|ClusterId)\)/gi;
+/** `$(Cluster)`, `$(ClusterId)`; not inside `$$(...)`, which is expanded at match time. */
+const CLUSTER_MACROS = /(?<!\$)\$\((Cluster|ClusterId)\)/gi;
 
 function logicalLines(text: string): string[] {
   const out: string[] = [];
@@ -144,4 +146,11 @@ export function parseSubmitDescription(text: string, env: NodeJS.ProcessEnv, com
 
 export function expandCluster(text: string, cluster: number): string {
   return text.replace(CLUSTER_MACROS, String(cluster));
+}
+
+/** A proc's settings with the cluster id in place of `$(Cluster)`/`$(ClusterId)`, in every value and custom attribute. */
+export function withCluster(settings: ProcSettings, cluster: number): ProcSettings {
+  const expand = (record: Record<string, string>) =>
+    Object.fromEntries(Object.entries(record).map(([key, value]) => [key, expandCluster(value, cluster)]));
+  return { values: expand(settings.values), custom: expand(settings.custom) };
 }
