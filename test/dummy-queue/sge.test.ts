@@ -109,6 +109,8 @@ describe('SGE qsub', () => {
 
   it('keeps the state consistent under 20 parallel qsubs', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => c.run('sge', 'qsub', ['-terse', '-h', 'job.sh'])));
+    // Every qsub answers with an id; a failure shows its stderr here rather than as a missing id.
+    expect(results.filter((r) => r.code !== 0 || !/^\d+\n$/.test(r.stdout))).toEqual([]);
     const ids = results.map((r) => Number(r.stdout.trim())).sort((a, b) => a - b);
     expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect((await c.queue.jobs()).length).toBe(20);

@@ -5,6 +5,7 @@
  *
  * A lock is stale when its holder process is gone (a command killed mid-transaction) or it is
  * older than STALE_MS (pid reused). Holders keep it for milliseconds: nothing sleeps under it.
+ * See staleToken for why a dead owner alone is not enough.
  */
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,8 @@ import { isProcessAlive } from './processes.js';
 
 const STALE_MS = 30_000;
 const GIVE_UP_MS = 60_000;
+/** Holders keep the lock for milliseconds; one whose owner died is left this long before breaking. */
+const DEAD_OWNER_GRACE_MS = 1_000;
 
 export interface LockHandle {
   release(): Promise<void>;
@@ -33,32 +36,43 @@ async function readOwner(lockDir: string): Promise<{ pid: number; token: string 
   }
 }
 
-async function isStale(lockDir: string): Promise<boolean> {
-  let ageMs: number;
+/**
+ * The token of the lock at lockDir if that lock is stale, else undefined. Care is needed because
+ * locks change hands in milliseconds: the owner we read may have released the lock and exited
+ * (so looks dead) while a new holder took a fresh lock under the same name. So a dead owner's
+ * lock counts as stale only once it has stood for DEAD_OWNER_GRACE_MS and still carries the token
+ * we judged.
+ */
+async function staleToken(lockDir: string): Promise<string | undefined> {
+  const ageMs = async () => Date.now() - (await stat(lockDir)).mtimeMs;
   try {
-    ageMs = Date.now() - (await stat(lockDir)).mtimeMs;
+    const owner = await readOwner(lockDir);
+    if (!owner) {
+      // No owner file yet: the holder is between mkdir and rename; give it time, a lot of it.
+      return (await ageMs()) > STALE_MS ? 'no-owner' : undefined;
+    }
+    if (isProcessAlive(owner.pid) && (await ageMs()) <= STALE_MS) return undefined;
+    if ((await ageMs()) < DEAD_OWNER_GRACE_MS) return undefined;
+    return (await readOwner(lockDir))?.token === owner.token ? owner.token : undefined;
   } catch {
-    return false; // gone already: just retry mkdir
+    return undefined; // gone already: just retry mkdir
   }
-  if (ageMs > STALE_MS) return true;
-  const owner = await readOwner(lockDir);
-  // No owner file yet: the holder is between mkdir and writeFile; give it time.
-  if (!owner) return false;
-  return !isProcessAlive(owner.pid);
 }
 
-/** Moves a stale lock aside (rename is atomic, so only one breaker wins) and deletes it. */
-async function breakLock(lockDir: string): Promise<void> {
+/**
+ * Moves a stale lock aside (rename is atomic, so only one breaker wins) and deletes it. If what
+ * we moved is not the lock we judged (another breaker beat us and a new holder came in between),
+ * it goes back to its holder.
+ */
+async function breakLock(lockDir: string, judgedToken: string): Promise<void> {
   const aside = `${lockDir}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await rename(lockDir, aside);
   } catch {
     return;
   }
-  // Between our stale check and the rename another breaker may have taken a fresh lock, which we
-  // just moved: give it back to its live holder.
   const owner = await readOwner(aside);
-  if (owner && isProcessAlive(owner.pid)) {
+  if (owner && owner.token !== judgedToken) {
     await rename(aside, lockDir).catch(() => undefined);
     return;
   }
@@ -93,8 +107,9 @@ export async function acquireLock(lockDir: string): Promise<LockHandle> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (await isStale(lockDir)) {
-      await breakLock(lockDir);
+    const stale = await staleToken(lockDir);
+    if (stale !== undefined) {
+      await breakLock(lockDir, stale);
       continue;
     }
     if (Date.now() - started > GIVE_UP_MS) throw new Error(`dummy-queue: could not lock ${lockDir} within ${GIVE_UP_MS / 1000} s`);
