@@ -4,7 +4,6 @@
  * other dialect's flag is an invalid option. Script arguments: Torque `-F "args"`, PBS Pro
  * `qsub [options] -- program args` (runs the program without a script).
  */
-import { readFile, stat } from 'node:fs/promises';
 import { hostname as machineName } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { findJob } from '../../engine/jobs.js';
@@ -13,6 +12,7 @@ import { snapshot } from '../../engine/store.js';
 import { submitJob, type JobRequest } from '../../engine/submit.js';
 import type { ArraySpec } from '../../engine/types.js';
 import type { CommandDef, CommandIO } from '../common/command.js';
+import { readSubmittedScript, type SubmittedScript } from '../common/script-file.js';
 import { currentUser, minimalEnvironment, parseVariableList, submitterEnvironment } from '../common/environment.js';
 import { directiveWords, OptionError, parseCommandLine, splitWords, type OptionTable, type ParsedCommandLine } from '../common/options.js';
 import { parseProArray, parseTorqueArray } from './array-spec.js';
@@ -56,23 +56,6 @@ function collect(parsed: ParsedCommandLine) {
   return { value: (name: string) => single.get(name), lists, flags };
 }
 
-interface Script {
-  content: string;
-  mode: number;
-  name: string;
-}
-
-async function readScript(io: CommandIO, path: string | undefined): Promise<Script> {
-  if (path === undefined) return { content: await io.readStdin(), mode: 0o644, name: 'STDIN' };
-  try {
-    const absolute = resolve(io.cwd, path);
-    const [content, info] = await Promise.all([readFile(absolute, 'utf8'), stat(absolute)]);
-    return { content, mode: info.mode, name: basename(path) };
-  } catch {
-    throw new QsubError(`qsub: script file '${path}' cannot be loaded - No such file or directory\n`);
-  }
-}
-
 function arrayOf(dialect: PbsDialect, all: ReturnType<typeof collect>): ArraySpec | null {
   const text = all.value(dialect === 'torque' ? '-t' : '-J');
   if (text === undefined) return null;
@@ -81,7 +64,7 @@ function arrayOf(dialect: PbsDialect, all: ReturnType<typeof collect>): ArraySpe
   return array;
 }
 
-function buildRequest(io: CommandIO, dialect: PbsDialect, all: ReturnType<typeof collect>, script: Script | null, operands: string[]): JobRequest {
+function buildRequest(io: CommandIO, dialect: PbsDialect, all: ReturnType<typeof collect>, script: SubmittedScript | null, operands: string[]): JobRequest {
   const user = currentUser();
   const name = all.value('-N') ?? (script ? script.name : basename(operands[0]!));
   if (!/^[A-Za-z0-9]/.test(name)) throw new QsubError('qsub: illegal -N value\n', 2);
@@ -167,7 +150,7 @@ async function qsub(io: CommandIO): Promise<number> {
     const dashDash = io.args.length - commandLine.operands.length - 1;
     const program = dialect === 'pro' && io.args[dashDash] === '--';
     if (program && commandLine.operands.length === 0) throw new QsubError(`qsub: no command after --\n${USAGE}`, 2);
-    const script = program ? null : await readScript(io, commandLine.operands[0]);
+    const script = program ? null : await readSubmittedScript(io, commandLine.operands[0], (reason) => new QsubError(`qsub: script file '${commandLine.operands[0]}' cannot be loaded - ${reason}\n`));
     const prefix = collect(commandLine).value('-C') ?? '#PBS';
     const embedded = script ? parseOrExplain(directiveWords(script.content, prefix, true), table).options : [];
     const all = collect({ options: [...embedded, ...commandLine.options], operands: [] });

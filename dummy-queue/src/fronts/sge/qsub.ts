@@ -3,7 +3,6 @@
  * answers `Your job N ("name") has been submitted`, `Your job-array N.1-5:1 ...`, or just the
  * id with -terse; `-sync y` waits for the end and exits with the job's exit code.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { hostname as machineName } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { findJob } from '../../engine/jobs.js';
@@ -12,6 +11,7 @@ import { companionPaths } from '../../engine/state-file.js';
 import { submitJob, type JobRequest } from '../../engine/submit.js';
 import type { ArraySpec, Job } from '../../engine/types.js';
 import type { CommandDef, CommandIO } from '../common/command.js';
+import { readSubmittedScript, type SubmittedScript } from '../common/script-file.js';
 import { currentUser, minimalEnvironment, parseVariableList, submitterEnvironment } from '../common/environment.js';
 import { directiveWords, OptionError, parseCommandLine, type OptionTable, type ParsedCommandLine } from '../common/options.js';
 import type { SgeAttributes } from './attributes.js';
@@ -52,25 +52,7 @@ function collect(parsed: ParsedCommandLine) {
   return { single, value, variables, resources, flags };
 }
 
-interface Script {
-  content: string;
-  mode: number;
-  name: string;
-}
-
-async function readScript(io: CommandIO, path: string | undefined): Promise<Script> {
-  if (path === undefined) return { content: await io.readStdin(), mode: 0o644, name: 'STDIN' };
-  const absolute = resolve(io.cwd, path);
-  try {
-    const [content, info] = await Promise.all([readFile(absolute, 'utf8'), stat(absolute)]);
-    return { content, mode: info.mode, name: basename(path) };
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (error as Error).message;
-    throw new ScriptError(`Unable to read script file because of error: error opening ${path}: ${reason}`);
-  }
-}
-
-function buildRequest(io: CommandIO, all: ReturnType<typeof collect>, operands: string[], script: Script | null): JobRequest {
+function buildRequest(io: CommandIO, all: ReturnType<typeof collect>, operands: string[], script: SubmittedScript | null): JobRequest {
   const user = currentUser();
   const binary = script === null;
   const home = user.home;
@@ -174,7 +156,7 @@ async function qsub(io: CommandIO): Promise<number> {
     const first = collect(commandLine);
     const binary = yes(first.value('-b'));
     if (binary && commandLine.operands.length === 0) throw new UsageError('ERROR! no command given with -b y');
-    const script = binary ? null : await readScript(io, commandLine.operands[0]);
+    const script = binary ? null : await readSubmittedScript(io, commandLine.operands[0], (reason) => new ScriptError(`Unable to read script file because of error: error opening ${commandLine.operands[0]}: ${reason}`));
     // `#$` lines come first so that the command line overrides them.
     const embedded = script ? directiveWords(script.content, '#$', false) : [];
     const all = collect({ options: [...parseCommandLine(embedded, QSUB_OPTIONS, 'exact').options, ...commandLine.options], operands: [] });

@@ -3,7 +3,6 @@
  * line; a script file, standard input or `--wrap`. Answers `Submitted batch job N` or, with
  * `--parsable`, `N`. Errors use Slurm 22.05's texts and exit codes (see test/fixtures/slurm/).
  */
-import { readFile, stat } from 'node:fs/promises';
 import { hostname as machineName } from 'node:os';
 import { resolve } from 'node:path';
 import { findJob } from '../../engine/jobs.js';
@@ -12,6 +11,7 @@ import { snapshot } from '../../engine/store.js';
 import { submitJob, type JobRequest } from '../../engine/submit.js';
 import type { ArraySpec } from '../../engine/types.js';
 import type { CommandDef, CommandIO } from '../common/command.js';
+import { readSubmittedScript, type SubmittedScript } from '../common/script-file.js';
 import { currentUser, minimalEnvironment, submitterEnvironment } from '../common/environment.js';
 import { directiveWords, hasOption, lastValue, parseCommandLine, type OptionTable, type ParsedCommandLine } from '../common/options.js';
 import { parseArraySpec } from './array-spec.js';
@@ -53,26 +53,16 @@ const NOT_A_BATCH_SCRIPT =
   'sbatch: error: line must start with #! followed by the path to an interpreter.\n' +
   'sbatch: error: For instance: #!/bin/sh\n';
 
-interface Script {
-  content: string;
-  mode: number;
-  path: string | null;
-}
-
-async function readScript(io: CommandIO, parsed: ParsedCommandLine): Promise<Script> {
+/** The job script: `--wrap`'s command line, the named file, or standard input. */
+function readScript(io: CommandIO, parsed: ParsedCommandLine): Promise<SubmittedScript> {
   const wrap = lastValue(parsed, '--wrap');
   if (wrap !== undefined) {
-    return { content: `#!/bin/sh\n# This script was created by sbatch --wrap.\n\n${wrap}\n`, mode: 0o755, path: null };
+    const content = `#!/bin/sh\n# This script was created by sbatch --wrap.\n\n${wrap}\n`;
+    return Promise.resolve({ content, mode: 0o755, name: 'wrap', path: null });
   }
   const file = parsed.operands[0];
-  if (file === undefined) return { content: await io.readStdin(), mode: 0o755, path: null };
-  const absolute = resolve(io.cwd, file);
-  try {
-    const [content, info] = await Promise.all([readFile(absolute, 'utf8'), stat(absolute)]);
-    return { content, mode: info.mode, path: absolute };
-  } catch {
-    throw new SbatchError(`sbatch: error: Unable to open file ${file}\n`);
-  }
+  // sbatch runs a script read from standard input as if it were executable.
+  return readSubmittedScript(io, file, () => new SbatchError(`sbatch: error: Unable to open file ${file}\n`), 0o755);
 }
 
 /** The job's environment per --export: ALL (default), NONE/NIL, or a list with or without ALL. */
@@ -95,7 +85,7 @@ function positiveInteger(text: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
-function buildRequest(io: CommandIO, parsed: ParsedCommandLine, script: Script, slots: number): JobRequest {
+function buildRequest(io: CommandIO, parsed: ParsedCommandLine, script: SubmittedScript, slots: number): JobRequest {
   const value = (...names: string[]) => lastValue(parsed, ...names);
   const user = currentUser();
   const timeText = value('-t', '--time');
