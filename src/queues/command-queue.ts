@@ -23,9 +23,13 @@ export interface CommandQueueOptions {
   retryDelay?: number;
 }
 
-/** Text that marks a failure as passing (the scheduler is busy or restarting), not as a bad request. */
+/**
+ * Text that marks a failure as passing (the scheduler is busy or restarting), not as a bad request.
+ * HTCondor's condor_submit says only "Can't find address of local schedd" while the schedd is
+ * down or restarting (and CEDAR's "Failed to connect to <addr>" when it cannot reach it).
+ */
 const TRANSIENT =
-  /timed? ?out|connection refused|unable to (contact|send|connect)|try again|temporar|socket|busy|commlib error|slurm_load|not responding|resource temporarily unavailable|too many/i;
+  /timed? ?out|connection refused|unable to (contact|send|connect)|try again|temporar|socket|busy|commlib error|slurm_load|not responding|resource temporarily unavailable|too many|can'?t find address of|failed to connect/i;
 
 export class CommandQueue implements Queue {
   readonly flavor: FlavorName;
@@ -90,7 +94,15 @@ export class CommandQueue implements Queue {
       return merged;
     }
     for (const line of this.spec.historyCommands(jobIds, this.command)) {
-      const r = await this.run(line);
+      let r: CommandResult;
+      try {
+        r = await this.run(line);
+      } catch (error) {
+        if (!(error instanceof CommandNotFoundError)) throw error;
+        // A site without the history command (sacct not installed): same as no history.
+        this.historyAvailable = false;
+        return merged;
+      }
       try {
         for (const [id, status] of this.spec.parseHistoryOutput(r, jobIds)) merged.set(id, status);
       } catch (error) {
@@ -147,7 +159,7 @@ export class CommandQueue implements Queue {
     });
     const errno = (r as { code?: string }).code;
     if (errno === 'ENOENT' && r.exitCode === undefined) {
-      throw new QueueCommandError(
+      throw new CommandNotFoundError(
         `${line.file} was not found. The ${this.flavor} flavor runs ${this.spec.commandNames.join(', ')}: ` +
           `is the scheduler's client set up in this shell (PATH)? Or give the path with the commands option, ` +
           `e.g. { commands: { ${this.spec.commandNames[0]}: '/path/to/${this.spec.commandNames[0]}' } }.`,
@@ -190,3 +202,6 @@ export class CommandQueue implements Queue {
 function quoteForMessage(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+/** The command's program does not exist (ENOENT): no retry will help. */
+class CommandNotFoundError extends QueueCommandError {}
