@@ -32,7 +32,8 @@ export type JournalRecord =
   | { t: 'submit'; time: string; chunks: number[]; ids: string[] }
   /** A job's attempt ended without a result; its chunk will be resubmitted (or fail). */
   | { t: 'retire'; time: string; chunk: number; job: string; reason: string }
-  | { t: 'done'; chunk: number; job: string }
+  /** A chunk's result file was read; failedTasks: how many of its tasks threw (absent in older journals). */
+  | { t: 'done'; chunk: number; job: string; failedTasks?: number }
   | { t: 'failed'; chunk: number; reason: string }
   | { t: 'cancel'; time: string; ids: string[]; why: string }
   | { t: 'end'; time: string; outcome: 'finished' | 'aborted' | 'failed' | 'detached'; message?: string };

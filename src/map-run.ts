@@ -540,7 +540,8 @@ export class MapRun<R> {
         continue;
       }
       await this.act(this.tracker.resultSeen(chunk, result.jobId));
-      await this.journal?.append({ t: 'done', chunk, job: result.jobId });
+      // failedTasks lets `qmr status` count failed tasks without decoding every result file.
+      await this.journal?.append({ t: 'done', chunk, job: result.jobId, failedTasks: result.failures.length });
       this.outcomes.set(chunk, this.outcomeFromResult(chunk, meta, result));
     }
   }

@@ -14,6 +14,8 @@ export interface RecordedChunk {
   /** 'queued': its last job was submitted and has not ended as far as the journal knows. */
   phase: 'unsubmitted' | 'queued' | 'done' | 'failed';
   failure?: string;
+  /** How many of a done chunk's tasks threw, when the journal says (older journals do not). */
+  failedTasks?: number;
 }
 
 export interface RecordedRun {
@@ -40,6 +42,10 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
     lastTime: undefined,
     resumes: 0,
   };
+  /** The chunk each job id ran (array elements have ids of their own), for cancel records. */
+  const chunkOfJob = new Map<string, RecordedChunk>();
+  /** Job id → why, for cancel records since the last start or end (see 'end'). */
+  const cancelledBeforeEnd = new Map<string, string>();
   for (const r of records) {
     if ('time' in r) run.lastTime = r.time;
     switch (r.t) {
@@ -48,6 +54,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
         run.startedAt = r.time;
         break;
       case 'resume':
+        cancelledBeforeEnd.clear();
         run.resumes += 1;
         run.ended = undefined;
         break;
@@ -63,6 +70,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
           if (!c) return;
           if (c.attempts.length > 0) run.resubmissions += 1;
           c.attempts.push({ jobId: r.ids[k]!, submittedAt: Date.parse(r.time) });
+          chunkOfJob.set(r.ids[k]!, c);
           c.phase = 'queued';
         });
         break;
@@ -77,7 +85,10 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
       }
       case 'done': {
         const c = run.chunks.get(r.chunk);
-        if (c) c.phase = 'done';
+        if (c) {
+          c.phase = 'done';
+          if (r.failedTasks !== undefined) c.failedTasks = r.failedTasks;
+        }
         break;
       }
       case 'failed': {
@@ -90,8 +101,22 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
       }
       case 'end':
         run.ended = { outcome: r.outcome, time: r.time, ...(r.message ? { message: r.message } : {}) };
+        // Jobs cancelled as the run ended (the map stopping, or `qmr cancel`) are over: their
+        // chunks are to be submitted again, rather than watched (a resume would otherwise wait
+        // out missingGrace for each). A cancel without an end is left alone: the process may
+        // have died before it could tell whether the job had already written its result.
+        for (const [id, why] of cancelledBeforeEnd) {
+          const c = chunkOfJob.get(id);
+          const last = c?.attempts.at(-1);
+          if (c && last?.jobId === id && c.phase === 'queued') {
+            last.endedBecause ??= `cancelled (${why})`;
+            c.phase = 'unsubmitted';
+          }
+        }
+        cancelledBeforeEnd.clear();
         break;
       case 'cancel':
+        for (const id of r.ids) cancelledBeforeEnd.set(id, r.why);
         break;
     }
   }
