@@ -1,9 +1,11 @@
 /**
  * `qmr cancel`: stops a run. A live submitting process is asked to stop (a file in the work dir
  * it checks every round) and cancels its own jobs; for a run whose submitter is gone, this
- * command cancels the jobs the journal lists as possibly queued and records the end.
+ * command cancels the jobs the journal lists as possibly queued and records the end. A run that
+ * has already ended is left alone: cancelling again would re-send cancels for jobs long gone
+ * and write a second end into its journal.
  */
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { Journal } from '../journal.js';
 import { resolveOptions, type FlavorName, type PoolOptions } from '../options.js';
@@ -12,34 +14,67 @@ import { chunkSummaries, loadRun, type RunInfo } from './runs.js';
 
 export interface CancelOutcome {
   run: string;
+  /** The run's state before this command. */
+  state: string;
   how: 'asked the submitting process' | 'cancelled jobs' | 'nothing to cancel';
+  /** Jobs cancelled (by this command, or by the submitting process on request). */
   jobs: string[];
   stillRunning?: boolean;
 }
 
 export async function cancelRun(run: RunInfo, waitMs = 60_000): Promise<CancelOutcome> {
-  const jobs = chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!);
-  if (run.state === 'running' && run.submitter !== 'gone') {
+  const base = { run: run.record.runId, state: run.state };
+  const queuedJobs = () => chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!);
+  if (run.recorded.ended && run.state !== 'detached') return { ...base, how: 'nothing to cancel', jobs: [] };
+  if (run.state === 'running') {
     await writeFile(run.layout.cancelRequest, `cancel requested by ${userInfo().username}@${hostname()} at ${new Date().toISOString()}\n`);
+    const cancelledBefore = new Set(run.cancelledJobs);
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
       const again = await loadRun(run.dir);
-      if (again.recorded.ended) return { run: run.record.runId, how: 'asked the submitting process', jobs };
+      if (again.recorded.ended) {
+        // The request has been served. Left behind, it would stop the next resume of this run
+        // (by `qmr resume` or by the program run again with this workDir) as soon as it started.
+        await rm(run.layout.cancelRequest, { force: true });
+        // What the submitting process cancelled on its way out, from its journal.
+        const jobs = [...again.cancelledJobs].filter((id) => !cancelledBefore.has(id));
+        return { ...base, how: 'asked the submitting process', jobs };
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
-    return { run: run.record.runId, how: 'asked the submitting process', jobs, stillRunning: true };
+    return { ...base, how: 'asked the submitting process', jobs: queuedJobs(), stillRunning: true };
   }
-  if (jobs.length === 0) return { run: run.record.runId, how: 'nothing to cancel', jobs };
-  const saved = (run.record.options ?? {}) as PoolOptions;
-  const options = resolveOptions({ commands: saved.commands ?? {}, commandTimeout: 60_000 });
-  await openQueue(options, run.record.flavor as FlavorName).cancel(jobs);
-  // The submitting process is gone: this command writes the journal in its place.
+  // interrupted (submitter gone) or detached (left its jobs in the queue on purpose)
+  const jobs = queuedJobs();
+  if (jobs.length > 0) {
+    const saved = (run.record.options ?? {}) as PoolOptions;
+    const options = resolveOptions({ commands: saved.commands ?? {}, commandTimeout: 60_000 });
+    await openQueue(options, run.record.flavor as FlavorName).cancel(jobs);
+  }
+  // The submitting process is gone: this command writes the journal in its place, so that the run
+  // reads as aborted (a resume can still carry it on).
   const journal = new Journal(run.layout.journal);
   const time = new Date().toISOString();
   await journal.append(
-    { t: 'cancel', time, ids: jobs, why: 'qmr cancel' },
+    ...(jobs.length > 0 ? [{ t: 'cancel' as const, time, ids: jobs, why: 'qmr cancel' }] : []),
     { t: 'end', time, outcome: 'aborted', message: 'cancelled with qmr cancel' },
   );
   await journal.flush();
-  return { run: run.record.runId, how: 'cancelled jobs', jobs };
+  return { ...base, how: jobs.length > 0 ? 'cancelled jobs' : 'nothing to cancel', jobs };
+}
+
+/** One line for people. */
+export function describeCancel(outcome: CancelOutcome, dir: string): string {
+  const list = (jobs: string[]) => `${jobs.length} job(s): ${jobs.slice(0, 10).join(' ')}${jobs.length > 10 ? ' ...' : ''}`;
+  switch (outcome.how) {
+    case 'nothing to cancel':
+      return outcome.state === 'interrupted' || outcome.state === 'detached'
+        ? `${outcome.run}: no job left in the queue; marked as aborted (\`qmr resume ${dir}\` can still carry it on)`
+        : `${outcome.run}: nothing to cancel, the run has already ended (${outcome.state})`;
+    case 'cancelled jobs':
+      return `${outcome.run}: cancelled ${list(outcome.jobs)}; the run is marked as aborted`;
+    case 'asked the submitting process':
+      if (outcome.stillRunning) return `${outcome.run}: asked the submitting process to stop, but it has not stopped yet (try again, or kill it and run \`qmr cancel\` once more)`;
+      return `${outcome.run}: stopped by its submitting process${outcome.jobs.length ? `, which cancelled ${list(outcome.jobs)}` : ''}`;
+  }
 }

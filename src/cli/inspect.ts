@@ -23,10 +23,12 @@ export interface ChunkView {
   host?: string;
   startedAt?: string;
   finishedAt?: string;
+  /** Why the map gave the chunk up (its jobs kept dying, or its result could not be read). */
+  failure?: string;
   tasks: TaskView[];
 }
 
-export async function inspectChunk(layout: WorkDirLayout, chunk: number): Promise<ChunkView> {
+export async function inspectChunk(layout: WorkDirLayout, chunk: number, failure?: string): Promise<ChunkView> {
   let input: ChunkTasksFile;
   try {
     input = decode(await readFile(layout.chunkFile(chunk))) as ChunkTasksFile;
@@ -49,21 +51,27 @@ export async function inspectChunk(layout: WorkDirLayout, chunk: number): Promis
   return {
     chunk,
     ...(result ? { jobId: result.jobId, host: result.host, startedAt: result.startedAt, finishedAt: result.finishedAt } : {}),
+    ...(failure && !result ? { failure } : {}),
     tasks,
   };
 }
 
 export function renderChunk(view: ChunkView): string {
+  // A given-up chunk has no result and never will: say why rather than "not yet".
   const head = view.jobId
     ? `chunk ${view.chunk}: ran as job ${view.jobId} on ${view.host}, ${view.startedAt} → ${view.finishedAt}`
-    : `chunk ${view.chunk}: no result file yet`;
+    : view.failure
+      ? `chunk ${view.chunk}: failed, no result: ${view.failure}`
+      : `chunk ${view.chunk}: no result file yet`;
+  const failed = view.tasks.filter((t) => t.status === 'rejected').length;
+  const tally = view.jobId ? `\n${view.tasks.length - failed} of ${view.tasks.length} task(s) returned a value${failed ? `, ${failed} threw` : ''}` : '';
   const body = view.tasks.map((t) => {
     const task = inspect(t.task, { depth: 4, breakLength: 100 });
     if (t.status === 'fulfilled') return `task ${t.index}: ${task}\n  → ${inspect(t.value, { depth: 4, breakLength: 100 }).replace(/\n/g, '\n    ')}`;
     if (t.status === 'rejected') return `task ${t.index}: ${task}\n  ✗ ${(t.error?.stack ?? `${t.error?.name}: ${t.error?.message}`).replace(/\n/g, '\n    ')}`;
-    return `task ${t.index}: ${task}\n  (no result yet)`;
+    return `task ${t.index}: ${task}\n  (${view.failure ? 'no result' : 'no result yet'})`;
   });
-  return `${head}\n${body.join('\n')}\n`;
+  return `${head}${tally}\n${body.join('\n')}\n`;
 }
 
 /** JSON for scripts: values JSON cannot hold become {"$type": ..., "value": ...}. */

@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkDirLayout } from '../work-dir.js';
+import { isLogOf } from './job-log-names.js';
 
 export interface LogOptions {
   stderr?: boolean;
@@ -25,13 +26,16 @@ export async function chunkLog(layout: WorkDirLayout, chunk: number, options: Lo
 /** What the scheduler itself wrote for the chunk's jobs (files whose names hold a job id). */
 async function schedulerLogs(layout: WorkDirLayout, jobIds: string[], options: LogOptions): Promise<string> {
   const names = await readdir(layout.schedulerLogDir).catch(() => [] as string[]);
-  const keys = jobIds.flatMap((id) => [id, id.replace(/[.[\]]/g, '_'), id.split(/[._[]/)[0]!]);
-  const matching = names.filter((n) => keys.some((k) => n.includes(k))).sort();
-  if (matching.length === 0) return `no scheduler log for job(s) ${jobIds.join(', ')} in ${layout.schedulerLogDir}\n`;
+  const matching = names.filter((n) => jobIds.some((id) => isLogOf(n, id))).sort();
+  // An error (exit 1), like a missing chunk log: the command had nothing to show.
+  if (matching.length === 0) {
+    throw new Error(`no scheduler log for job(s) ${jobIds.join(', ') || '(none submitted)'} in ${layout.schedulerLogDir} (the job has not started, or its scheduler writes none here)`);
+  }
   const parts: string[] = [];
   for (const name of matching) {
     const text = await readFile(path.join(layout.schedulerLogDir, name), 'utf8');
-    parts.push(`==> ${name} <==\n${select(text, options)}`);
+    // Say so when a file is empty: a bare header followed by nothing reads like a display bug.
+    parts.push(`==> ${name} <==\n${text === '' ? '(empty)\n' : select(text, options)}`);
   }
   return parts.join('\n');
 }
@@ -43,6 +47,7 @@ function select(text: string, options: LogOptions): string {
     const pattern = new RegExp(options.grep);
     lines = lines.filter((line) => pattern.test(line));
   }
-  if (options.tail !== undefined) lines = lines.slice(-options.tail);
+  // slice(-0) would be the whole text: --tail 0 means no lines, as with tail -n 0
+  if (options.tail !== undefined) lines = options.tail === 0 ? [] : lines.slice(-options.tail);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { readJournal } from '../journal.js';
 import { replayJournal, type RecordedRun } from '../run-state.js';
 import { chunkOfFileName, WorkDirLayout } from '../work-dir.js';
+import { failedTasksByChunk } from './task-failures.js';
 
 export interface RunRecordFile {
   runId: string;
@@ -33,6 +34,15 @@ export interface RunInfo {
   record: RunRecordFile;
   recorded: RecordedRun;
   results: Set<number>;
+  /** chunk → how many of its tasks threw, for chunks with a result file. */
+  failedTasks: Map<number, number>;
+  /** Job ids the journal says were cancelled (by the map at its end, or by `qmr cancel`). */
+  cancelledJobs: Set<string>;
+  /**
+   * 'failed' also when the map ran to its end but tasks threw or chunks were given up: the map
+   * rejected with a MapError, and the journal's 'finished' only says the submitting process
+   * was not stopped.
+   */
   state: RunState;
   /** Whether the submitting process is alive: 'alive' | 'gone' | 'unknown' (it ran on another host). */
   submitter: 'alive' | 'gone' | 'unknown';
@@ -97,11 +107,15 @@ export async function loadRun(dir: string): Promise<RunInfo> {
       submitterHost = r.host;
     }
   }
+  const cancelledJobs = new Set(records.flatMap((r) => (r.t === 'cancel' ? r.ids : [])));
+  const failedTasks = await failedTasksByChunk(layout, recorded, results);
   const submitter = submitterHost !== hostname() ? 'unknown' : isAlive(submitterPid) ? 'alive' : 'gone';
   let state: RunState;
   if (recorded.ended) state = recorded.ended.outcome as RunState;
   else state = submitter === 'gone' ? 'interrupted' : 'running';
-  return { dir, layout, record, recorded, results, state, submitter, submitterPid, submitterHost };
+  const anythingFailed = [...failedTasks.values()].some((n) => n > 0) || [...recorded.chunks.values()].some((c) => c.phase === 'failed' && !failedTasks.has(c.chunk));
+  if (state === 'finished' && anythingFailed) state = 'failed';
+  return { dir, layout, record, recorded, results, failedTasks, cancelledJobs, state, submitter, submitterPid, submitterHost };
 }
 
 function isAlive(pid: number): boolean {
@@ -113,12 +127,21 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * What the journal and the result files say about a chunk:
+ * done: it ran and every task returned; failed: given up, or it ran and some of its tasks threw;
+ * queued: its last job may still be in the queue (`qmr status` asks the scheduler);
+ * cancelled: its last job was cancelled (the map stopped, or `qmr cancel`); unsubmitted.
+ */
+export type JournalChunkState = 'done' | 'failed' | 'queued' | 'cancelled' | 'unsubmitted';
+
 export interface ChunkSummary {
   chunk: number;
   firstTask: number;
   tasks: number;
-  /** done: result file present; failed: given up; queued: last job may be in the queue; unsubmitted. */
-  state: 'done' | 'failed' | 'queued' | 'unsubmitted';
+  state: JournalChunkState;
+  /** Tasks of this chunk that failed: those that threw, or all of them when the chunk was given up. */
+  failedTasks: number;
   job: string | undefined;
   attempts: number;
   lastReason: string | undefined;
@@ -127,13 +150,31 @@ export interface ChunkSummary {
 export function chunkSummaries(run: RunInfo): ChunkSummary[] {
   return [...run.recorded.chunks.values()]
     .sort((a, b) => a.chunk - b.chunk)
-    .map((c) => ({
-      chunk: c.chunk,
-      firstTask: c.firstTask,
-      tasks: c.count,
-      state: run.results.has(c.chunk) ? 'done' : c.phase === 'done' ? 'queued' : c.phase,
-      job: c.attempts.at(-1)?.jobId,
-      attempts: c.attempts.length,
-      lastReason: c.failure ?? c.attempts.findLast((a) => a.endedBecause)?.endedBecause,
-    }));
+    .map((c): ChunkSummary => {
+      const job = c.attempts.at(-1)?.jobId;
+      const threw = run.failedTasks.get(c.chunk) ?? 0;
+      let state: JournalChunkState;
+      let failedTasks = 0;
+      if (run.failedTasks.has(c.chunk)) {
+        // a readable result file: the chunk ran, whatever the journal says
+        state = threw > 0 ? 'failed' : 'done';
+        failedTasks = threw;
+      } else if (c.phase === 'failed' || run.results.has(c.chunk)) {
+        // given up, or its result file cannot be read (the map gives such a chunk up)
+        state = 'failed';
+        failedTasks = c.count;
+      } else if (job !== undefined && run.cancelledJobs.has(job)) {
+        state = 'cancelled';
+      } else if (c.phase === 'unsubmitted') {
+        state = 'unsubmitted';
+      } else {
+        // 'queued', or 'done' whose result file has gone: either way the journal's last job may be queued.
+        state = 'queued';
+      }
+      const lastReason =
+        threw > 0
+          ? `${threw} of ${c.count} task(s) threw: qmr inspect ${run.dir} ${c.chunk}`
+          : (c.failure ?? c.attempts.findLast((a) => a.endedBecause)?.endedBecause);
+      return { chunk: c.chunk, firstTask: c.firstTask, tasks: c.count, state, failedTasks, job, attempts: c.attempts.length, lastReason };
+    });
 }

@@ -1,7 +1,7 @@
 /**
  * `qmr status`: one line per run (counts by state, elapsed time, resubmissions), or with
  * --chunks one line per chunk. Jobs that may still be queued are looked up in their scheduler
- * with one status call per flavor, unless --no-queue.
+ * with one status call per run, unless --no-queue.
  */
 import { resolveOptions, type FlavorName, type PoolOptions } from '../options.js';
 import { formatDuration } from '../progress-line.js';
@@ -10,23 +10,45 @@ import { openQueue } from '../queues/registry.js';
 import { chunkSummaries, type ChunkSummary, type RunInfo } from './runs.js';
 import { table } from './table.js';
 
+/**
+ * A chunk's state as `qmr status` shows it: the journal's, with 'queued' made precise by the
+ * scheduler's answer (running, pending, held). 'queued' stays when the scheduler was not asked
+ * (local runs, --no-queue) or did not answer, or when the job has left the queue.
+ */
+export type ChunkState = 'done' | 'failed' | 'running' | 'pending' | 'held' | 'queued' | 'cancelled' | 'unsubmitted';
+
+export const RUN_STATES = ['running', 'finished', 'failed', 'aborted', 'detached', 'interrupted'] as const;
+export const CHUNK_STATES: readonly ChunkState[] = ['done', 'failed', 'running', 'pending', 'held', 'queued', 'cancelled', 'unsubmitted'];
+
+export interface ChunkStatus extends Omit<ChunkSummary, 'state'> {
+  state: ChunkState;
+  /** The scheduler's own word for the job ('hqw', 'PENDING (JobHeldUser)'), when it was asked. */
+  queueState?: string;
+}
+
 export interface RunStatus {
   run: string;
   dir: string;
   state: string;
   flavor: string;
   tasks: number | null;
+  failedTasks: number;
   chunks: number;
   done: number;
   running: number;
   pending: number;
   held: number;
+  /** In the queue as far as the journal knows; the scheduler was not asked or did not say. */
+  queued: number;
   failed: number;
+  cancelled: number;
   unsubmitted: number;
   resubmissions: number;
   elapsedSeconds: number;
   submitter: string;
-  chunkList?: Array<ChunkSummary & { queueState?: string }>;
+  /** How the run ended, in the submitting process's words (failed and aborted runs). */
+  message?: string;
+  chunkList?: ChunkStatus[];
 }
 
 /** Asks each run's scheduler about its queued jobs (one call per run). Failures leave states unknown. */
@@ -49,61 +71,101 @@ export async function queueStates(runs: RunInfo[]): Promise<Map<RunInfo, Map<str
   return out;
 }
 
+function liveChunk(c: ChunkSummary, statuses: Map<string, JobStatus> | undefined): ChunkStatus {
+  if (c.state !== 'queued') return { ...c, state: c.state };
+  const s = c.job ? statuses?.get(c.job) : undefined;
+  if (!statuses) return { ...c, state: 'queued' };
+  if (!s) return { ...c, state: 'queued', queueState: 'not in the queue' };
+  const state: ChunkState =
+    s.state === 'running' || s.state === 'suspended' ? 'running'
+    : s.state === 'held' || s.state === 'error' || s.state === 'stalled' ? 'held'
+    : s.state === 'pending' ? 'pending'
+    : 'queued'; // finished in the scheduler, result not seen yet
+  return { ...c, state, queueState: s.reason ? `${s.native}: ${s.reason}` : s.native };
+}
+
 export function summarize(run: RunInfo, statuses: Map<string, JobStatus> | undefined, withChunks: boolean): RunStatus {
-  const chunks = chunkSummaries(run);
-  const counts = { done: 0, running: 0, pending: 0, held: 0, failed: 0, unsubmitted: 0 };
-  const chunkList: Array<ChunkSummary & { queueState?: string }> = [];
-  for (const c of chunks) {
-    let queueState: string | undefined;
-    if (c.state === 'done') counts.done += 1;
-    else if (c.state === 'failed') counts.failed += 1;
-    else if (c.state === 'unsubmitted') counts.unsubmitted += 1;
-    else {
-      const s = c.job ? statuses?.get(c.job) : undefined;
-      queueState = s ? s.native : statuses ? 'gone from the queue' : undefined;
-      if (s?.state === 'running' || s?.state === 'suspended') counts.running += 1;
-      else if (s?.state === 'held' || s?.state === 'error' || s?.state === 'stalled') counts.held += 1;
-      else counts.pending += 1;
-    }
-    if (withChunks) chunkList.push(queueState ? { ...c, queueState } : c);
+  const chunkList = chunkSummaries(run).map((c) => liveChunk(c, statuses));
+  const counts = { done: 0, running: 0, pending: 0, held: 0, queued: 0, failed: 0, cancelled: 0, unsubmitted: 0 };
+  let failedTasks = 0;
+  for (const c of chunkList) {
+    counts[c.state] += 1;
+    failedTasks += c.failedTasks;
   }
   const start = Date.parse(run.recorded.startedAt ?? run.record.createdAt);
   const end = run.recorded.ended ? Date.parse(run.recorded.ended.time) : Date.now();
+  const message = run.recorded.ended?.message;
   return {
     run: run.record.runId,
     dir: run.dir,
     state: run.state,
     flavor: run.record.flavor,
     tasks: run.recorded.input?.tasks ?? run.record.tasks,
-    chunks: run.recorded.input?.chunks ?? chunks.length,
+    failedTasks,
+    chunks: run.recorded.input?.chunks ?? chunkList.length,
     ...counts,
     resubmissions: run.recorded.resubmissions,
     elapsedSeconds: Math.round((end - start) / 1000),
     submitter: `${run.submitterHost}:${run.submitterPid} (${run.submitter})`,
+    ...(message ? { message } : {}),
     ...(withChunks ? { chunkList } : {}),
   };
+}
+
+/**
+ * --state: a run state keeps matching runs; a chunk state keeps matching chunks (and lists
+ * chunks even without --chunks, since that is what was asked for) and the runs that have any.
+ * 'failed' and 'running' are both: they mean runs, unless --chunks is given.
+ */
+export function stateFilter(state: string | undefined, chunks: boolean): { runState?: string; chunkState?: string } {
+  if (state === undefined) return {};
+  const isRunState = (RUN_STATES as readonly string[]).includes(state);
+  const isChunkState = (CHUNK_STATES as readonly string[]).includes(state);
+  return isRunState && !(chunks && isChunkState) ? { runState: state } : { chunkState: state };
+}
+
+export function keepChunks(statuses: RunStatus[], chunkState: string): RunStatus[] {
+  return statuses
+    .map((s) => ({ ...s, chunkList: (s.chunkList ?? []).filter((c) => c.state === chunkState) }))
+    .filter((s) => s.chunkList.length > 0);
 }
 
 export function renderStatus(statuses: RunStatus[], withChunks: boolean): string {
   if (statuses.length === 0) return 'no runs found (runs live in ./.qmr unless a workDir was given; name run folders as arguments)\n';
   const lines = [
     table(
-      ['RUN', 'STATE', 'FLAVOR', 'TASKS', 'CHUNKS', 'DONE', 'RUN', 'PEND', 'HELD', 'FAILED', 'RESUB', 'ELAPSED'],
+      ['RUN', 'STATE', 'FLAVOR', 'TASKS', 'CHUNKS', 'DONE', 'RUNNING', 'PENDING', 'HELD', 'FAILED', 'CANCELLED', 'RESUB', 'ELAPSED'],
       statuses.map((s) => [
-        s.run, s.state, s.flavor, String(s.tasks ?? '?'), String(s.chunks), String(s.done), String(s.running),
-        String(s.pending + s.unsubmitted), String(s.held), String(s.failed), String(s.resubmissions), formatDuration(s.elapsedSeconds * 1000),
+        s.run,
+        s.state,
+        s.flavor,
+        `${s.tasks ?? '?'}${s.failedTasks > 0 ? ` (${s.failedTasks} failed)` : ''}`,
+        String(s.chunks),
+        String(s.done),
+        String(s.running),
+        String(s.pending + s.queued + s.unsubmitted),
+        String(s.held),
+        String(s.failed),
+        String(s.cancelled),
+        String(s.resubmissions),
+        formatDuration(s.elapsedSeconds * 1000),
       ]),
     ),
   ];
   if (withChunks) {
     for (const s of statuses) {
       lines.push('', `${s.run} (${s.dir}):`);
+      if (s.message && s.state !== 'finished') lines.push(`  ended: ${s.message.split('\n')[0]!.slice(0, 200)}`);
       lines.push(
         table(
-          ['CHUNK', 'TASKS', 'STATE', 'JOB', 'ATTEMPTS', 'QUEUE SAYS / LAST REASON'],
+          ['CHUNK', 'TASKS', 'STATE', 'JOB', 'ATTEMPTS', 'DETAIL'],
           (s.chunkList ?? []).map((c) => [
-            String(c.chunk), `${c.firstTask}-${c.firstTask + c.tasks - 1}`, c.state, c.job ?? '-', String(c.attempts),
-            (c.queueState ?? c.lastReason ?? '').split('\n')[0]!.slice(0, 100),
+            String(c.chunk),
+            `${c.firstTask}-${c.firstTask + c.tasks - 1}`,
+            c.state,
+            c.job ?? '-',
+            String(c.attempts),
+            (c.queueState ? `scheduler says ${c.queueState}` : (c.lastReason ?? '')).split('\n')[0]!.slice(0, 120),
           ]),
         ),
       );

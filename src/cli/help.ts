@@ -1,0 +1,98 @@
+/**
+ * The longer help texts, kept apart from the command wiring so that both read easily. They are
+ * written for someone who has only `qmr --help`: where runs are, what the words mean, what the
+ * exit codes are, and a first command to type. Lines stay within 80 columns (commander does
+ * not wrap these).
+ */
+
+export const PROGRAM_HELP = `
+A run is the work dir of one map: ./.qmr/<run id> by default, or the workDir
+option given to the Pool. Commands that take [dirs...] accept run folders or
+folders of runs (default ./.qmr); commands that take <dir> need one run folder.
+
+Run states:
+  running      its submitting process is alive
+  finished     ended, every task returned a value
+  failed       ended with failed tasks or chunks, or with an error
+  aborted      stopped (Ctrl-C, an AbortSignal, qmr cancel); resumable
+  detached     its process left with jobs still queued (keepJobsOnExit);
+               qmr resume watches them
+  interrupted  its process died without ending it (killed, machine lost);
+               qmr resume carries it on
+
+Exit status: 0 done; 1 the command failed (or qmr resume: some tasks failed);
+2 bad usage (unknown command or option, bad value).
+Commands that report take --json for scripts.
+
+Examples:
+  qmr status                        every run under ./.qmr
+  qmr status runs/ --state failed   runs that failed, under runs/
+  qmr status DIR --chunks           one line per chunk of the run in DIR
+  qmr inspect DIR 3                 tasks, results and errors of chunk 3
+  qmr logs DIR 3 --stderr --tail 20
+`;
+
+export const STATUS_HELP = `
+Columns: TASKS (with how many failed), then chunks: CHUNKS in all, DONE (every
+task returned), RUNNING, PENDING (waiting in the queue or not submitted yet),
+HELD (held or in an error state in the scheduler), FAILED (given up, or some of
+its tasks threw), CANCELLED; RESUB: chunks submitted again after a lost or
+failed job; ELAPSED: from the start to the end (or to now).
+
+--state takes a run state (running, finished, failed, aborted, detached,
+interrupted) or a chunk state (done, failed, running, pending, held, queued,
+cancelled, unsubmitted); a chunk state lists the matching chunks of each run.
+'failed' and 'running' mean runs, or chunks when --chunks is given.
+A chunk is 'queued' when its job was submitted but the scheduler was not asked
+(local runs, --no-queue), did not answer, or no longer lists it.
+
+--json prints an array with one object per run (counts as numbers; chunkList
+with --chunks or a chunk state).
+
+Examples:
+  qmr status --state running
+  qmr status DIR --chunks --state held
+  qmr status DIR --json | jq '.[0].failedTasks'
+`;
+
+export const LOGS_HELP = `
+Chunk numbers are in \`qmr status DIR --chunks\`. A chunk's log holds every
+attempt; on stderr each starts with a "[qmr ...] chunk N ... started as job ..."
+line.
+
+Examples:
+  qmr logs DIR 0
+  qmr logs DIR 0 --stderr --tail 50
+  qmr logs DIR 0 --grep 'warn|error'
+`;
+
+export const INSPECT_HELP = `
+Chunk numbers are in \`qmr status DIR --chunks\`; failed chunks say so there.
+Decoding only reads data, it never runs code from the work dir.
+
+Examples:
+  qmr inspect DIR 3
+  qmr inspect DIR 3 --json | jq '.tasks[] | select(.status == "rejected")'
+`;
+
+export const CANCEL_HELP = `
+A run that has already ended has nothing to cancel: qmr says so and exits 0.
+Exit 1 when the submitting process was asked to stop but has not within a
+minute. A cancelled run can still be carried on with qmr resume.
+`;
+
+export const RESUME_HELP = `
+For runs that are interrupted, aborted or detached. A run whose submitting
+process is still alive is refused (exit 1). Exit 1 also when some tasks failed;
+their errors are in \`qmr status DIR --chunks\` and \`qmr inspect DIR CHUNK\`.
+`;
+
+export const CLEAN_HELP = `
+Each run found is listed with what happened to it (removed, would remove, or
+kept and why).
+
+Examples:
+  qmr clean --dry-run              what would go, under ./.qmr
+  qmr clean runs/ --older-than 7d
+  qmr clean runs/ --failed
+`;
