@@ -1,0 +1,478 @@
+/**
+ * Whole maps of the Pool against the emulated schedulers (dummy-queue), written once and run for
+ * each flavor and dialect by test/integration/dummy-<flavor>.test.ts: a full map (order, rich
+ * types, async and module functions, call counts), a throwing task and keepWorkDir, the
+ * scheduler's error and held states (recovered, and past maxResubmissions), vanished and
+ * early-gone jobs, a lagging history, failing, hanging and chatty status commands, failing
+ * submits, and abort. Every failure scenario also checks that no job is left in the emulator.
+ *
+ * Each test has its own emulated cluster (state file, dispatcher). The pool finds it through
+ * wrapper scripts that set QMR_DUMMY_STATE and exec the emulator's command: the pool runs its
+ * commands with this process's environment, and the tests of a file run concurrently, each on
+ * its own cluster. The emulator runs the compiled code in dist/: build first (npm test does).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
+import { DummyQueue, type FaultSpec, type Flavor, type Settings } from '../../dummy-queue/src/control.js';
+import { shellQuote } from '../../src/job-script.js';
+import { AbortError, MapError, Pool, QueueCommandError, type PoolOptions, type Progress } from '../../src/index.js';
+import { pollerFor } from '../../src/poller.js';
+import { openQueue } from '../../src/queues/registry.js';
+import { assertBuilt } from '../dummy-queue/helpers.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+import { temporaryFolder } from '../helpers/tmp.js';
+
+/** What the scenarios need to know about one flavor (or dialect) of the emulator. */
+export interface DummyTarget {
+  /** Name in test titles and folder names. */
+  label: string;
+  flavor: Flavor;
+  /** Emulator settings for every cluster of this target (PBS dialect, Slurm accounting). */
+  settings?: Partial<Settings>;
+  /** Pool options for every map of this target. */
+  options?: PoolOptions;
+  submitCommand: string;
+  statusCommand: string;
+  /** The command the pool asks about jobs that left the queue, where it is not the status command. */
+  historyCommand?: string;
+  /** Whether that history answers (false: Slurm without accounting, asked once, then never again). */
+  historyAnswers?: boolean;
+  /** Calls of the status command outside polls: SGE's queue size (`qstat -g c`), PBS's `qstat --version`. */
+  statusCallsOutsidePolls: number;
+  /** What the scheduler shows for a job in its error state, as the pool words it in messages. */
+  errorShows: RegExp;
+  /** The emulator's "server down" answer of the status command. */
+  statusFail: { exitCode: number; stderr: RegExp };
+}
+
+export type ScenarioName =
+  | 'full'
+  | 'throw'
+  | 'error-recovers'
+  | 'error-exhausted'
+  | 'held-recovers'
+  | 'held-exhausted'
+  | 'vanish'
+  | 'early-gone'
+  | 'status-fail-passing'
+  | 'status-fail-persistent'
+  | 'status-hang'
+  | 'status-warning'
+  | 'submit-fail-passing'
+  | 'submit-fail-later'
+  | 'abort';
+
+const WORK_MODULE = path.join(FIXTURES, 'modules', 'work.mjs');
+const DUMMY_WORK = path.join(FIXTURES, 'modules', 'dummy-work.mjs');
+
+interface Rich {
+  i: number;
+  when: Date;
+  tags: Map<string, bigint>;
+  samples: Float64Array;
+  bytes: Uint8Array;
+}
+
+const rich = (i: number): Rich => ({
+  i,
+  when: new Date(Date.UTC(2026, 0, 1 + (i % 28))),
+  tags: new Map([[`k${i}`, BigInt(i) ** 3n]]),
+  samples: new Float64Array([i, i / 2]),
+  bytes: new Uint8Array([i % 256, 255]),
+});
+
+type JournalRecord = { t: string; [key: string]: unknown };
+
+async function journalOf(workDir: string): Promise<JournalRecord[]> {
+  const text = await readFile(path.join(workDir, 'journal.jsonl'), 'utf8');
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as JournalRecord);
+}
+
+/** How many times each chunk's worker started (`started as job` lines in its .err log), by chunk. */
+async function workerStarts(workDir: string): Promise<number[]> {
+  const logs = path.join(workDir, 'logs');
+  const counts: number[] = [];
+  for (const name of (await readdir(logs)).filter((n) => /^chunk-\d+\.err$/.test(n)).sort()) {
+    counts.push(((await readFile(path.join(logs, name), 'utf8')).match(/started as job/g) ?? []).length);
+  }
+  return counts;
+}
+
+/**
+ * Tasks still waiting, held, in error or running in the emulator, after giving cancelled ones up
+ * to 15 s to end (a killed task gets SIGTERM, then SIGKILL after killGrace).
+ */
+async function jobsLeft(queue: DummyQueue): Promise<string[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const left = (await queue.jobs()).flatMap((job) =>
+      job.tasks.filter((t) => t.state !== 'finished' && t.state !== 'vanished').map((t) => `${job.id}[${t.index ?? '-'}] ${t.state}`),
+    );
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function waitFor(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * The emulator's commands for this flavor, each behind a wrapper that points it at this cluster:
+ * the pool runs commands with this process's environment, which the tests share.
+ */
+async function wrapCommands(queue: DummyQueue, flavor: Flavor, dir: string): Promise<Record<string, string>> {
+  await mkdir(dir, { recursive: true });
+  const wrapped: Record<string, string> = {};
+  for (const [name, target] of Object.entries(await queue.commands(flavor))) {
+    const file = path.join(dir, name);
+    await writeFile(file, `#!/bin/sh\nQMR_DUMMY_STATE=${shellQuote(queue.statePath)}\nexport QMR_DUMMY_STATE\nexec ${shellQuote(target)} "$@"\n`);
+    await chmod(file, 0o755);
+    wrapped[name] = file;
+  }
+  return wrapped;
+}
+
+const firedOf = async (queue: DummyQueue, kind: FaultSpec['kind']) => (await queue.fired()).filter((f) => f.kind === kind);
+
+export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName[]): void {
+  let root: { path: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    assertBuilt();
+    root = await temporaryFolder(`qmr-dummy-${target.label.replace(/\W+/g, '-')}-`);
+  });
+  afterAll(async () => root?.cleanup());
+
+  /** A fresh emulated cluster for one test, stopped when the test ends. */
+  async function cluster(ctx: TestContext, what: string, settings: Partial<Settings> = {}) {
+    const dir = path.join(root.path, what);
+    await mkdir(dir, { recursive: true });
+    const queue = await DummyQueue.create(dir, { slots: 4, keepFinished: 30, idleExit: 3, ...target.settings, ...settings });
+    ctx.onTestFinished(() => queue.stop());
+    const commands = await wrapCommands(queue, target.flavor, path.join(dir, 'bin'));
+    const workDir = path.join(dir, 'work');
+    const options = (extra: PoolOptions = {}): PoolOptions => ({
+      flavor: target.flavor,
+      commands,
+      workDir,
+      pollInterval: 200,
+      maxPollInterval: 1000,
+      missingGrace: 3000,
+      progress: false,
+      ...target.options,
+      ...extra,
+    });
+    return { queue, dir, workDir, commands, options };
+  }
+
+  const scenario = (name: ScenarioName, title: string, body: (ctx: TestContext) => Promise<void>) => {
+    if (!only || only.includes(name)) it(title, body);
+  };
+
+  // Concurrent: the tests mostly wait for jobs and polls. The longest come first, so that they
+  // start at once (at most 5 tests run at a time).
+  describe.concurrent(`${target.label} (emulated): whole maps`, () => {
+    scenario('error-exhausted', 'gives up on a chunk in the error state 11 times (maxResubmissions 10), naming it and its logs, leaving no job behind', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'error-exhausted');
+      await c.queue.addFault({ kind: 'error', chunk: 0, times: 11 });
+      const error = (await new Pool(c.options({ chunkSize: 1, maxResubmissions: 10, heldTimeout: 300 }))
+        .map((x: number) => x, [1])
+        .catch((e: unknown) => e)) as MapError;
+      expect(error).toBeInstanceOf(MapError);
+      const failure = error.failures[0]!;
+      expect(failure).toMatchObject({ index: 0, chunk: 0 });
+      expect(error.message).toMatch(/task 0 \(chunk 0, job [^)]+\): chunk 0 gave up after 11 attempts \(maxResubmissions is 10\)/);
+      expect(error.message).toMatch(target.errorShows);
+      expect(error.message).toContain(`logs: ${failure.stdoutPath} ${failure.stderrPath}`);
+      expect(await firedOf(c.queue, 'error')).toHaveLength(11);
+      expect(await c.queue.jobs()).toHaveLength(11);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('status-fail-persistent', 'rejects when the status command keeps failing, with its command line, exit code and stderr; cancels every job', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'status-fail-persistent');
+      await c.queue.addFault({ kind: 'statusFail', times: 10_000, command: target.statusCommand });
+      const error = (await new Pool(c.options({ chunkSize: 1, maxStatusFailures: 2 }))
+        .map({ module: DUMMY_WORK, export: 'slow' }, [{ x: 1, ms: 120_000 }, { x: 2, ms: 120_000 }])
+        .catch((e: unknown) => e)) as QueueCommandError;
+      expect(error).toBeInstanceOf(QueueCommandError);
+      expect(error.message).toMatch(new RegExp(`the ${target.flavor} status command failed 2 polls in a row \\(maxStatusFailures\\)`));
+      expect(error.message).toContain(c.commands[target.statusCommand]!);
+      expect(error.message).toContain(`exited with ${target.statusFail.exitCode}`);
+      expect(error.message).toMatch(target.statusFail.stderr);
+      expect(error.exitCode).toBe(target.statusFail.exitCode);
+      expect(error.stderr).toMatch(target.statusFail.stderr);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+      expect((await c.queue.jobs()).flatMap((j) => j.tasks.map((t) => t.outcome))).toEqual(['cancelled', 'cancelled']);
+    });
+
+    scenario('status-hang', 'kills a hung status command after commandTimeout and asks again', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'status-hang');
+      await c.queue.addFault({ kind: 'statusHang', seconds: 60, times: 2, command: target.statusCommand });
+      // The tasks end only after a third status call: one made after both hangs.
+      const wait = { statePath: c.queue.statePath, kind: 'statusHang', count: 2, command: target.statusCommand, calls: 3 };
+      // maxStatusFailures 1: the timeouts are retried within a poll, not counted as failed polls.
+      const out = await new Pool(c.options({ chunkSize: 1, commandTimeout: 3000, maxStatusFailures: 1 })).map({ module: DUMMY_WORK, export: 'afterFaults' }, [{ x: 1, ...wait }]);
+      expect(out).toEqual([10]);
+      expect(await firedOf(c.queue, 'statusHang')).toHaveLength(2);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('error-recovers', "resubmits a chunk put into the scheduler's error state 3 times and succeeds (maxResubmissions 10)", async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'error-recovers');
+      await c.queue.addFault({ kind: 'error', chunk: 0, times: 3 });
+      let last: Progress | undefined;
+      // heldTimeout: PBS shows its error state as a hold (H with a comment).
+      const out = await new Pool(c.options({ chunkSize: 1, maxResubmissions: 10, heldTimeout: 300, keepWorkDir: 'always', onProgress: (p) => (last = p) })).map((x: number) => x * 2, [1, 2]);
+      expect(out).toEqual([2, 4]);
+      expect(await firedOf(c.queue, 'error')).toHaveLength(3);
+      expect(last?.resubmissions).toBe(3);
+      const retired = (await journalOf(c.workDir)).filter((r) => r.t === 'retire');
+      expect(retired.map((r) => r.chunk)).toEqual([0, 0, 0]);
+      expect(await workerStarts(c.workDir)).toEqual([1, 1]);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('full', 'maps hundreds of tasks in order with rich types, async and module functions; one submit per array, at most one status call per poll', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'full');
+      const pool = new Pool(c.options({ numChunks: 5, keepWorkDir: 'always' }));
+      const tasks = Array.from({ length: 300 }, (_, i) => rich(i));
+      const out = await pool.map(async (t: Rich) => {
+        await new Promise((r) => setTimeout(r, 1));
+        return {
+          i: t.i,
+          day: t.when.getUTCDate(),
+          cube: t.tags.get(`k${t.i}`)! + 1n,
+          sum: t.samples[0]! + t.samples[1]!,
+          back: t,
+          job: process.env.QMR_JOB_ID,
+        };
+      }, tasks);
+      expect(out.map((o) => o.i)).toEqual(tasks.map((t) => t.i));
+      expect(out[7]).toMatchObject({ i: 7, day: 8, cube: 344n, sum: 10.5 });
+      expect(out[299]!.back.when).toEqual(tasks[299]!.when);
+      expect(out[299]!.back.tags).toEqual(new Map([['k299', 299n ** 3n]]));
+      expect(out[299]!.back.samples).toBeInstanceOf(Float64Array);
+      expect([...out[299]!.back.bytes]).toEqual([299 % 256, 255]);
+      expect(out[299]!.back.bytes).toBeInstanceOf(Uint8Array);
+      // The id each worker saw is the id the pool tracked for its chunk.
+      const submits = (await journalOf(c.workDir)).filter((r) => r.t === 'submit');
+      expect(submits).toHaveLength(1);
+      expect(new Set(out.map((o) => o.job))).toEqual(new Set(submits[0]!.ids as string[]));
+      expect(await workerStarts(c.workDir)).toEqual([1, 1, 1, 1, 1]);
+
+      const words = ['a', 'b', 'c', 'd', 'e', 'f'];
+      const digests = await new Pool(c.options({ workDir: path.join(c.dir, 'module'), chunkSize: 3 })).map({ module: WORK_MODULE, export: 'digest' }, words);
+      expect(digests).toEqual(words.map((w) => createHash('sha256').update(w).digest('hex').slice(0, 12)));
+
+      const calls = await c.queue.calls();
+      expect(calls[target.submitCommand]).toBe(2); // one array per map
+      // Both maps share the pool's queue and its poller (same commands): one status call per poll.
+      const polls = pollerFor(openQueue(pool.options, pool.flavor)).polls;
+      expect(polls).toBeGreaterThan(0);
+      expect(calls[target.statusCommand] ?? 0).toBeLessThanOrEqual(polls + target.statusCallsOutsidePolls);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('early-gone', 'waits for the result of a job gone from the live view while it runs, with a lagging history: nothing computed twice', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'early-gone', { historyLag: 3, keepFinished: 1 });
+      await c.queue.addFault({ kind: 'earlyGone', chunk: 0 });
+      let last: Progress | undefined;
+      const tasks = [{ x: 0, ms: 2500 }, { x: 1, ms: 2500 }, { x: 2 }, { x: 3 }];
+      const out = await new Pool(c.options({ chunkSize: 2, missingGrace: 20_000, keepWorkDir: 'always', onProgress: (p) => (last = p) })).map({ module: DUMMY_WORK, export: 'slow' }, tasks);
+      expect(out).toEqual([0, 10, 20, 30]);
+      expect(await firedOf(c.queue, 'earlyGone')).toHaveLength(1);
+      expect(last?.resubmissions).toBe(0);
+      expect(await workerStarts(c.workDir)).toEqual([1, 1]);
+      if (target.historyCommand) {
+        // The job was missing from the queue while it ran: the pool looked it up in the history.
+        const asked = (await c.queue.calls())[target.historyCommand] ?? 0;
+        if (target.historyAnswers === false) expect(asked).toBe(1); // "no accounting": never asked again
+        else expect(asked).toBeGreaterThan(0);
+      }
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('held-exhausted', 'fails a chunk held on every attempt once maxResubmissions is used up, leaving no job behind', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'held-exhausted');
+      await c.queue.addFault({ kind: 'held', chunk: 0, times: 5 });
+      const error = (await new Pool(c.options({ chunkSize: 1, heldTimeout: 500, maxResubmissions: 1 }))
+        .map((x: number) => x, [1])
+        .catch((e: unknown) => e)) as MapError;
+      expect(error).toBeInstanceOf(MapError);
+      expect(error.message).toMatch(/chunk 0 gave up after 2 attempts \(maxResubmissions is 1\)/);
+      expect(error.message).toMatch(/attempt 2: job \S+ .*was held for \d+\.\d s \(heldTimeout 0\.5 s\)/);
+      expect(await firedOf(c.queue, 'held')).toHaveLength(2);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('held-recovers', 'deletes a job held past heldTimeout and resubmits its chunk', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'held-recovers');
+      await c.queue.addFault({ kind: 'held', chunk: 0 });
+      let last: Progress | undefined;
+      const out = await new Pool(c.options({ chunkSize: 1, heldTimeout: 1000, keepWorkDir: 'always', onProgress: (p) => (last = p) })).map((x: number) => x + 1, [1, 2]);
+      expect(out).toEqual([2, 3]);
+      const [held] = await firedOf(c.queue, 'held');
+      expect(held).toBeDefined();
+      expect(last?.resubmissions).toBe(1);
+      const retired = (await journalOf(c.workDir)).filter((r) => r.t === 'retire');
+      expect(retired).toHaveLength(1);
+      expect(retired[0]).toMatchObject({ chunk: 0 });
+      expect(retired[0]!.reason).toMatch(/was held for \d+\.\d s \(heldTimeout 1\.0 s\)/);
+      // The held job was deleted, not left waiting for a release.
+      const heldTask = (await c.queue.jobs()).find((j) => j.id === held!.jobId)!.tasks.find((t) => t.index === held!.index)!;
+      expect(heldTask).toMatchObject({ state: 'finished', outcome: 'cancelled' });
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('vanish', 'resubmits the chunk of a job that vanished, after the grace period', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'vanish');
+      await c.queue.addFault({ kind: 'vanish', chunk: 1 });
+      let last: Progress | undefined;
+      const out = await new Pool(c.options({ chunkSize: 1, missingGrace: 1000, keepWorkDir: 'always', onProgress: (p) => (last = p) })).map((x: number) => x * 10, [0, 1, 2]);
+      expect(out).toEqual([0, 10, 20]);
+      expect(await firedOf(c.queue, 'vanish')).toHaveLength(1);
+      expect(last?.resubmissions).toBe(1);
+      const retired = (await journalOf(c.workDir)).filter((r) => r.t === 'retire');
+      expect(retired).toHaveLength(1);
+      expect(retired[0]).toMatchObject({ chunk: 1 });
+      expect(retired[0]!.reason).toMatch(/left the queue without writing a result/);
+      expect(await workerStarts(c.workDir)).toEqual([1, 1, 1]); // the vanished job never ran
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('throw', 'brings back a thrown error with index, remote stack, chunk, job id and logs; keepWorkDir decides the work dir', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'throw');
+      const checkEven = function checkEven(x: number) {
+        if (x === 3) throw new RangeError(`odd one out: ${x}`);
+        return x;
+      };
+      const never = path.join(c.dir, 'never');
+      const always = path.join(c.dir, 'always');
+      const [onError, removed, kept] = (await Promise.all([
+        new Pool(c.options({ chunkSize: 2 })).map(checkEven, [0, 1, 2, 3]).catch((e: unknown) => e),
+        new Pool(c.options({ chunkSize: 2, workDir: never, keepWorkDir: 'never' })).map(checkEven, [0, 1, 2, 3]).catch((e: unknown) => e),
+        new Pool(c.options({ chunkSize: 2, workDir: always, keepWorkDir: 'always' })).map(checkEven, [0, 1, 2, 3]).catch((e: unknown) => e),
+      ])) as MapError<number>[];
+
+      expect(onError).toBeInstanceOf(MapError);
+      expect(onError!.failures).toHaveLength(1);
+      const failure = onError!.failures[0]!;
+      expect(failure).toMatchObject({ index: 3, chunk: 1 });
+      expect(failure.remote?.name).toBe('RangeError');
+      expect(failure.remote?.stack).toMatch(/odd one out: 3\n\s+at checkEven/);
+      // The job id the worker reported is the id the pool submitted chunk 1 as.
+      const submit = (await journalOf(c.workDir)).find((r) => r.t === 'submit')!;
+      expect(failure.jobId).toBe((submit.ids as string[])[1]);
+      expect(onError!.message).toContain('1 of 4 tasks failed');
+      expect(onError!.message).toContain(`task 3 (chunk 1, job ${failure.jobId}): RangeError: odd one out: 3`);
+      expect(onError!.message).toContain(`logs: ${failure.stdoutPath} ${failure.stderrPath}`);
+      expect(onError!.message).toContain(`work dir kept: ${c.workDir}`);
+      expect(onError!.workDir).toBe(c.workDir);
+      expect(failure.stderrPath.startsWith(c.workDir)).toBe(true);
+      expect(await readFile(failure.stderrPath, 'utf8')).toMatch(/chunk 1 \(tasks 2-3\) started as job/);
+      expect(onError!.results[2]).toEqual({ status: 'fulfilled', value: 2 });
+
+      expect(removed).toBeInstanceOf(MapError);
+      expect(removed!.workDir).toBeUndefined();
+      expect(removed!.message).toContain(`work dir ${never} removed (keepWorkDir: 'never')`);
+      expect(existsSync(never)).toBe(false);
+
+      expect(kept).toBeInstanceOf(MapError);
+      expect(kept!.workDir).toBe(always);
+      expect(kept!.message).toContain(`work dir kept: ${always}`);
+      expect(existsSync(path.join(always, 'journal.jsonl'))).toBe(true);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('status-fail-passing', 'rides out a status command failing 3 times', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'status-fail-passing');
+      await c.queue.addFault({ kind: 'statusFail', times: 3, command: target.statusCommand });
+      let last: Progress | undefined;
+      const wait = { statePath: c.queue.statePath, kind: 'statusFail', count: 3 };
+      const out = await new Pool(c.options({ chunkSize: 1, keepWorkDir: 'always', onProgress: (p) => (last = p) })).map({ module: DUMMY_WORK, export: 'afterFaults' }, [{ x: 1, ...wait }, { x: 2, ...wait }]);
+      expect(out).toEqual([10, 20]);
+      expect(await firedOf(c.queue, 'statusFail')).toHaveLength(3);
+      expect(last?.resubmissions).toBe(0);
+      expect(await workerStarts(c.workDir)).toEqual([1, 1]);
+    });
+
+    scenario('status-warning', 'reads status output that starts with warning lines', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'status-warning');
+      await c.queue.addFault({ kind: 'statusWarning', times: 10_000 });
+      let last: Progress | undefined;
+      const wait = { statePath: c.queue.statePath, kind: 'statusWarning', count: 4, ms: 2500 };
+      // One unreadable poll would fail the map (maxStatusFailures 1); a parser that lost the jobs
+      // would have them resubmitted after missingGrace.
+      const out = await new Pool(c.options({ chunkSize: 1, maxStatusFailures: 1, missingGrace: 1000, keepWorkDir: 'always', onProgress: (p) => (last = p) }))
+        .map({ module: DUMMY_WORK, export: 'afterFaults' }, [{ x: 1, ...wait }, { x: 2, ...wait }]);
+      expect(out).toEqual([10, 20]);
+      expect((await firedOf(c.queue, 'statusWarning')).length).toBeGreaterThanOrEqual(4);
+      expect(last?.resubmissions).toBe(0);
+      expect(await workerStarts(c.workDir)).toEqual([1, 1]);
+    });
+
+    scenario('abort', 'aborts through its AbortSignal: AbortError, every job cancelled', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'abort');
+      const controller = new AbortController();
+      const running = new Pool(c.options({ chunkSize: 1, signal: controller.signal }))
+        .map({ module: DUMMY_WORK, export: 'slow' }, [{ x: 1, ms: 120_000 }, { x: 2, ms: 120_000 }, { x: 3, ms: 120_000 }])
+        .catch((e: unknown) => e);
+      await waitFor(async () => (await c.queue.jobs()).some((j) => j.tasks.some((t) => t.state === 'running')), 'a running job');
+      controller.abort();
+      expect(await running).toBeInstanceOf(AbortError);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+      const outcomes = (await c.queue.jobs()).flatMap((j) => j.tasks.map((t) => t.outcome));
+      expect(outcomes).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    });
+
+    scenario('submit-fail-later', 'rejects when a later submit is refused, and cancels every job already submitted', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'submit-fail-later');
+      await c.queue.addFault({ kind: 'submitFail', every: 2, times: 1, message: 'qmr test: job rejected by the site policy', exitCode: 1 });
+      const error = (await new Pool(c.options({ chunkSize: 1, arrays: false }))
+        .map({ module: DUMMY_WORK, export: 'slow' }, [{ x: 1, ms: 120_000 }, { x: 2, ms: 120_000 }, { x: 3, ms: 120_000 }])
+        .catch((e: unknown) => e)) as QueueCommandError;
+      expect(error).toBeInstanceOf(QueueCommandError);
+      expect(error.message).toContain(c.commands[target.submitCommand]!);
+      expect(error.message).toContain('exited with 1');
+      expect(error.message).toContain('qmr test: job rejected by the site policy');
+      expect(await firedOf(c.queue, 'submitFail')).toHaveLength(1);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+      const jobs = await c.queue.jobs();
+      expect(jobs).toHaveLength(1); // the first chunk's job, submitted before the refusal
+      expect(jobs[0]!.tasks.map((t) => t.outcome)).toEqual(['cancelled']);
+    });
+
+    scenario('submit-fail-passing', 'retries a submit that failed because the scheduler was briefly down', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'submit-fail-passing');
+      await c.queue.addFault({ kind: 'submitFail', times: 1 });
+      const out = await new Pool(c.options({ chunkSize: 2 })).map((x: number) => x - 1, [1, 2, 3, 4]);
+      expect(out).toEqual([0, 1, 2, 3]);
+      expect(await firedOf(c.queue, 'submitFail')).toHaveLength(1);
+      expect((await c.queue.calls())[target.submitCommand]).toBe(2);
+      expect(await c.queue.jobs()).toHaveLength(1);
+    });
+  });
+}
