@@ -435,13 +435,13 @@ export class MapRun<R> {
       if (waiting.length < 1000 && Date.now() - oldest < STREAM_SUBMIT_DELAY_MS) return;
     }
     const useArrays = this.options.arrays && this.queue.supportsArrays;
-    const info = useArrays ? await this.queue.info(this.options.resources) : {};
-    for (const group of groupForSubmission(waiting, useArrays, info.maxArraySize)) {
+    const info = useArrays && this.options.maxArraySize === undefined ? await this.queue.info(this.options.resources) : {};
+    for (const group of groupForSubmission(waiting, useArrays, this.options.maxArraySize ?? info.maxArraySize)) {
       this.throwIfAborted();
       const ids = await this.queue.submit({
         chunks: group,
         array: useArrays && group.length > 1,
-        throttle: undefined,
+        throttle: this.options.maxRunning,
         jobName: this.options.resources.jobName ?? `qmr-${this.workDir!.runId.slice(-8)}`,
         script: this.workDir!.jobScript,
         schedulerLogDir: this.workDir!.schedulerLogDir,

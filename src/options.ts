@@ -82,6 +82,16 @@ export interface PoolOptions {
   /** Submit chunks as job arrays where the flavor has them (default true); false: one job per chunk. */
   arrays?: boolean;
   /**
+   * Most elements of one job array running at once, to leave room for others on a shared queue
+   * (SGE -tc, Slurm/Torque/OpenPBS %N, LSF [..]%N, HTCondor max_materialize). Default: no limit.
+   */
+  maxRunning?: number;
+  /**
+   * Most elements per job array. Default: what the scheduler reports (SGE max_aj_tasks, Slurm
+   * MaxArraySize, LSF MAX_JOB_ARRAY_SIZE), else 1000. Set it where a site's limit is lower.
+   */
+  maxArraySize?: number;
+  /**
    * On SIGINT/SIGTERM, leave the map's jobs in the queue (to resume the map later with the same
    * workDir or `qmr resume`) instead of cancelling them. Default false.
    */
@@ -124,6 +134,8 @@ export interface ResolvedOptions {
   commandTimeout: number;
   maxStatusFailures: number;
   arrays: boolean;
+  maxRunning: number | undefined;
+  maxArraySize: number | undefined;
   keepJobsOnExit: boolean;
   handleSignals: boolean;
   progress: boolean;
@@ -150,7 +162,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'flavor', 'workDir', 'chunkSize', 'numChunks', 'maxResubmissions', 'pollInterval', 'maxPollInterval',
   'keepWorkDir', 'env', 'exportEnv', 'envScript', 'executable', 'workingDir', 'resources', 'submitArgs',
   'commands', 'signal', 'onProgress', 'concurrency', 'missingGrace', 'heldTimeout', 'stalledTimeout',
-  'commandTimeout', 'maxStatusFailures', 'arrays', 'keepJobsOnExit', 'handleSignals', 'progress', 'pbsDialect',
+  'commandTimeout', 'maxStatusFailures', 'arrays', 'maxRunning', 'maxArraySize', 'keepJobsOnExit', 'handleSignals', 'progress', 'pbsDialect',
 ]);
 
 export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): ResolvedOptions {
@@ -196,6 +208,8 @@ export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): 
     commandTimeout: milliseconds('commandTimeout', o.commandTimeout, DEFAULTS.commandTimeout, 100),
     maxStatusFailures: optionalPositiveInteger('maxStatusFailures', o.maxStatusFailures) ?? DEFAULTS.maxStatusFailures,
     arrays: optionalBoolean('arrays', o.arrays) ?? true,
+    maxRunning: optionalPositiveInteger('maxRunning', o.maxRunning),
+    maxArraySize: optionalPositiveInteger('maxArraySize', o.maxArraySize),
     keepJobsOnExit: optionalBoolean('keepJobsOnExit', o.keepJobsOnExit) ?? false,
     handleSignals: optionalBoolean('handleSignals', o.handleSignals) ?? true,
     progress: optionalBoolean('progress', o.progress) ?? process.stderr.isTTY === true,

@@ -77,9 +77,10 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
       const args = ['-N', request.jobName, ...logArgs(dialect, request.schedulerLogDir)];
       if (array) {
         const range = `0-${count - 1}`;
-        // No slot limit for PBS Pro: `-J range%N` exists only in recent OpenPBS releases.
-        if (dialect === 'pro') args.push('-J', range);
-        else args.push('-t', request.throttle === undefined ? range : `${range}%${request.throttle}`);
+        // The slot limit `%N` is Torque's; PBS Pro has it only from OpenPBS 20 / PBS Pro 2020 on
+        // (older servers refuse the submit, which the user sees), so it is added only on request.
+        const limited = request.throttle === undefined ? range : `${range}%${request.throttle}`;
+        args.push(dialect === 'pro' ? '-J' : '-t', limited);
       }
       // One -v (and in Torque syntax one -l) holding ours and the caller's: Slurm's wrapper keeps
       // only the last of each, and dropping QMR_CHUNKS or the resources would go unnoticed.

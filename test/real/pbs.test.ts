@@ -17,6 +17,7 @@ async function squeueIds(name: string, states = 'PENDING,RUNNING,SUSPENDED,COMPL
 
 const real: RealFlavor = {
   flavor: 'pbs',
+  arrays: false,
   commands,
   jobsNamed: (name) => squeueIds(name),
   runningJobsNamed: (name) => squeueIds(name, 'RUNNING'),

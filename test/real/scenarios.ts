@@ -16,6 +16,8 @@ import { temporaryFolder } from '../helpers/tmp.js';
 export interface RealFlavor {
   flavor: 'sge' | 'slurm' | 'pbs';
   commands?: Record<string, string>;
+  /** Whether the flavor submits job arrays here (Slurm's PBS wrappers take one job per chunk). */
+  arrays: boolean;
   /** Ids of this user's jobs with the given name still in the queue (not finished). */
   jobsNamed(name: string): Promise<string[]>;
   /** Ids of running jobs (or array elements) with the given name. */
@@ -85,6 +87,19 @@ export function realScenarios(real: RealFlavor): void {
     const jobs = new Set(out.map((o) => o.job));
     expect(jobs.size).toBe(24); // one job (array element) per chunk
     expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+
+  // Only where arrays are submitted: Slurm's PBS wrappers take one job per chunk.
+  if (real.arrays) it('runs at most maxRunning elements of an array at once', async () => {
+    const jobName = name('throttle');
+    // Each chunk records when it ran; with a limit of 1 on a two-slot queue no two overlap.
+    const spans = await new Pool(base(jobName, { chunkSize: 1, maxRunning: 1 })).map(async (i: number) => {
+      const start = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return { i, start, end: Date.now() };
+    }, [0, 1, 2]);
+    const sorted = [...spans].sort((a, b) => a.start - b.start);
+    for (let k = 1; k < sorted.length; k++) expect(sorted[k]!.start).toBeGreaterThanOrEqual(sorted[k - 1]!.end);
   });
 
   it('brings back a thrown error with its remote stack, chunk, job and logs', async () => {

@@ -18,6 +18,7 @@ async function qstatJobs(): Promise<Array<{ id: string; name: string; state: str
 
 const real: RealFlavor = {
   flavor: 'sge',
+  arrays: true,
   jobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name).map((j) => j.id),
   runningJobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name && j.state === 'r').map((j) => j.id),
   deleteFromOutside: async (id) => {

@@ -35,6 +35,7 @@ const held: TroubleScenario = {
 
 const real: RealFlavor = {
   flavor: 'slurm',
+  arrays: true,
   jobsNamed: (name) => squeueIds(name),
   runningJobsNamed: (name) => squeueIds(name, 'RUNNING'),
   deleteFromOutside: async (id) => {

@@ -22,6 +22,8 @@ describe('options', () => {
     [{ maxResubmision: 3 }, /`maxResubmision`.*did you mean `maxResubmissions`/],
     [{ signal: 'stop' }, /AbortSignal/],
     [{ executable: [] }, /executable/],
+    [{ maxRunning: 0 }, /Option `maxRunning` must be a positive integer; got number 0/],
+    [{ maxArraySize: 2.5 }, /Option `maxArraySize` must be a positive integer/],
   ])('refuses %j with a message naming option, value and what is allowed', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(OptionError);
     expect(() => resolveOptions(options as never)).toThrow(message);

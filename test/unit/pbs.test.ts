@@ -70,6 +70,11 @@ describe('pbs flavor: submit command lines', () => {
     ]);
   });
 
+  it('limits running subjobs with -J range%N only when maxRunning asks for it', () => {
+    expect(pro.submitCommand({ ...request, throttle: 3 }, cmd).args).toContain('0-3%3');
+    expect(pro.submitCommand(request, cmd).args.join(' ')).not.toContain('%');
+  });
+
   it('submits a one-chunk array as a plain job (PBS Pro refuses a one-element -J)', () => {
     const line = pro.submitCommand({ ...request, chunks: [5], resources: {} }, cmd);
     expect(line.args).not.toContain('-J');
