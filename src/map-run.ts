@@ -4,7 +4,7 @@
  * knows), resubmits, and yields each chunk's outcomes in chunk order. Cleans up whatever way it
  * ends: jobs still in the queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from './chunk-files.js';
@@ -133,6 +133,9 @@ export class MapRun<R> {
     if (this.recorded) {
       this.plan = this.checkResume(this.recorded, fnHash, fnDescription, count);
       this.workDir = await openWorkDir(this.options.workDir!);
+      // A `qmr cancel` was meant for the submitter that was running then; running the map again
+      // is the user's say that it should go on, so an old request must not stop it at once.
+      await rm(this.workDir.cancelRequest, { force: true });
     } else {
       if (count === 0) return;
       const needsSlots = this.options.chunkSize === undefined && this.options.numChunks === undefined && count !== undefined;

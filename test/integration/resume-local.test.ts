@@ -39,6 +39,17 @@ describe('resume on the local flavor', () => {
     expect(Object.values(before)).toEqual([1, 1, 1, 1]);
   });
 
+  it('goes on when run again after qmr cancel stopped it (the old request does not stop it again)', async () => {
+    const workDir = path.join(folder.path, 'cancelled');
+    const tasks = Array.from({ length: 6 }, (_, i) => i);
+    const slow = async (x: number) => new Promise<number>((resolve) => setTimeout(() => resolve(x * 10), 300));
+    const first = new Pool({ workDir, keepWorkDir: 'always', chunkSize: 1, concurrency: 1 }).map(slow, tasks);
+    // What `qmr cancel` does: leave the request file for the live submitter.
+    setTimeout(() => void writeFile(path.join(workDir, 'cancel-requested'), 'test\n'), 400);
+    await expect(first).rejects.toThrow(/qmr cancel/);
+    expect(await new Pool({ workDir, keepWorkDir: 'always' }).map(slow, tasks)).toEqual(tasks.map((x) => x * 10));
+  });
+
   it('refuses a different function or different tasks, saying what differs', async () => {
     const workDir = path.join(folder.path, 'differs');
     const tasks = [1, 2, 3];
