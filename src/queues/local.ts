@@ -50,7 +50,8 @@ export class LocalQueue implements Queue {
   async submit(request: SubmitRequest): Promise<string[]> {
     const ids = request.chunks.map((chunk) => {
       const job: LocalJob = {
-        id: `local-${++this.sequence}`,
+        // The pid keeps ids unique across submitting processes, so a resumed run never reuses one.
+        id: `local-${process.pid}-${++this.sequence}`,
         chunk,
         request,
         status: { state: 'pending', native: 'waiting for a free core' },

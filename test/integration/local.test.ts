@@ -209,7 +209,7 @@ describe('local flavor, whole maps', () => {
       expect(await readFile(path.join(dir, 'logs', `${name}.out`), 'utf8')).toBe(`out of task ${chunk}\n`);
       const err = await readFile(path.join(dir, 'logs', `${name}.err`), 'utf8');
       expect(err).toContain(`err of task ${chunk}\n`);
-      expect(err).toMatch(/worker: job local-\d+ on .*, chunk \d+/);
+      expect(err).toMatch(/worker: job local-\d+-\d+ on .*, chunk \d+/);
       expect(err).not.toContain(`err of task ${chunk + 1}\n`);
     }
   });

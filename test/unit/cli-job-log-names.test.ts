@@ -9,6 +9,7 @@ describe('qmr logs --scheduler: which files a job wrote', () => {
     expect(jobNumbers('12.server')).toEqual({ job: '12' });
     expect(jobNumbers('12')).toEqual({ job: '12' });
     expect(jobNumbers('local-4')).toBeUndefined();
+    expect(jobNumbers('local-4711-4')).toBeUndefined();
   });
 
   it.each([
