@@ -13,7 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { DummyQueue, type FaultSpec, type Flavor, type Settings } from '../../dummy-queue/src/control.js';
@@ -23,7 +24,6 @@ import { pollerFor } from '../../src/poller.js';
 import { openQueue } from '../../src/queues/registry.js';
 import { assertBuilt } from '../dummy-queue/helpers.js';
 import { FIXTURES } from '../helpers/fixtures.js';
-import { temporaryFolder } from '../helpers/tmp.js';
 
 /** What the scenarios need to know about one flavor (or dialect) of the emulator. */
 export interface DummyTarget {
@@ -143,16 +143,20 @@ async function wrapCommands(queue: DummyQueue, flavor: Flavor, dir: string): Pro
 const firedOf = async (queue: DummyQueue, kind: FaultSpec['kind']) => (await queue.fired()).filter((f) => f.kind === kind);
 
 export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName[]): void {
-  let root: { path: string; cleanup: () => Promise<void> };
+  let root: string | undefined;
   beforeAll(async () => {
     assertBuilt();
-    root = await temporaryFolder(`qmr-dummy-${target.label.replace(/\W+/g, '-')}-`);
+    root = await mkdtemp(path.join(tmpdir(), `qmr-dummy-${target.label.replace(/\W+/g, '-')}-`));
   });
-  afterAll(async () => root?.cleanup());
+  // A status call the pool started before its map ended may still be writing its cluster's state
+  // file: retry the removal rather than leave a half-removed folder behind.
+  afterAll(async () => {
+    if (root) await rm(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  });
 
   /** A fresh emulated cluster for one test, stopped when the test ends. */
   async function cluster(ctx: TestContext, what: string, settings: Partial<Settings> = {}) {
-    const dir = path.join(root.path, what);
+    const dir = path.join(root!, what);
     await mkdir(dir, { recursive: true });
     const queue = await DummyQueue.create(dir, { slots: 4, keepFinished: 30, idleExit: 3, ...target.settings, ...settings });
     ctx.onTestFinished(() => queue.stop());
