@@ -14,11 +14,12 @@ import { FLAVOR_ADAPTERS, type FlavorAdapter } from './flavor-adapters.js';
 /** A fresh cluster per test: the tests of this file run concurrently (they mostly wait). */
 async function clusterWithTaskScript(): Promise<Cluster> {
   const c = await makeCluster({ slots: 6, keepFinished: 30 });
-  // Each task writes a file named after its chunk once it has slept a little.
+  // Each task writes a file named after its chunk once it has slept a little: long enough that
+  // the states checked below (running, suspended) still hold on a loaded machine.
   await writeFile(
     join(c.dir, 'task.sh'),
     '#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in --chunks) spec=$2; shift 2;; *) shift;; esac; done\n' +
-      'sleep "${QMR_TEST_SLEEP:-1}"\necho done > "${QMR_TEST_DIR:-.}/done.$QMR_TEST_TAG.$$"\n',
+      'sleep "${QMR_TEST_SLEEP:-3}"\necho done > "${QMR_TEST_DIR:-.}/done.$QMR_TEST_TAG.$$"\n',
   );
   await chmod(join(c.dir, 'task.sh'), 0o755);
   return c;
@@ -34,7 +35,7 @@ describe.concurrent.each(FLAVOR_ADAPTERS.map((a) => [a.label, a] as [string, Fla
     await c.queue.addFault({ kind: 'fail', arrayIndex: k(1) });
     await c.queue.addFault({ kind: 'held', chunk: 12, name: 'fault*' });
     await c.queue.addFault({ kind: 'vanish', arrayIndex: k(3), jobId: 1 });
-    await c.queue.addFault({ kind: 'suspend', chunk: 14, seconds: 0.8, after: 0.2 });
+    await c.queue.addFault({ kind: 'suspend', chunk: 14, seconds: 4, after: 0.2 });
     await c.queue.addFault({ kind: 'earlyGone', chunk: 15 });
     await c.queue.addFault({ kind: 'error', name: 'nomatch*', times: 5 }); // never fires
     const jobId = await adapter.submitArray(c, 'faulty', 6, '10-15', 'task.sh');
@@ -69,8 +70,8 @@ describe.concurrent.each(FLAVOR_ADAPTERS.map((a) => [a.label, a] as [string, Fla
     else if (adapter.words.failed !== '*') expect(live.get(k(1))).toBe(adapter.words.failed);
 
     // The earlyGone task's result appears later; the suspended one resumes and finishes.
-    await waitFor(async () => (await taskOf(1, k(5)))?.state === 'finished', 6000, 'earlyGone task to end');
-    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'finished', 6000, 'suspended task to end');
+    await waitFor(async () => (await taskOf(1, k(5)))?.state === 'finished', 20_000, 'earlyGone task to end');
+    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'finished', 20_000, 'suspended task to end');
     expect((await taskOf(1, k(4)))).toMatchObject({ outcome: 'exited', exitCode: 0 });
     // Error and held tasks stay until deleted.
     expect((await taskOf(1, k(0)))?.state).toBe('error');
