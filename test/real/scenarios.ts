@@ -23,6 +23,13 @@ export interface RealFlavor {
   /** Ids of running jobs (or array elements) with the given name. */
   runningJobsNamed(name: string): Promise<string[]>;
   deleteFromOutside(jobId: string): Promise<void>;
+  /** What an admin does to suspend a running job and let it go on (SGE qmod, Slurm scontrol). */
+  suspension: {
+    suspend(jobId: string): Promise<void>;
+    resume(jobId: string): Promise<void>;
+    /** Ids of suspended jobs (or array elements) with the given name. */
+    suspendedJobsNamed(name: string): Promise<string[]>;
+  };
   /** What the job sees of its resources, asked from inside the job (a shell command's output). */
   resourceProbe: string;
   /** Expected in the probe's output when resources = { walltime: 600, memory: '300M' } (and the queue). */
@@ -191,6 +198,53 @@ export function realScenarios(real: RealFlavor): void {
     expect(deleted).toBeTruthy();
     const journal = await readFile(path.join(workDir, 'journal.jsonl'), 'utf8');
     expect(journal).toMatch(/"t":"retire".*without writing a result/);
+    expect(await jobsLeft(real, jobName)).toEqual([]);
+  });
+
+  it('waits out a job suspended from outside until it is resumed, without resubmitting it', async () => {
+    const jobName = name('susp');
+    let target: string | undefined;
+    let sawSuspended = false;
+    let resumed = false;
+    let last: Progress | undefined;
+    const suspendOnce = async () => {
+      const [id] = await real.runningJobsNamed(jobName);
+      if (!id) {
+        target = undefined; // not running yet after all: try at the next progress event
+        return;
+      }
+      target = id;
+      await real.suspension.suspend(id);
+      for (let i = 0; i < 50 && !sawSuspended; i++) {
+        sawSuspended = (await real.suspension.suspendedJobsNamed(jobName)).includes(id);
+        if (!sawSuspended) await new Promise((r) => setTimeout(r, 200));
+      }
+      // Longer than stalledTimeout and a few polls: a suspended job is waited for, not replaced.
+      await new Promise((r) => setTimeout(r, 3000));
+      await real.suspension.resume(id);
+      resumed = true;
+    };
+    const out = await new Pool(
+      base(jobName, {
+        chunkSize: 1,
+        keepWorkDir: 'always',
+        stalledTimeout: 1000,
+        onProgress: (p) => {
+          last = p;
+          if (target !== undefined || p.chunksRunning === 0) return;
+          target = '';
+          void suspendOnce();
+        },
+      }),
+    ).map(async (x: number) => {
+      await new Promise((r) => setTimeout(r, 4000));
+      return x * 5;
+    }, [1, 2]);
+    expect(out).toEqual([5, 10]);
+    expect(target).toBeTruthy();
+    expect(sawSuspended).toBe(true);
+    expect(resumed).toBe(true);
+    expect(last?.resubmissions).toBe(0);
     expect(await jobsLeft(real, jobName)).toEqual([]);
   });
 

@@ -24,6 +24,11 @@ const real: RealFlavor = {
   deleteFromOutside: async (id) => {
     await run('qdel', [id]);
   },
+  suspension: {
+    suspend: async (id) => void (await run('qmod', ['-sj', id])),
+    resume: async (id) => void (await run('qmod', ['-usj', id])),
+    suspendedJobsNamed: async (name) => (await qstatJobs()).filter((j) => j.name === name && /s/i.test(j.state)).map((j) => j.id),
+  },
   // The job asks the scheduler about itself: its hard resource requests and its queue.
   resourceProbe: 'qstat -j "$JOB_ID" | grep -E "hard resource_list|hard_queue_list"; echo "queue=$QUEUE"',
   resourceExpectations: [/h_rt=600/, /h_vmem=2048M/, /queue=all\.q/],

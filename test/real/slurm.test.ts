@@ -41,6 +41,11 @@ const real: RealFlavor = {
   deleteFromOutside: async (id) => {
     await run('scancel', [id]);
   },
+  suspension: {
+    suspend: async (id) => void (await run('scontrol', ['suspend', id])),
+    resume: async (id) => void (await run('scontrol', ['resume', id])),
+    suspendedJobsNamed: (name) => squeueIds(name, 'SUSPENDED'),
+  },
   resourceProbe: 'scontrol show job "$SLURM_JOB_ID" | tr " " "\\n" | grep -E "^(TimeLimit|MinMemoryNode|Partition)="',
   resourceExpectations: [/TimeLimit=00:10:00/, /MinMemoryNode=2G/, /Partition=debug/],
   queueName: 'debug',
