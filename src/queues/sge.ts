@@ -134,12 +134,14 @@ const xml = new XMLParser({
  * `ID` for plain jobs and `ID.TASK` for array elements.
  */
 export function parseQstatXml(text: string): Map<string, JobStatus> {
-  const start = text.indexOf('<');
+  // From the XML declaration or root on: a warning line before it may hold a '<' of its own.
+  const declared = text.search(/<\?xml|<job_info[\s>\/]/);
+  const start = declared >= 0 ? declared : text.indexOf('<');
   if (start < 0) {
     if (text.trim() === '') return new Map(); // some versions print nothing at all when idle
     throw new CommandOutputError(`qstat -xml printed no XML: ${JSON.stringify(text.slice(0, 200))}`);
   }
-  let doc: { job_info?: { queue_info?: { job_list?: XmlJob[] } | string; job_info?: { job_list?: XmlJob[] } | string } };
+  let doc: { job_info?: unknown };
   try {
     doc = xml.parse(text.slice(start)) as typeof doc;
   } catch (error) {
@@ -147,11 +149,8 @@ export function parseQstatXml(text: string): Map<string, JobStatus> {
   }
   const root = doc.job_info;
   if (root === undefined) throw new CommandOutputError('qstat -xml output has no <job_info>');
-  const lists = [root.queue_info, root.job_info].flatMap((part) =>
-    part && typeof part === 'object' ? (part.job_list ?? []) : [],
-  );
   const statuses = new Map<string, JobStatus>();
-  for (const job of lists) {
+  for (const job of jobLists(root)) {
     const id = String(job.JB_job_number ?? '').trim();
     const code = String(typeof job.state === 'object' ? (job.state['#text'] ?? '') : (job.state ?? '')).trim();
     if (!id) continue;
@@ -163,6 +162,18 @@ export function parseQstatXml(text: string): Map<string, JobStatus> {
     }
   }
   return statuses;
+}
+
+/**
+ * Every <job_list> below `node`, however deep: plain `qstat -xml` has them right under
+ * <queue_info> and <job_info>, but a `-f` in the user's or the cluster's sge_qstat file (qstat(1))
+ * turns the same command into the full format, where running jobs sit inside <Queue-List>.
+ */
+function jobLists(node: unknown): XmlJob[] {
+  if (!node || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === 'job_list' ? (value as XmlJob[]) : Array.isArray(value) ? value.flatMap(jobLists) : jobLists(value),
+  );
 }
 
 /** `4,5` → [4, 5]; `1-7:2` → [1, 3, 5, 7]; `6` → [6]. */
@@ -193,7 +204,10 @@ export function sgeState(code: string): JobStatus {
   if (has('h')) return { state: 'held', native: code };
   if (has('t')) return { state: 'stalled', native: code, reason: 'being transferred to its host' };
   if (has('z')) return { state: 'finished', native: code };
-  return { state: 'pending', native: code };
+  // What is left is waiting (q, w, R for re-queued); a letter sge_status(5) does not list (other
+  // Grid Engines add some) or no state at all says nothing about progress: stalled, not pending.
+  if (/^[qwR]+$/.test(code)) return { state: 'pending', native: code };
+  return { state: 'stalled', native: code || '?', reason: 'state unknown to this flavor' };
 }
 
 /**

@@ -110,3 +110,78 @@ describe('sge flavor on real SGE 8.1.9 output', () => {
     expect(sge.cancelFailed(fixtureResult('sge', 'qdel-other-users-job-as-sgetest.txt', 1))).toBe(true);
   });
 });
+
+describe('sge flavor: documented shapes no capture shows (sge_status(5), qstat(1))', () => {
+  const xmlOf = (inner: string) =>
+    `<?xml version='1.0'?>\n<job_info  xmlns:xsd="http://arc.liv.ac.uk/repos/darcs/sge/source/dist/util/resources/schemas/qstat/qstat.xsd">\n${inner}</job_info>\n`;
+
+  it('expands pending task ranges with a step and comma lists of ranges', () => {
+    const s = states('doc-qstat-xml-task-ranges-and-states.xml');
+    const tasks = Object.keys(s).filter((id) => id.startsWith('304.')).map((id) => Number(id.split('.')[1])).sort((a, b) => a - b);
+    expect(tasks).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 18, 20]);
+    expect(s['304.11']).toBe('running:r');
+    expect(s['304.5']).toBe('pending:qw');
+    expect(s['304.18']).toBe('held:hqw');
+  });
+
+  it('maps restarted, deleting, requeued-held and error states as sge_status(5) lists them', () => {
+    const s = states('doc-qstat-xml-task-ranges-and-states.xml');
+    expect(s['301']).toBe('running:Rr');
+    expect(s['302']).toBe('stalled:dr');
+    expect(s['303']).toBe('stalled:dt');
+    expect(s['305']).toBe('held:hRwq');
+    expect(s['306']).toBe('pending:Rq');
+    expect(s['307']).toBe('error:Eqw');
+    expect(s['308']).toBe('error:EhRqw');
+  });
+
+  it('maps every state code of sge_status(5)', () => {
+    const table: Record<string, string> = {
+      qw: 'pending', Rq: 'pending', hqw: 'held', hRwq: 'held',
+      r: 'running', hr: 'running', t: 'stalled', Rr: 'running', Rt: 'stalled',
+      s: 'suspended', ts: 'suspended', S: 'suspended', tS: 'suspended', T: 'suspended', tT: 'suspended',
+      Rs: 'suspended', Rts: 'suspended', RS: 'suspended', RtS: 'suspended', RT: 'suspended', RtT: 'suspended',
+      Eqw: 'error', Ehqw: 'error', EhRqw: 'error',
+      dr: 'stalled', dt: 'stalled', dRr: 'stalled', dRt: 'stalled', ds: 'stalled', dS: 'stalled', dT: 'stalled',
+      dRs: 'stalled', dRS: 'stalled', dRT: 'stalled', z: 'finished',
+    };
+    for (const [code, state] of Object.entries(table)) expect(sgeState(code).state, code).toBe(state);
+  });
+
+  it('maps a state letter it does not know (other Grid Engines add some) to stalled, not to pending', () => {
+    expect(sgeState('P')).toMatchObject({ state: 'stalled', native: 'P' });
+    expect(sgeState('Nqw').state).toBe('stalled');
+    expect(sgeState('').state).toBe('stalled');
+  });
+
+  it('reads an empty <job_info> in any of its forms as no jobs', () => {
+    expect(parseQstatXml(xmlOf('  <queue_info>\n  </queue_info>\n  <job_info>\n  </job_info>\n')).size).toBe(0);
+    expect(parseQstatXml(xmlOf('  <queue_info/>\n  <job_info/>\n')).size).toBe(0);
+    expect(parseQstatXml(xmlOf('')).size).toBe(0);
+    expect(parseQstatXml('\n\n').size).toBe(0);
+  });
+
+  it('reads the -f layout (jobs inside <Queue-List>), which a user\'s ~/.sge_qstat holding -f gives qstat -xml', () => {
+    expect(states('qstat-f-xml-u-all-mixed.xml')).toMatchObject({
+      '63.2': 'running:r',
+      '63.3': 'running:r',
+      '63.4': 'pending:qw',
+      '63.6': 'held:hqw',
+      '62': 'error:Eqw',
+    });
+  });
+
+  it('tolerates CRLF line ends, trailing blank lines and a warning line on stdout', () => {
+    const text = `warning: <sge_qstat> file read\r\n${fixture('sge', 'doc-qstat-xml-task-ranges-and-states.xml').replace(/\n/g, '\r\n')}\r\n\r\n`;
+    const s = parseQstatXml(text);
+    expect(s.get('304.20')?.state).toBe('held');
+    expect(s.get('307')?.state).toBe('error');
+    expect(s.size).toBe(Object.keys(states('doc-qstat-xml-task-ranges-and-states.xml')).length);
+  });
+
+  it('reads qsub -terse ids with CRLF, a step range, and banner lines after them', () => {
+    expect(parseQsubTerse('4711\r\n')).toBe('4711');
+    expect(parseQsubTerse('4712.1-10:2\r\n')).toBe('4712');
+    expect(parseQsubTerse('4713.1-5:1\nnote: queue all.q is busy\n\n')).toBe('4713');
+  });
+});
