@@ -217,6 +217,15 @@ export function parseSbatchParsable(stdout: string): string {
 }
 
 /**
+ * A job id as squeue and sacct print it: `ID`, an array element `ID_TASK` or folded elements
+ * `ID_[RANGES%N]`, or a component `ID+OFFSET` of a heterogeneous job (heterogeneous_jobs.html:
+ * the two never combine). Captures the id, the offset and the task part.
+ */
+const JOB_ID = String.raw`(\d+)(?:\+(\d+)|_(\d+|\[[^\]]*\]))?`;
+const SQUEUE_LINE = new RegExp(String.raw`^\s*${JOB_ID}\|([A-Z_]+)\|(.*?)\s*$`);
+const SACCT_LINE = new RegExp(String.raw`^\s*${JOB_ID}\|(([A-Z_]+)(?: by \d+)?)\|(\S*)\s*$`);
+
+/**
  * `squeue --noheader --array --format='%i|%T|%r'`: one `ID|STATE|REASON` line per job or array
  * element. Lines that are not such (warnings, `CLUSTER: name` headers) are skipped. A folded
  * `ID_[2-4%1]` (should --array be lost, e.g. by a wrapper) is expanded.
@@ -224,13 +233,22 @@ export function parseSbatchParsable(stdout: string): string {
 export function parseSqueueOutput(stdout: string): Map<string, JobStatus> {
   const statuses = new Map<string, JobStatus>();
   for (const line of stdout.split('\n')) {
-    const m = /^\s*(\d+)(?:_(\d+|\[[^\]]*\]))?\|([A-Z_]+)\|(.*?)\s*$/.exec(line);
+    const m = SQUEUE_LINE.exec(line);
     if (!m) continue;
-    const [, id, task, state, reason] = m;
-    const status = slurmState(state!, reason!);
-    for (const key of expandSlurmIds(id!, task)) statuses.set(key, status);
+    const [, id, het, task, state, reason] = m;
+    setStatuses(statuses, id!, het, task, slurmState(state!, reason!));
   }
   return statuses;
+}
+
+/**
+ * Records one line's status under every id it stands for. A heterogeneous job is tracked under
+ * the id sbatch printed, `ID`: its component 0 (`ID+0`) runs the batch script, so that one's
+ * state is the job's; the other components only stand in while component 0 is not shown.
+ */
+function setStatuses(statuses: Map<string, JobStatus>, id: string, het: string | undefined, task: string | undefined, status: JobStatus): void {
+  if (het !== undefined && Number(het) > 0 && statuses.has(id)) return;
+  for (const key of expandSlurmIds(id, task)) statuses.set(key, status);
 }
 
 /**
@@ -241,16 +259,16 @@ export function parseSqueueOutput(stdout: string): Map<string, JobStatus> {
 export function parseSacctOutput(stdout: string): Map<string, JobStatus> {
   const statuses = new Map<string, JobStatus>();
   for (const line of stdout.split('\n')) {
-    const m = /^\s*(\d+)(?:_(\d+|\[[^\]]*\]))?\|(([A-Z_]+)(?: by \d+)?)\|(\S*)\s*$/.exec(line);
+    const m = SACCT_LINE.exec(line);
     if (!m) continue; // step lines (`ID.batch`), warnings
-    const [, id, task, stateText, state, exitCode] = m;
+    const [, id, het, task, stateText, state, exitCode] = m;
     const status = slurmState(state!, '');
     status.native = stateText!;
     if (exitCode && exitCode !== '0:0') {
       status.native = `${stateText} (ExitCode ${exitCode})`;
       if (state === 'FAILED' && !status.reason) status.reason = describeExitCode(exitCode);
     }
-    for (const key of expandSlurmIds(id!, task)) statuses.set(key, status);
+    setStatuses(statuses, id!, het, task, status);
   }
   return statuses;
 }

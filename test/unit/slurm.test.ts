@@ -410,3 +410,37 @@ describe('slurm info', () => {
     expect(down).toEqual({});
   });
 });
+
+describe('slurm: documented shapes no capture shows (squeue(1), sacct(1), heterogeneous_jobs.html)', () => {
+  it('reads heterogeneous jobs (`ID+OFFSET`) under the id sbatch printed, by the component that runs the script', () => {
+    const statuses = summary(parseSqueueOutput(fixture('slurm', 'doc-squeue_het_and_folded_arrays.out')));
+    expect(statuses['90']).toBe('running:RUNNING');
+    expect(statuses['91']).toBe('pending:PENDING (Resources)');
+    expect(Object.keys(statuses).filter((id) => id.includes('+'))).toEqual([]);
+  });
+
+  it('expands folded pending elements with a throttle or a step (`ID_[4-9%2]`, `ID_[1,5-7:2]`)', () => {
+    const statuses = summary(parseSqueueOutput(fixture('slurm', 'doc-squeue_het_and_folded_arrays.out')));
+    expect(Object.keys(statuses).filter((id) => id.startsWith('92_')).sort()).toEqual(['92_3', '92_4', '92_5', '92_6', '92_7', '92_8', '92_9']);
+    expect(statuses['92_5']).toBe('pending:PENDING (JobArrayTaskLimit)');
+    expect(statuses['92_3']).toBe('running:RUNNING');
+    expect(Object.keys(statuses).filter((id) => id.startsWith('93_')).sort()).toEqual(['93_1', '93_5', '93_7']);
+  });
+
+  it('reads sacct allocation lines and skips .batch, .extern and numbered step lines', () => {
+    expect(summary(parseSacctOutput(fixture('slurm', 'doc-sacct_steps_het_cancelled_by.out')))).toEqual({
+      '94': 'finished:failure:CANCELLED by 1000',
+      '95_2': 'finished:success:COMPLETED',
+      '96': 'finished:failure:FAILED (ExitCode 2:0)',
+      '97': 'finished:failure:NODE_FAIL',
+    });
+  });
+
+  it('tolerates CRLF line ends, trailing blank lines and warning lines', () => {
+    const crlf = (name: string) => `squeue: warning: something odd\r\n${fixture('slurm', name).replace(/\n/g, '\r\n')}\r\n\r\n`;
+    expect(summary(parseSqueueOutput(crlf('doc-squeue_het_and_folded_arrays.out')))['92_9']).toBe('pending:PENDING (JobArrayTaskLimit)');
+    expect(summary(parseSacctOutput(crlf('doc-sacct_steps_het_cancelled_by.out')))['94']).toBe('finished:failure:CANCELLED by 1000');
+    expect(parseSbatchParsable('4711\r\n')).toBe('4711');
+    expect(parseSbatchParsable('Submitted batch job 4712 on cluster blue\n')).toBe('4712');
+  });
+});
