@@ -76,12 +76,14 @@ export const lsf: CommandFlavor = {
 
   parseStatusOutput(result) {
     assertStatusRan(result, 'bjobs', BJOBS_HARMLESS);
-    if (!result.stdout.includes('{')) {
-      // No JSON: fine only if bjobs said nothing but "not found" (LSB_BJOBS_CONSISTENT_EXIT_CODE).
+    const statuses = parseBjobsJson(result.stdout);
+    if (statuses.size === 0 && !result.stdout.includes('{')) {
+      // Neither JSON nor job lines: fine only if bjobs said nothing but "not found"
+      // (LSB_BJOBS_CONSISTENT_EXIT_CODE); anything else is an output we cannot read.
       const stray = messageLines(result).filter((line) => !BJOBS_HARMLESS.test(line));
       if (stray.length > 0) throw new CommandOutputError(`bjobs printed no JSON: ${stray.slice(0, 3).join(' | ')}`);
     }
-    return parseBjobsJson(result.stdout);
+    return statuses;
   },
 
   cancelCommands(jobIds, command) {
@@ -142,13 +144,35 @@ interface BjobsRecord {
 export function parseBjobsJson(text: string): Map<string, JobStatus> {
   const statuses = new Map<string, JobStatus>();
   const doc = parseJsonDocument(text, '{', 'bjobs -json') as { RECORDS?: unknown } | undefined;
-  if (doc === undefined) return statuses; // "No unfinished job found" and the like: nothing to show
+  // No JSON: the job lines of the same fields as text, else ("No unfinished job found") nothing.
+  if (doc === undefined) return parseBjobsTable(text);
   if (!Array.isArray(doc.RECORDS)) throw new CommandOutputError('bjobs -json printed no RECORDS');
   for (const record of doc.RECORDS as BjobsRecord[]) {
     if (!record || record.ERROR || !record.JOBID || !record.STAT) continue; // unknown id: gone
-    const index = (record.JOBINDEX ?? '').trim();
-    const id = record.JOBID.includes('[') || index === '' || index === '0' ? record.JOBID : `${record.JOBID}[${index}]`;
-    statuses.set(id, lsfState(record));
+    statuses.set(bjobsKey(record.JOBID, record.JOBINDEX), lsfState(record));
+  }
+  return statuses;
+}
+
+/** `4711` and index 3 → `4711[3]`; a plain job (index 0 or none), or a JOBID that already shows the index, as is. */
+function bjobsKey(jobId: string, jobIndex: string | undefined): string {
+  const index = (jobIndex ?? '').trim();
+  return jobId.includes('[') || index === '' || index === '0' ? jobId : `${jobId}[${index}]`;
+}
+
+/**
+ * The same fields as a text table (`bjobs -o "..." -noheader`, what a bjobs without -json support
+ * or a wrapper that drops it prints): one line per job or element, fields separated by spaces (or
+ * the `delimiter='^'` of the -o string), `-` for empty ones. Only JOBID, JOBINDEX, STAT and
+ * EXIT_CODE are read: the reasons that follow are free text with spaces of their own. A line
+ * that does not start with an id, an index and a STAT word (a header, a message) is skipped.
+ */
+function parseBjobsTable(text: string): Map<string, JobStatus> {
+  const statuses = new Map<string, JobStatus>();
+  for (const line of text.split('\n')) {
+    const [jobId = '', index = '', stat = '', exitCode] = line.trim().split(/[\s^]+/);
+    if (!/^\d+(?:\[\d+\])?$/.test(jobId) || !/^\d+$/.test(index) || !/^[A-Z_]+$/.test(stat)) continue;
+    statuses.set(bjobsKey(jobId, index), lsfState({ STAT: stat, EXIT_CODE: exitCode }));
   }
   return statuses;
 }

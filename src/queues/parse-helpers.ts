@@ -55,19 +55,45 @@ export function matchSubmitOutput(stdout: string, pattern: RegExp, command: stri
 }
 
 /**
- * Parses the JSON document in a command's output, skipping any warning lines printed before
- * it. Returns undefined when the output holds no JSON at all; throws CommandOutputError when it
- * holds broken JSON (callers with a fallback catch it).
+ * Parses the JSON document in a command's output, skipping any warning lines printed before or
+ * after it. Returns undefined when the output holds no JSON at all; throws CommandOutputError when
+ * it holds broken JSON (callers with a fallback catch it).
  */
 export function parseJsonDocument(text: string, opening: '{' | '[', what: string): unknown {
-  const start = text.indexOf(opening);
+  // The document starts a line with its bracket followed by a quote, a bracket or the line's end;
+  // a warning line may start with the same character (`[WARN] ...`) or hold it further on.
+  const lineStart = new RegExp(`^[ \\t]*\\${opening}(?=[ \\t]*(?:$|["{}[\\]]))`, 'm').exec(text);
+  const start = lineStart ? lineStart.index + lineStart[0].length - 1 : text.indexOf(opening);
   if (start < 0) return undefined;
-  const end = text.lastIndexOf(opening === '{' ? '}' : ']');
-  try {
-    return JSON.parse(text.slice(start, end + 1)) as unknown;
-  } catch (error) {
-    throw new CommandOutputError(`${what} printed malformed JSON: ${(error as Error).message}`);
+  // To the bracket that closes it (noise after it may hold a closing bracket too), else to the
+  // last closing bracket (the document itself may be broken in a way that misleads the scan).
+  const ends = new Set([documentEnd(text, start), text.lastIndexOf(opening === '{' ? '}' : ']') + 1]);
+  let firstError: Error | undefined;
+  for (const end of ends) {
+    if (end === undefined) continue;
+    try {
+      return JSON.parse(text.slice(start, end)) as unknown;
+    } catch (error) {
+      firstError ??= error as Error;
+    }
   }
+  throw new CommandOutputError(`${what} printed malformed JSON: ${firstError?.message ?? 'no closing bracket'}`);
+}
+
+/** The index just past the bracket that closes the one at `start`, skipping strings; undefined if none does. */
+function documentEnd(text: string, start: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
+  }
+  return undefined;
 }
 
 /** One command line per batch of ids (long id lists would overflow the command line). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BJOBS_FIELDS, lsf, lsfState, parseBjobsJson } from '../../src/queues/lsf.js';
-import { CommandOutputError, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
+import { CommandOutputError, type CommandResult, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
 
 const cmd = (name: string) => `/opt/lsf/bin/${name}`;
@@ -137,5 +137,61 @@ describe('lsf flavor: cancel and info', () => {
     expect(lsf.parseInfoOutputs!([fixtureResult('lsf', 'bparams-a.txt', 0)], {})).toEqual({ maxArraySize: 10000 });
     expect(lsf.parseInfoOutputs!([{ ...fixtureResult('lsf', 'bparams-a.txt', 0), stdout: 'CLEAN_PERIOD = 3600\n' }], {})).toEqual({ maxArraySize: 1000 });
     expect(lsf.parseInfoOutputs!([fixtureResult('lsf', 'bjobs-lsf-down.txt', 255)], {})).toEqual({});
+  });
+});
+
+describe('lsf flavor: documented shapes no other test shows (IBM LSF 10.1 bjobs -o, -json, -noheader)', () => {
+  const result = (stdout: string, exitCode = 0, stderr = ''): CommandResult => ({
+    command: { file: 'bjobs', args: [] }, exitCode, stdout, stderr, timedOut: false,
+  });
+
+  it('reads array elements by JOBINDEX, skips the ERROR record of an id LSF no longer knows, ignores extra fields', () => {
+    expect(brief(lsf.parseStatusOutput(fixtureResult('lsf', 'doc-bjobs-json-array-error-extra-fields.json', 0), ['4716[1]', '4717', '4718']))).toEqual({
+      '4716[1]': 'running:RUN',
+      '4716[2]': 'finished:EXIT:failure',
+      '4716[3]': 'pending:PEND',
+      '4718': 'finished:DONE:success',
+    });
+  });
+
+  it('keys an element once when JOBID already carries the index that JOBINDEX repeats', () => {
+    const text = '{"COMMAND":"bjobs","JOBS":1,"RECORDS":[{"JOBID":"4716[2]","JOBINDEX":"2","STAT":"RUN"}]}';
+    expect([...parseBjobsJson(text).keys()]).toEqual(['4716[2]']);
+  });
+
+  it('reads an answer with no records as no jobs', () => {
+    expect(parseBjobsJson('{"COMMAND":"bjobs","JOBS":0,"RECORDS":[]}\n').size).toBe(0);
+  });
+
+  it('reads the -noheader text table (`-` for empty fields) when bjobs prints no JSON', () => {
+    const statuses = lsf.parseStatusOutput(fixtureResult('lsf', 'doc-bjobs-noheader.txt', 255), ['4716[1]', '4717', '4718', '4719']);
+    expect(brief(statuses)).toEqual({
+      '4716[1]': 'running:RUN',
+      '4716[2]': 'finished:EXIT:failure',
+      '4716[3]': 'pending:PEND',
+      '4718': 'finished:DONE:success',
+      '4719': 'finished:EXIT:failure',
+    });
+    expect(statuses.get('4716[2]')?.reason).toBe('exit status 1');
+    // The same with `delimiter='^'` in the -o string.
+    const caret = fixture('lsf', 'doc-bjobs-noheader.txt').replace(/ /g, '^');
+    expect(parseBjobsJson(caret).get('4716[3]')?.state).toBe('pending');
+  });
+
+  it('tolerates CRLF, trailing blank lines and noise lines holding braces around the JSON', () => {
+    const json = fixture('lsf', 'doc-bjobs-json-array-error-extra-fields.json').replace(/\n/g, '\r\n');
+    const text = `LSF: mbatchd {busy}, retrying ...\r\n${json}\r\n\r\nbjobs: note {see bjobs -h}\r\n`;
+    expect(brief(lsf.parseStatusOutput(result(text), ['4716[1]']))['4716[3]']).toBe('pending:PEND');
+  });
+
+  it('reads bsub ids with CRLF and lines after them', () => {
+    const submitted = (stdout: string) => lsf.parseSubmitOutput(result(stdout), { ...request, array: false, chunks: [0] });
+    expect(submitted('Job <4720> is submitted to queue <normal>.\r\n')).toEqual(['4720']);
+    expect(submitted('Job <4721> is submitted to default queue <normal>.\n<<Waiting for dispatch ...>>\n\n')).toEqual(['4721']);
+  });
+
+  it('counts the kill of an array element, and an element already gone, as cancelled', () => {
+    expect(lsf.cancelFailed(result('Job <4716[3]> is being terminated\r\n'))).toBe(false);
+    expect(lsf.cancelFailed(result('', 255, 'Job <4716[2]>: Job has already finished\n'))).toBe(false);
   });
 });
