@@ -44,13 +44,26 @@ export const htcondor: CommandFlavor = {
   },
 
   parseSubmitOutput(result, request) {
-    // -terse: `4711.0 - 4711.9`, the first and last job of the cluster.
-    const m = matchSubmitOutput(result.stdout, /^\s*(\d+)\.(\d+)\s*-\s*(\d+)\.(\d+)\s*$/m, 'condor_submit -terse');
-    const [cluster, first, lastCluster, last] = m.slice(1).map(Number) as [number, number, number, number];
+    // -terse: `4711.0 - 4711.9`, the first and last job, one line per cluster made.
+    const ranges = [...result.stdout.matchAll(/^\s*(\d+)\.(\d+)\s*-\s*(\d+)\.(\d+)\s*$/gm)];
+    const clusters = [...new Set(ranges.flatMap((r) => [r[1]!, r[3]!]))];
     const count = request.chunks.length;
-    if (lastCluster !== cluster || last - first + 1 !== count) {
-      throw new Error(`condor_submit made jobs ${m[0].trim()} for ${count} chunks`);
+    if (clusters.length > 1) {
+      // Each cluster numbers its jobs from 0 again, so $(Process) would not tell the chunk: refuse.
+      throw new Error(
+        `condor_submit made ${clusters.length} clusters (${ranges.map((r) => r[0].trim()).join(', ')}) for one array of ` +
+          `${count} chunks (a queue statement in submitArgs?). Remove them with \`condor_rm ${clusters.join(' ')}\`.`,
+      );
     }
+    let cluster: string, first: number, last: number;
+    if (ranges[0]) {
+      [cluster, first, last] = [ranges[0][1]!, Number(ranges[0][2]), Number(ranges.at(-1)![4])];
+    } else {
+      // Without -terse (a wrapper may drop it): `N job(s) submitted to cluster C.`, jobs C.0 to C.N-1.
+      const m = matchSubmitOutput(result.stdout, /(\d+) job\(s\) submitted to cluster (\d+)\./, 'condor_submit -terse');
+      [cluster, first, last] = [m[2]!, 0, Number(m[1]) - 1];
+    }
+    if (last - first + 1 !== count) throw new Error(`condor_submit made jobs ${cluster}.${first} - ${cluster}.${last} for ${count} chunks`);
     return elementIds(count, (k) => `${cluster}.${first + k}`);
   },
 
@@ -189,21 +202,32 @@ interface CondorAd {
 
 /**
  * `condor_q -json` / `condor_history -json`: a JSON array of ads, printed with a line holding a
- * lone comma between them; EMPTY output (not `[]`) when nothing matches. Statuses keyed `C.P`.
+ * lone comma between them; EMPTY output (not `[]`) when nothing matches. Also `-jsonl`, one ad
+ * per line (condor_history). Statuses keyed `C.P`.
  */
 export function parseCondorJson(text: string, what = 'condor_q -json'): Map<string, JobStatus> {
   const statuses = new Map<string, JobStatus>();
-  const ads = parseJsonDocument(text, '[', what);
-  if (ads === undefined) {
-    if (text.trim() !== '' && /[{}]/.test(text)) throw new CommandOutputError(`${what} printed no JSON array`);
-    return statuses;
-  }
-  if (!Array.isArray(ads)) throw new CommandOutputError(`${what} printed no JSON array`);
-  for (const ad of ads as CondorAd[]) {
+  for (const ad of condorAds(text, what)) {
     if (!ad || typeof ad.ClusterId !== 'number' || typeof ad.JobStatus !== 'number') continue;
     statuses.set(`${ad.ClusterId}.${ad.ProcId ?? 0}`, condorState(ad));
   }
   return statuses;
+}
+
+/**
+ * The ads in the output: none when it is blank (nothing matched). Output that is not blank but
+ * holds no JSON (say `-af` lines from a wrapper) is an answer we cannot read, not "no jobs":
+ * taken for that, every job would look gone.
+ */
+function condorAds(text: string, what: string): CondorAd[] {
+  if (text.trim() === '') return [];
+  // -jsonl: the first line that opens JSON opens an ad, not the array.
+  if (/^[ \t]*([[{])/m.exec(text)?.[1] === '{') {
+    return text.split('\n').filter((line) => line.trim().startsWith('{')).map((line) => parseJsonDocument(line, '{', what) as CondorAd);
+  }
+  const ads = parseJsonDocument(text, '[', what);
+  if (!Array.isArray(ads)) throw new CommandOutputError(`${what} printed no JSON array: ${JSON.stringify(text.trim().slice(0, 200))}`);
+  return ads as CondorAd[];
 }
 
 /**

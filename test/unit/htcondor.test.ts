@@ -9,7 +9,7 @@ import {
   submitDescription,
   submitValue,
 } from '../../src/queues/htcondor.js';
-import { CommandOutputError, HistoryUnavailableError, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
+import { CommandOutputError, HistoryUnavailableError, type CommandResult, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
 
 const cmd = (name: string) => `/usr/bin/${name}`;
@@ -213,5 +213,56 @@ describe('htcondor flavor: cancel', () => {
     expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-old-style.txt', 0))).toBe(false);
     expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-unknown.txt', 1))).toBe(false);
     expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-schedd-down.txt', 1))).toBe(true);
+  });
+});
+
+describe('htcondor flavor: documented shapes no other test shows (condor_q, condor_history, condor_submit manuals)', () => {
+  const result = (stdout: string, exitCode = 0, stderr = ''): CommandResult => ({
+    command: { file: 'condor_q', args: [] }, exitCode, stdout, stderr, timedOut: false,
+  });
+
+  it('reads every form of "no job matched": empty, blank lines, [] and [ ] over lines, with CRLF', () => {
+    for (const stdout of ['', '\n\n', '[]\n', '[\n]\n', '[\r\n]\r\n', ' \r\n']) {
+      expect(htcondor.parseStatusOutput(result(stdout), ['4799.0']).size, JSON.stringify(stdout)).toBe(0);
+      expect(htcondor.parseHistoryOutput!(result(stdout), ['4799.0']).size, JSON.stringify(stdout)).toBe(0);
+    }
+  });
+
+  it('reads condor_history -jsonl (one ad per line) as well as -json', () => {
+    expect(brief(htcondor.parseHistoryOutput!(fixtureResult('htcondor', 'condor_history-jsonl.txt', 0), ['4711.2', '4711.3', '4711.11']))).toEqual({
+      '4711.2': 'finished:Completed:success',
+      '4711.3': 'finished:Completed:failure',
+      '4711.11': 'finished:Removed:failure',
+    });
+  });
+
+  it('reports output that is not JSON at all (-af lines) as a failed command, not as "no jobs"', () => {
+    expect(() => htcondor.parseStatusOutput(fixtureResult('htcondor', 'condor_q-af-j.txt', 0), ['4711.0'])).toThrow(CommandOutputError);
+  });
+
+  it('tolerates CRLF and warning lines, bracketed or not, around the JSON', () => {
+    const json = fixture('htcondor', 'condor_q-json-mixed.json').replace(/\n/g, '\r\n');
+    const text = `[WARN] condor_q: using the local schedd\r\n${json}\r\n\r\nnote: see [condor_q -help]\r\n`;
+    expect(brief(htcondor.parseStatusOutput(result(text), []))['4711.6']).toBe('error:Held:fatal');
+  });
+
+  it('reads -terse ids with lines after them and with CRLF', () => {
+    expect(htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-terse-trailing.txt', 0), { ...request, chunks: [0, 1, 2] })).toEqual([
+      '4713.0', '4713.1', '4713.2',
+    ]);
+    expect(htcondor.parseSubmitOutput(result('4714.0 - 4714.0\r\n'), { ...request, chunks: [3], array: false })).toEqual(['4714.0']);
+  });
+
+  it('refuses several clusters for one array, naming them so they can be removed', () => {
+    const run = () => htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-terse-two-clusters.txt', 0), request);
+    expect(run).toThrow(/2 clusters/);
+    expect(run).toThrow(/condor_rm 4720 4721/);
+  });
+
+  it('reads the default output (`N job(s) submitted to cluster C.`) should -terse be dropped by a wrapper', () => {
+    expect(htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-default.txt', 0), { ...request, chunks: [0, 1, 2] })).toEqual([
+      '4722.0', '4722.1', '4722.2',
+    ]);
+    expect(() => htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-default.txt', 0), request)).toThrow(/for 4 chunks/);
   });
 });
