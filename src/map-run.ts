@@ -360,6 +360,11 @@ export class MapRun<R> {
         resources: this.options.resources,
         submitArgs: this.options.submitArgs,
         arrays: this.options.arrays,
+        maxRunning: this.options.maxRunning,
+        maxArraySize: this.options.maxArraySize,
+        pbsDialect: this.options.pbsDialect,
+        concurrency: this.options.concurrency,
+        maxStatusFailures: this.options.maxStatusFailures,
         maxResubmissions: this.options.maxResubmissions,
         pollInterval: this.options.pollInterval,
         maxPollInterval: this.options.maxPollInterval,
@@ -514,14 +519,17 @@ export class MapRun<R> {
   }
 
   private async cancel(jobIds: string[], why = 'no longer needed'): Promise<void> {
-    await this.journal?.append({ t: 'cancel', time: new Date().toISOString(), ids: jobIds, why });
     try {
       await this.queue.cancel(jobIds);
-      for (const id of jobIds) this.uncancelled.delete(id);
     } catch {
       // Tried again each round and at the end: a stuck job must not stay behind in the queue.
       for (const id of jobIds) this.uncancelled.add(id);
+      return;
     }
+    for (const id of jobIds) this.uncancelled.delete(id);
+    // Recorded once the scheduler took it: a job whose cancel failed stays queued in the
+    // journal, so a resume watches it and `qmr cancel` can still remove it.
+    await this.journal?.append({ t: 'cancel', time: new Date().toISOString(), ids: jobIds, why });
   }
 
   private async retryCancels(): Promise<void> {

@@ -2,7 +2,7 @@
  * Pool: the public entry point. Validates options once, then runs maps: `map` resolves to all
  * results in task order, `imap` yields them in task order while later chunks still run.
  */
-import { AbortError, type Settled } from './errors.js';
+import { AbortError, OptionError, type Settled } from './errors.js';
 import type { MapFunction } from './function-spec.js';
 import { MapRun } from './map-run.js';
 import { resolveOptions, type FlavorName, type PoolOptions, type ResolvedOptions } from './options.js';
@@ -73,6 +73,11 @@ export class Pool {
   private openQueue(): Queue {
     if (!this.queue) {
       const flavor = this.options.flavor === 'auto' ? detectFlavor(this.options.commands).flavor : this.options.flavor;
+      if (flavor === 'htcondor' && this.options.maxRunning !== undefined) {
+        // HTCondor's throttle (max_materialize) keeps jobs out of the queue until their turn,
+        // so condor_q cannot list them and they would look vanished and be submitted again.
+        throw new OptionError('maxRunning', this.options.maxRunning, 'left out on the htcondor flavor (use numChunks for fewer jobs at once)');
+      }
       this.queue = openQueue(this.options, flavor);
     }
     return this.queue;

@@ -183,8 +183,6 @@ export function submitDescription(request: SubmitRequest): string {
     lines.push(`periodic_remove = (JobStatus == 2) && (time() - JobCurrentStartDate > ${walltimeSeconds})`);
   }
   if (request.resources.account) lines.push(`accounting_group = ${submitValue(request.resources.account)}`);
-  // Late materialization: at most N jobs of the cluster exist (idle or running) at a time.
-  if (request.throttle !== undefined) lines.push(`max_materialize = ${request.throttle}`);
   lines.push(`queue ${request.chunks.length}`);
   return `${lines.join('\n')}\n`;
 }

@@ -71,12 +71,6 @@ describe('htcondor flavor: submit', () => {
     expect(line.input).toBe(submitDescription(request));
   });
 
-  it('throttles with max_materialize, before the queue statement, only when asked', () => {
-    const lines = submitDescription({ ...request, throttle: 4 }).trim().split('\n');
-    expect(lines.slice(-2)).toEqual(['max_materialize = 4', 'queue 4']);
-    expect(submitDescription(request)).not.toContain('max_materialize');
-  });
-
   it('writes the whole submit description', () => {
     expect(submitDescription(request)).toBe(
       [

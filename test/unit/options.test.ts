@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '../../src/errors.js';
+import { Pool } from '../../src/pool.js';
 import { parseMemoryMegabytes, parseWalltimeSeconds, resolveOptions } from '../../src/options.js';
 
 describe('options', () => {
@@ -27,6 +28,11 @@ describe('options', () => {
   ])('refuses %j with a message naming option, value and what is allowed', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(OptionError);
     expect(() => resolveOptions(options as never)).toThrow(message);
+  });
+
+  it('refuses maxRunning on htcondor before anything is submitted', () => {
+    const pool = new Pool({ flavor: 'htcondor', maxRunning: 2 });
+    expect(() => pool.flavor).toThrow(/Option `maxRunning` must be left out on the htcondor flavor/);
   });
 
   it('reads memory and walltime the way schedulers write them', () => {

@@ -1,0 +1,69 @@
+/**
+ * When the scheduler refuses to cancel a job as a map ends, the journal must not say the job was
+ * cancelled: it stays queued there, so `qmr status` shows it, a resume watches it and `qmr
+ * cancel` can still remove it. (Emulated SGE, with a qdel that fails.)
+ */
+import { chmod, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DummyQueue } from '../../dummy-queue/src/control.js';
+import { AbortError, Pool } from '../../src/index.js';
+import { readJournal } from '../../src/journal.js';
+import { replayJournal } from '../../src/run-state.js';
+import { temporaryFolder } from '../helpers/tmp.js';
+import { assertBuilt } from '../dummy-queue/helpers.js';
+
+let folder: { path: string; cleanup: () => Promise<void> };
+let queue: DummyQueue;
+
+beforeAll(async () => {
+  assertBuilt();
+  folder = await temporaryFolder('qmr-cancel-failure-');
+  queue = await DummyQueue.create(folder.path, { slots: 2, idleExit: 2 });
+  // This file runs in its own process (vitest forks), so the pool's commands see this state.
+  process.env.QMR_DUMMY_STATE = queue.statePath;
+});
+afterAll(async () => {
+  await queue?.stop();
+  await folder?.cleanup();
+});
+
+it('keeps a job whose cancel failed as queued in the journal, not as cancelled', async () => {
+  const commands = await queue.commands('sge');
+  const failingQdel = path.join(folder.path, 'qdel-denied');
+  await writeFile(failingQdel, '#!/bin/sh\necho "qdel: permission denied for this test" >&2\nexit 1\n');
+  await chmod(failingQdel, 0o755);
+  const workDir = path.join(folder.path, 'run');
+  const controller = new AbortController();
+  const running = new Pool({
+    flavor: 'sge',
+    commands: { ...commands, qdel: failingQdel },
+    workDir,
+    chunkSize: 1,
+    pollInterval: 200,
+    progress: false,
+    signal: controller.signal,
+  })
+    .map(async (x: number) => new Promise((resolve) => setTimeout(() => resolve(x), 120_000)), [1, 2])
+    .catch((e: unknown) => e);
+  const deadline = Date.now() + 30_000;
+  while (!(await queue.jobs()).some((j) => j.tasks.some((t) => t.state === 'running'))) {
+    if (Date.now() > deadline) throw new Error('no job started');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  controller.abort();
+  const error = await running;
+  expect(error).toBeInstanceOf(AbortError);
+
+  const records = await readJournal(path.join(workDir, 'journal.jsonl'));
+  expect(records.filter((r) => r.t === 'cancel')).toEqual([]);
+  const run = replayJournal(records);
+  const liveIds = (await queue.jobs()).filter((j) => j.tasks.some((t) => t.state !== 'finished')).map((j) => String(j.id));
+  expect(liveIds.length).toBeGreaterThan(0);
+  const queued = [...run.chunks.values()].filter((c) => c.phase === 'queued').map((c) => c.attempts.at(-1)!.jobId.split('.')[0]);
+  expect(new Set(queued)).toEqual(new Set(liveIds));
+
+  // What `qmr cancel` (or the user) does next works: the jobs are still there to remove.
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(commands.qdel!, liveIds);
+});
