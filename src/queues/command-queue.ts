@@ -23,6 +23,9 @@ export interface CommandQueueOptions {
   retryDelay?: number;
 }
 
+/** The command's program does not exist (ENOENT): no retry will help. */
+class CommandNotFoundError extends QueueCommandError {}
+
 /**
  * Text that marks a failure as passing (the scheduler is busy or restarting), not as a bad request.
  * HTCondor's condor_submit says only "Can't find address of local schedd" while the schedd is
@@ -190,7 +193,15 @@ export class CommandQueue implements Queue {
   }
 
   private retrying<T>(retries: number, attempt: () => Promise<T>): Promise<T> {
-    return pRetry(attempt, {
+    const once = async () => {
+      try {
+        return await attempt();
+      } catch (error) {
+        // A missing program stays missing: fail at once with the message that says so.
+        throw error instanceof CommandNotFoundError ? new RetryAbort(error) : (error as Error);
+      }
+    };
+    return pRetry(once, {
       retries,
       minTimeout: this.options.retryDelay ?? 500,
       factor: 2,
@@ -203,5 +214,3 @@ function quoteForMessage(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The command's program does not exist (ENOENT): no retry will help. */
-class CommandNotFoundError extends QueueCommandError {}

@@ -1,7 +1,8 @@
 /**
  * When the scheduler refuses to cancel a job as a map ends, the journal must not say the job was
  * cancelled: it stays queued there, so `qmr status` shows it, a resume watches it and `qmr
- * cancel` can still remove it. (Emulated SGE, with a qdel that fails.)
+ * cancel` can still remove it. (Emulated SGE, with a qdel that fails.) And a command that does not
+ * exist fails the map at once, with the remedy.
  */
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -66,4 +67,19 @@ it('keeps a job whose cancel failed as queued in the journal, not as cancelled',
   // What `qmr cancel` (or the user) does next works: the jobs are still there to remove.
   const { execFileSync } = await import('node:child_process');
   execFileSync(commands.qdel!, liveIds);
+});
+
+it('fails at once, saying how to fix it, when a scheduler command does not exist', async () => {
+  const commands = await queue.commands('sge');
+  const missing = path.join(folder.path, 'no-such-dir', 'qsub');
+  const callsBefore = await queue.calls();
+  const jobsBefore = (await queue.jobs()).length;
+  const error = (await new Pool({ flavor: 'sge', commands: { ...commands, qsub: missing }, workDir: path.join(folder.path, 'missing'), progress: false })
+    .map((x: number) => x, [1])
+    .catch((e: unknown) => e)) as Error;
+  expect(error.message).toContain(`${missing} was not found`);
+  expect(error.message).toMatch(/commands option/);
+  // No job reached the queue (the program was looked for, not retried).
+  expect((await queue.calls()).qsub).toEqual(callsBefore.qsub);
+  expect((await queue.jobs()).length).toBe(jobsBefore);
 });
