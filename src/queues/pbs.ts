@@ -126,7 +126,14 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
 
     parseStatusOutput(result, jobIds) {
       assertStatusRan(result, 'qstat', QSTAT_HARMLESS);
-      const records = dialect === 'pro' ? parseQstatJson(result.stdout) : qstatTextRecords(result.stdout);
+      // `Job Id:` blocks are read whatever the dialect (a PBS Pro whose qstat lost -F json prints them).
+      const blocks = /^Job Id:/m.test(result.stdout);
+      if (!blocks && !(dialect === 'pro' && result.stdout.includes('{')) && result.exitCode === 0 && result.stdout.trim() !== '') {
+        // Neither blocks nor JSON (a table, a banner alone): an answer we cannot read. Taken for
+        // "none of these jobs", every job would look gone.
+        throw new CommandOutputError(`qstat printed no job blocks: ${JSON.stringify(result.stdout.trim().slice(0, 200))}`);
+      }
+      const records = blocks || dialect !== 'pro' ? qstatTextRecords(result.stdout) : parseQstatJson(result.stdout);
       return statusesForIds(records, jobIds, dialect);
     },
 
@@ -290,10 +297,23 @@ function scanBrokenQstatJson(text: string): Map<string, PbsJobRecord> {
     records.set(key[1]!, {
       state,
       exitStatus: numberOrUndefined(/"Exit_status"\s*:\s*"?(-?\d+)/.exec(body)?.[1]),
-      comment: /"comment"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(body)?.[1],
+      comment: brokenJsonString(/"comment"\s*:\s*"(.*)"\s*,?\s*$/m.exec(body)?.[1]),
     });
   });
   return records;
+}
+
+/**
+ * A string value of broken JSON, taken to the end of its line (qstat prints one attribute a line,
+ * and the value may hold unescaped quotes): unescaped where it is valid JSON, else as printed.
+ */
+function brokenJsonString(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
 }
 
 /** `4711[3].server` → `4711[3]`: the part of an id every PBS prints the same way. */

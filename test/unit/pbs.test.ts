@@ -330,3 +330,86 @@ describe('pbs flavor: cancel', () => {
     expect(pro.cancelFailed(fixtureResult('pbs', 'pro-qdel-illegal-id.txt', 1))).toBe(true);
   });
 });
+
+describe('pbs flavor: documented shapes no other test shows (qstat.1B, qstat-torque(1), openpbs issues)', () => {
+  const result = (stdout: string, exitCode = 0, stderr = ''): CommandResult => ({
+    command: { file: 'qstat', args: [] }, exitCode, stdout, stderr, timedOut: false,
+  });
+  const brokenIds = ['4741.pbs-01', '4742.pbs-01', '4743.pbs-01', '4744.pbs-01'];
+
+  it('still reads every job when Job_Name or a comment holds unescaped quotes, or Variable_List raw control characters, `\\,` or a bare 005', () => {
+    const text = fixture('pbs', 'pro-qstat-f-F-json-x-broken-quotes-controls.json');
+    expect(() => JSON.parse(text)).toThrow();
+    expect(brief(pro.parseStatusOutput(result(text), brokenIds))).toEqual({
+      '4741.pbs-01': 'running:R',
+      '4742.pbs-01': 'held:H',
+      '4743.pbs-01': 'finished:F:failure',
+      '4744.pbs-01': 'finished:F:success',
+    });
+  });
+
+  it('keeps the whole comment of a broken document as the reason, quotes and all', () => {
+    const statuses = pro.parseStatusOutput(fixtureResult('pbs', 'pro-qstat-f-F-json-x-broken-quotes-controls.json', 0), brokenIds);
+    expect(statuses.get('4742.pbs-01')?.reason).toBe('job held by "admin": node "n7" in maintenance');
+  });
+
+  it('matches qstat\'s long server names (dots, hyphens) to the ids qsub printed, for subjobs too', () => {
+    const text = fixture('pbs', 'pro-qstat-f-F-json-x-mixed.json').replace(/\.pbs"/g, '.pbs-01.hpc.example.org"');
+    const statuses = pro.parseStatusOutput(result(text), ['4720[0].pbs-01', '4720[1].pbs-01', '4721.pbs-01']);
+    expect(brief(statuses)).toEqual({
+      '4720[0].pbs-01': 'finished:X:success',
+      '4720[1].pbs-01': 'finished:X:failure:fatal',
+      '4721.pbs-01': 'finished:F:success',
+    });
+  });
+
+  it('reads qsub ids with dotted, hyphenated server names and CRLF', () => {
+    const one = { ...request, array: false, chunks: [0] };
+    expect(pro.parseSubmitOutput(result('4750.pbs-01.hpc.example.org\r\n'), one)).toEqual(['4750.pbs-01.hpc.example.org']);
+    expect(pro.parseSubmitOutput(result('4751[].pbs-01.hpc.example.org\r\n'), { ...request, chunks: [0, 1] })).toEqual([
+      '4751[0].pbs-01.hpc.example.org', '4751[1].pbs-01.hpc.example.org',
+    ]);
+  });
+
+  it('reads qstat -f text blocks when PBS Pro printed no JSON', () => {
+    const text = 'Job Id: 4760.pbs-01\n    Job_Name = qmr-x\n    job_state = F\n    Exit_status = 3\n\nJob Id: 4761.pbs-01\n    job_state = R\n';
+    expect(brief(pro.parseStatusOutput(result(text), ['4760.pbs-01', '4761.pbs-01']))).toEqual({
+      '4760.pbs-01': 'finished:F:failure',
+      '4761.pbs-01': 'running:R',
+    });
+  });
+
+  it('reads Torque qstat -f with CRLF line ends, trailing blank lines and a longer server name', () => {
+    const text = `${fixture('pbs', 'torque-qstat-f-mixed.txt').replace(/\n/g, '\r\n')}\r\n\r\n`;
+    const jobs = parseQstatFull(text);
+    expect(jobs.get('4711.torque-head.example.org')!.Variable_List).toBe(
+      parseQstatFull(fixture('pbs', 'torque-qstat-f-mixed.txt')).get('4711.torque-head.example.org')!.Variable_List,
+    );
+    expect(brief(torque.parseStatusOutput(result(text), ['4712[2].torque-head', '4713.torque-head']))).toEqual({
+      '4712[2].torque-head': 'finished:C:failure:fatal',
+      '4713.torque-head': 'held:H',
+    });
+  });
+
+  it('keeps a tab-continued line that holds ` = ` in the value it continues', () => {
+    const text = 'Job Id: 4770.head\n    job_state = Q\n    comment = Not Running: PBS Error: insufficient resources,\n\tneeds mem = 64gb on one node\n    queue = batch\n';
+    expect(parseQstatFull(text).get('4770.head')).toEqual({
+      job_state: 'Q',
+      comment: 'Not Running: PBS Error: insufficient resources,needs mem = 64gb on one node',
+      queue: 'batch',
+    });
+  });
+
+  it('reports a qstat that printed something other than job blocks (the -t table) as a failed command, not as "all gone"', () => {
+    const table = [
+      'Job ID                    Name             User            Time Use S Queue',
+      '------------------------- ---------------- --------------- -------- - -----',
+      '4712[0].torque-head        qmr-a1b2c3d4-0   alice           00:00:01 C batch',
+      '4712[1].torque-head        qmr-a1b2c3d4-1   alice           00:00:01 R batch',
+      '',
+    ].join('\n');
+    expect(() => torque.parseStatusOutput(result(table), ['4712[0].torque-head'])).toThrow(CommandOutputError);
+    // Nothing at all with exit 0 is still "none of these jobs".
+    expect(torque.parseStatusOutput(result(''), ['4712[0].torque-head']).size).toBe(0);
+  });
+});
