@@ -5,7 +5,7 @@
  * has already ended is left alone: cancelling again would re-send cancels for jobs long gone
  * and write a second end into its journal.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { Journal } from '../journal.js';
 import { resolveOptions, type FlavorName, type PoolOptions } from '../options.js';
@@ -27,15 +27,23 @@ export async function cancelRun(run: RunInfo, waitMs = 60_000): Promise<CancelOu
   const queuedJobs = () => chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!);
   if (run.recorded.ended && run.state !== 'detached') return { ...base, how: 'nothing to cancel', jobs: [] };
   if (run.state === 'running') {
-    await writeFile(run.layout.cancelRequest, `cancel requested by ${userInfo().username}@${hostname()} at ${new Date().toISOString()}\n`);
+    const request = `cancel requested by ${userInfo().username}@${hostname()} at ${new Date().toISOString()}\n`;
+    await writeFile(run.layout.cancelRequest, request);
     const cancelledBefore = new Set(run.cancelledJobs);
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
       const again = await loadRun(run.dir);
       if (again.recorded.ended) {
-        // The request has been served. Left behind, it would stop the next resume of this run
-        // (by `qmr resume` or by the program run again with this workDir) as soon as it started.
-        await rm(run.layout.cancelRequest, { force: true });
+        // The request has been served: take it away. Not for a later resume (MapRun removes a
+        // leftover request whenever a run is resumed, by `qmr resume` or by the program run again
+        // with this workDir), but because nothing else would: the submitting process stops on
+        // the file without removing it, and a run that is never resumed would keep a file that
+        // says a cancel is pending for a process long gone (the work dir's layout says it exists
+        // while a live submitter has yet to act on it). Only our own request: a second
+        // `qmr cancel`, meant for a resumed run, may have replaced it meanwhile.
+        if ((await readFile(run.layout.cancelRequest, 'utf8').catch(() => undefined)) === request) {
+          await rm(run.layout.cancelRequest, { force: true });
+        }
         // What the submitting process cancelled on its way out, from its journal.
         const jobs = [...again.cancelledJobs].filter((id) => !cancelledBefore.has(id));
         return { ...base, how: 'asked the submitting process', jobs };

@@ -49,6 +49,9 @@ A chunk is 'queued' when its job was submitted but the scheduler was not asked
 --json prints an array with one object per run (counts as numbers; chunkList
 with --chunks or a chunk state).
 
+Nothing to show (no runs, or none left by --state or --run) is not an error:
+qmr says which filter left nothing, --json prints [], and the exit status is 0.
+
 Examples:
   qmr status --state running
   qmr status DIR --chunks --state held

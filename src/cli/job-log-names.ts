@@ -1,9 +1,20 @@
 /**
- * Which files in logs/scheduler/ a job wrote. Every flavor puts the job id at the end of the
- * file's stem: SGE NAME.o12.3, Slurm NAME-12_3.out, Torque NAME.o12-3, PBS Pro NAME.o12.3,
- * LSF lsf-12.3.out, HTCondor condor-12.3.out (12: the job, 3: the array element). Matching the
- * end, with no digit before, keeps job 1.1 from claiming 1.3's files, or job 7 a job name that
- * happens to hold a 7.
+ * Which files in logs/scheduler/ a job wrote, by the file-name template its flavor gave the
+ * scheduler (src/queues/*.ts; NAME is the job name, J the job, T the array element):
+ *
+ *   sge       NAME.oJ  NAME.eJ  (array: NAME.oJ.T), NAME.poJ/.peJ for parallel environments
+ *   slurm     NAME-J.out  NAME-J.err  (array: NAME-J_T.out, from %x-%j and %x-%A_%a)
+ *   pbs       Torque NAME.oJ (array NAME.oJ-T), PBS Pro NAME.oJ (array NAME.oJ.T),
+ *             Slurm's qsub wrapper pbs-J.out / pbs-J.err (plain jobs only)
+ *   lsf       lsf-J.out  lsf-J.err  (array: lsf-J.T.out, from lsf-%J.%I.out)
+ *   htcondor  condor-J.T.out  condor-J.T.err, and the cluster's event log condor-J.log
+ *   local     none
+ *
+ * The whole name is matched, so a plain job 12 never claims an element 12 of another job
+ * (qmr-x.o5.12, qmr-x-5_12.out, lsf-5.12.out) nor a job name that happens to hold a 12; a run
+ * mixes arrays with single-job resubmissions, so both kinds share the folder. NAME is matched
+ * as any text: the templates' tails after it tell the cases apart on their own, and submitArgs
+ * may have renamed the job.
  */
 
 /** The job number and array element of an id as the flavors print them: 12.3, 12_3, 12[3].server, 12.server, 12. */
@@ -14,10 +25,32 @@ export function jobNumbers(jobId: string): { job: string; element?: string } | u
   return element === undefined ? { job: m[1]! } : { job: m[1]!, element };
 }
 
-export function isLogOf(fileName: string, jobId: string): boolean {
-  const stem = fileName.replace(/\.(out|err|log)$/, '');
+/** The file names `jobId` can have written on `flavor` (the run's, from run.json), as regular expressions. */
+function templates(flavor: string, job: string, element: string | undefined): string[] {
+  const j = job;
+  const t = element;
+  switch (flavor) {
+    case 'sge':
+      return [t === undefined ? `.+\\.p?[oe]${j}` : `.+\\.p?[oe]${j}\\.${t}`];
+    case 'slurm':
+      return [t === undefined ? `.+-${j}\\.(?:out|err)` : `.+-${j}_${t}\\.(?:out|err)`];
+    case 'pbs':
+      return t === undefined ? [`.+\\.[oe]${j}`, `pbs-${j}\\.(?:out|err)`] : [`.+\\.[oe]${j}[-.]${t}`];
+    case 'lsf':
+      return [t === undefined ? `lsf-${j}\\.(?:out|err)` : `lsf-${j}\\.${t}\\.(?:out|err)`];
+    case 'htcondor':
+      // Every HTCondor id has a process number (a single job is J.0); the log is the cluster's.
+      return [t === undefined ? `condor-${j}\\.\\d+\\.(?:out|err)` : `condor-${j}\\.${t}\\.(?:out|err)`, `condor-${j}\\.log`];
+    case 'local':
+      return []; // the local flavor writes no scheduler logs
+    default:
+      // A flavor this qmr does not know (a newer run.json): any flavor's template.
+      return ['sge', 'slurm', 'pbs', 'lsf', 'htcondor'].flatMap((f) => templates(f, job, element));
+  }
+}
+
+export function isLogOf(fileName: string, jobId: string, flavor: string): boolean {
   const n = jobNumbers(jobId);
-  if (!n) return stem.endsWith(jobId); // ids without a number (the local flavor's): as they are
-  const id = n.element === undefined ? n.job : `${n.job}[._-]${n.element}`;
-  return new RegExp(`(?<!\\d)${id}$`).test(stem);
+  if (!n) return false; // ids without a number are the local flavor's, which writes no scheduler logs
+  return templates(flavor, n.job, n.element).some((template) => new RegExp(`^(?:${template})$`).test(fileName));
 }

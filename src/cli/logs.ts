@@ -11,8 +11,9 @@ export interface LogOptions {
   scheduler?: boolean;
 }
 
-export async function chunkLog(layout: WorkDirLayout, chunk: number, options: LogOptions, jobIds: string[]): Promise<string> {
-  if (options.scheduler) return schedulerLogs(layout, jobIds, options);
+/** `flavor`: the run's (run.json), whose file-name templates say which scheduler logs are whose. */
+export async function chunkLog(layout: WorkDirLayout, chunk: number, options: LogOptions, jobIds: string[], flavor: string): Promise<string> {
+  if (options.scheduler) return schedulerLogs(layout, jobIds, flavor, options);
   const file = options.stderr ? layout.stderrLog(chunk) : layout.stdoutLog(chunk);
   let text: string;
   try {
@@ -24,9 +25,9 @@ export async function chunkLog(layout: WorkDirLayout, chunk: number, options: Lo
 }
 
 /** What the scheduler itself wrote for the chunk's jobs (files whose names hold a job id). */
-async function schedulerLogs(layout: WorkDirLayout, jobIds: string[], options: LogOptions): Promise<string> {
+async function schedulerLogs(layout: WorkDirLayout, jobIds: string[], flavor: string, options: LogOptions): Promise<string> {
   const names = await readdir(layout.schedulerLogDir).catch(() => [] as string[]);
-  const matching = names.filter((n) => jobIds.some((id) => isLogOf(n, id))).sort();
+  const matching = names.filter((n) => jobIds.some((id) => isLogOf(n, id, flavor))).sort();
   // An error (exit 1), like a missing chunk log: the command had nothing to show.
   if (matching.length === 0) {
     throw new Error(`no scheduler log for job(s) ${jobIds.join(', ') || '(none submitted)'} in ${layout.schedulerLogDir} (the job has not started, or its scheduler writes none here)`);

@@ -5,15 +5,14 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { age, regularExpression, wholeNumber } from './arguments.js';
 import { cancelRun, describeCancel } from './cancel.js';
 import { chooseForCleaning, removeRuns } from './clean.js';
 import { CANCEL_HELP, CLEAN_HELP, INSPECT_HELP, LOGS_HELP, PROGRAM_HELP, RESUME_HELP, STATUS_HELP } from './help.js';
 import { inspectChunk, renderChunk, toJson } from './inspect.js';
 import { chunkLog } from './logs.js';
-import { checkChunk, oneRun, runsFrom } from './select-runs.js';
-import { CHUNK_STATES, keepChunks, queueStates, renderStatus, RUN_STATES, stateFilter, summarize } from './status.js';
+import { checkChunk, oneRun, runMatches, runsFrom } from './select-runs.js';
+import { CHUNK_STATES, keepChunks, queueStates, renderStatus, RUN_STATES, stateFilter, summarize, type StatusSelection } from './status.js';
 import { resumeRun } from '../resume.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -50,13 +49,22 @@ program
   .addHelpText('after', STATUS_HELP)
   .action(async (dirs: string[], o: { chunks?: boolean; state?: string; run?: string; queue: boolean; json?: boolean }) => {
     const { runState, chunkState } = stateFilter(o.state, Boolean(o.chunks));
-    let runs = await runsFrom(dirs, o.run);
+    const found = await runsFrom(dirs);
+    const runText = o.run;
+    let runs = runText === undefined ? found : found.filter((r) => runMatches(r, runText));
+    const selection: StatusSelection = {
+      found: found.length,
+      ...(runText !== undefined ? { run: { text: runText, kept: runs.length } } : {}),
+      ...(runState ? { runState } : {}),
+      ...(chunkState ? { chunkState } : {}),
+    };
     if (runState) runs = runs.filter((r) => r.state === runState);
     const live = o.queue ? await queueStates(runs) : new Map();
     const withChunks = Boolean(o.chunks) || chunkState !== undefined;
     let statuses = runs.map((r) => summarize(r, live.get(r), withChunks));
     if (chunkState) statuses = keepChunks(statuses, chunkState);
-    print(o.json ? `${JSON.stringify(statuses, null, 2)}\n` : renderStatus(statuses, withChunks));
+    // An empty answer is an answer, not a failure: exit 0 (--json: []), as STATUS_HELP says.
+    print(o.json ? `${JSON.stringify(statuses, null, 2)}\n` : renderStatus(statuses, withChunks, selection));
   });
 
 program
@@ -74,7 +82,7 @@ program
     const run = await oneRun(dir);
     checkChunk(run, chunk);
     const jobIds = run.recorded.chunks.get(chunk)?.attempts.map((a) => a.jobId) ?? [];
-    print(await chunkLog(run.layout, chunk, o, jobIds));
+    print(await chunkLog(run.layout, chunk, o, jobIds, run.record.flavor));
   });
 
 program
@@ -119,8 +127,6 @@ program
     if (run.state === 'running') {
       throw new Error(`run ${run.record.runId} is still running (pid ${run.submitterPid} on ${run.submitterHost}); nothing to resume (\`qmr cancel ${run.dir}\` stops it)`);
     }
-    // A cancel request the run never saw (its process died first) would stop the resume at once.
-    await rm(run.layout.cancelRequest, { force: true });
     const summary = await resumeRun(run.dir, { progress: o.progress && process.stderr.isTTY === true });
     if (o.json) print(`${JSON.stringify({ run: run.record.runId, ...summary }, null, 2)}\n`);
     else print(`${run.record.runId}: ${summary.tasks - summary.failedTasks} of ${summary.tasks} tasks succeeded${summary.failedTasks ? `, ${summary.failedTasks} failed (see \`qmr status --chunks ${run.dir}\`)` : ''}; results in ${run.dir}\n`);

@@ -6,10 +6,14 @@
 import path from 'node:path';
 import { findRunDirs, loadRun, type RunInfo } from './runs.js';
 
-export async function runsFrom(dirs: string[], runFilter?: string): Promise<RunInfo[]> {
+export async function runsFrom(dirs: string[]): Promise<RunInfo[]> {
   const found = await findRunDirs(dirs);
-  const runs = await Promise.all(found.map((d) => loadRun(d)));
-  return runFilter ? runs.filter((r) => r.record.runId.includes(runFilter) || r.dir.includes(runFilter)) : runs;
+  return Promise.all(found.map((d) => loadRun(d)));
+}
+
+/** --run TEXT: runs whose id or folder holds TEXT. */
+export function runMatches(run: RunInfo, text: string): boolean {
+  return run.record.runId.includes(text) || run.dir.includes(text);
 }
 
 /** The one run DIR names. A folder holding several runs is refused (picking one would be a guess). */

@@ -130,8 +130,34 @@ export function keepChunks(statuses: RunStatus[], chunkState: string): RunStatus
     .filter((s) => s.chunkList.length > 0);
 }
 
-export function renderStatus(statuses: RunStatus[], withChunks: boolean): string {
-  if (statuses.length === 0) return 'no runs found (runs live in ./.qmr unless a workDir was given; name run folders as arguments)\n';
+/** What `qmr status` looked through, so that an empty answer can say which filter left nothing. */
+export interface StatusSelection {
+  /** Runs found under the folders, before any filter. */
+  found: number;
+  /** --run TEXT, and how many runs it kept. */
+  run?: { text: string; kept: number };
+  runState?: string;
+  chunkState?: string;
+}
+
+/**
+ * The line for an empty answer. Only with no run at all is the advice about where runs live
+ * useful; when a filter left nothing it names the filter and how many runs it looked at.
+ */
+export function noStatusLine(selection: StatusSelection): string {
+  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+  if (selection.found === 0) return 'no runs found (runs live in ./.qmr unless a workDir was given; name run folders as arguments)';
+  const { run } = selection;
+  if (run && run.kept === 0) return `no run's id or folder contains '${run.text}' (of ${runs(selection.found)})`;
+  const looked = run ? `${runs(run.kept)} matching '${run.text}', of ${runs(selection.found)}` : runs(selection.found);
+  if (selection.chunkState) return `no chunks in state ${selection.chunkState} (in ${looked})`;
+  if (selection.runState) return `no runs in state ${selection.runState} (of ${looked})`;
+  return `no runs found (of ${looked})`; // not reached: without a filter every run found is shown
+}
+
+/** `selection` words the line shown when `statuses` is empty. */
+export function renderStatus(statuses: RunStatus[], withChunks: boolean, selection: StatusSelection): string {
+  if (statuses.length === 0) return `${noStatusLine(selection)}\n`;
   const lines = [
     table(
       ['RUN', 'STATE', 'FLAVOR', 'TASKS', 'CHUNKS', 'DONE', 'RUNNING', 'PENDING', 'HELD', 'FAILED', 'CANCELLED', 'RESUB', 'ELAPSED'],

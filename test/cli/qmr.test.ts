@@ -4,33 +4,15 @@
  * the dummy SGE queue (one chunk held, so it stays queued while its submitting process, a child
  * node process, waits), and runs whose submitting process was SIGKILLed.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DummyQueue } from '../../dummy-queue/src/control.js';
+// `qmr status --json` prints RunStatus[] as status.ts declares it (all JSON values; undefined fields are left out).
+import type { RunStatus } from '../../src/cli/status.js';
 import { MapError, Pool } from '../../src/index.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { assertBuilt, journal, qmr, qmrJson, ROOT, startSgeMap, starts, waitFor, type ChildMap } from './helpers.js';
-
-interface RunStatus {
-  run: string;
-  dir: string;
-  state: string;
-  tasks: number;
-  failedTasks: number;
-  chunks: number;
-  done: number;
-  running: number;
-  pending: number;
-  held: number;
-  queued: number;
-  failed: number;
-  cancelled: number;
-  unsubmitted: number;
-  resubmissions: number;
-  submitter: string;
-  chunkList?: Array<{ chunk: number; state: string; job: string; failedTasks: number; queueState?: string }>;
-}
 
 let folder: { path: string; cleanup: () => Promise<void> };
 let runs: string; // finished local runs: ok, bad
@@ -155,10 +137,21 @@ describe('status, logs and inspect of finished runs', () => {
     // a chunk state lists chunks even without --chunks
     const done = await qmrJson<RunStatus[]>(['status', runs, '--state', 'done']);
     expect(done.map((s) => [s.run, s.chunkList!.map((c) => c.chunk)])).toEqual([['bad', [0]], ['ok', [0, 1, 2]]]);
-    const held = await qmr(['status', runs, '--state', 'held']);
-    expect(held.stdout).toContain('no runs found');
-
     expect((await qmrJson<RunStatus[]>(['status', runs, '--run', 'ok'])).map((s) => s.run)).toEqual(['ok']);
+  });
+
+  it('status whose filters leave nothing says which filter did, not that there are no runs (exit 0, --json [])', async () => {
+    for (const [args, line] of [
+      [['--state', 'held'], 'no chunks in state held (in 2 runs)'],
+      [['--state', 'aborted'], 'no runs in state aborted (of 2 runs)'],
+      [['--state', 'failed', '--run', 'ok'], "no runs in state failed (of 1 run matching 'ok', of 2 runs)"],
+      [['--state', 'queued', '--run', 'ok'], "no chunks in state queued (in 1 run matching 'ok', of 2 runs)"],
+      [['--run', 'nothing-like-this'], "no run's id or folder contains 'nothing-like-this' (of 2 runs)"],
+    ] as const) {
+      const r = await qmr(['status', runs, ...args]);
+      expect([r.exitCode, r.stdout, r.stderr], args.join(' ')).toEqual([0, `${line}\n`, '']);
+      expect(await qmrJson<RunStatus[]>(['status', runs, ...args]), args.join(' ')).toEqual([]);
+    }
   });
 
   it('status without DIR looks in ./.qmr, and says so when there is nothing', async () => {
@@ -251,7 +244,13 @@ describe('status, logs and inspect of finished runs', () => {
   });
 });
 
-describe('on the dummy SGE queue: live, killed and cancelled runs', () => {
+/**
+ * Three runs made once in beforeAll. The tests up to `clean` only read them; each of the last
+ * three changes one run (cancel and resume live, resume killed, cancel orphan) that no other of
+ * the three reads, so any one test can run alone (-t), but the readers must come before the
+ * changers: no shuffling.
+ */
+describe('on the dummy SGE queue: live, killed and cancelled runs', { shuffle: false }, () => {
   let queue: DummyQueue;
   let env: Record<string, string>;
   let sge: string;
@@ -259,6 +258,8 @@ describe('on the dummy SGE queue: live, killed and cancelled runs', () => {
   let killed: string;
   let orphan: string;
   let liveMap: ChildMap;
+  /** Every map process started, killed in afterAll whatever happened (a beforeAll that timed out too). */
+  const children: ChildMap[] = [];
 
   /** Waits until qmr itself reports `done` chunks done and one held (the held fault fired). */
   async function untilHeld(dir: string): Promise<RunStatus> {
@@ -278,9 +279,14 @@ describe('on the dummy SGE queue: live, killed and cancelled runs', () => {
     env = queue.env();
     // Chunk 1 of each run is held at submit, so each run keeps one job in the queue.
     for (const jobName of ['cli-live', 'cli-killed', 'cli-orphan']) await queue.addFault({ kind: 'held', name: jobName, chunk: 1 });
-    liveMap = startSgeMap({ workDir: live, statePath: queue.statePath, jobName: 'cli-live', tasks: [1, 2, 3] });
-    const killedMap = startSgeMap({ workDir: killed, statePath: queue.statePath, jobName: 'cli-killed', tasks: [4, 5, 6] });
-    const orphanMap = startSgeMap({ workDir: orphan, statePath: queue.statePath, jobName: 'cli-orphan', tasks: [7, 8, 9] });
+    const start = (config: Parameters<typeof startSgeMap>[0]) => {
+      const map = startSgeMap(config);
+      children.push(map);
+      return map;
+    };
+    liveMap = start({ workDir: live, statePath: queue.statePath, jobName: 'cli-live', tasks: [1, 2, 3] });
+    const killedMap = start({ workDir: killed, statePath: queue.statePath, jobName: 'cli-killed', tasks: [4, 5, 6] });
+    const orphanMap = start({ workDir: orphan, statePath: queue.statePath, jobName: 'cli-orphan', tasks: [7, 8, 9] });
     await Promise.all([untilHeld(live), untilHeld(killed), untilHeld(orphan)]);
     for (const map of [killedMap, orphanMap]) {
       map.child.kill('SIGKILL');
@@ -289,7 +295,9 @@ describe('on the dummy SGE queue: live, killed and cancelled runs', () => {
   });
 
   afterAll(async () => {
-    liveMap?.child.kill('SIGKILL');
+    const running = children.filter((map) => map.child.exitCode === null && map.child.signalCode === null);
+    for (const map of running) map.child.kill('SIGKILL');
+    await Promise.all(running.map((map) => map.exited));
     await queue?.stop();
   });
 
@@ -355,7 +363,8 @@ describe('on the dummy SGE queue: live, killed and cancelled runs', () => {
     for (const dir of [live, killed, orphan]) expect((await stat(path.join(dir, 'run.json'))).isFile()).toBe(true);
   });
 
-  it('cancel of a live run: its process stops and cancels the held job; the journal and the queue agree', async () => {
+  // One test: the resume needs the cancel before it.
+  it('cancel of a live run: its process stops and cancels the held job, the journal and the queue agree; resume carries it on to the end', async () => {
     const heldJob = (await journal(live)).filter((r) => r.t === 'submit').flatMap((r) => r.ids as string[])[1]!;
     const r = await qmr(['cancel', live], { env });
     expect(r.exitCode).toBe(0);
@@ -371,35 +380,39 @@ describe('on the dummy SGE queue: live, killed and cancelled runs', () => {
     expect(job.tasks[1]!.outcome).toBe('cancelled');
     await expect(stat(path.join(live, 'cancel-requested'))).rejects.toThrow();
 
-    const [s] = await qmrJson<RunStatus[]>(['status', live], { env });
-    expect(s).toMatchObject({ state: 'aborted', done: 2, cancelled: 1, held: 0, pending: 0 });
+    const [aborted] = await qmrJson<RunStatus[]>(['status', live], { env });
+    expect(aborted).toMatchObject({ state: 'aborted', done: 2, cancelled: 1, held: 0, pending: 0 });
 
     const again = await qmr(['cancel', live], { env });
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('nothing to cancel, the run has already ended (aborted)');
     expect((await journal(live)).length).toBe(records.length);
-  });
 
-  it('resume carries a cancelled run on to the end', async () => {
-    const r = await qmr(['resume', live], { env });
-    expect(r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe(`live: 3 of 3 tasks succeeded; results in ${live}\n`);
-    const [s] = await qmrJson<RunStatus[]>(['status', live], { env });
-    expect(s).toMatchObject({ state: 'finished', done: 3, resubmissions: 1 });
+    // resume carries the cancelled run on to the end
+    const resumed = await qmr(['resume', live], { env });
+    expect(resumed.stderr).toBe('');
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toBe(`live: 3 of 3 tasks succeeded; results in ${live}\n`);
+    const [finished] = await qmrJson<RunStatus[]>(['status', live], { env });
+    expect(finished).toMatchObject({ state: 'finished', done: 3, resubmissions: 1 });
     expect(await starts(live, 0)).toBe(1);
     expect(await starts(live, 1)).toBe(1);
     expect((await qmr(['inspect', live, '1'], { env })).stdout).toContain('task 1: 2\n  → 200');
   });
 
-  it('resume of a SIGKILLed run watches its queued job instead of submitting it again', async () => {
+  it('resume of a SIGKILLed run watches its queued job instead of submitting it again, past a cancel request it never saw', async () => {
     const submitted = (await journal(killed)).filter((r) => r.t === 'submit').flatMap((r) => r.ids as string[]);
     const heldJob = submitted[1]!;
     await queue.release(Number(heldJob.split('.')[0]), Number(heldJob.split('.')[1]));
+    // A `qmr cancel` written for a submitter that died before reading it: resuming is the say
+    // that the run goes on, so the request must not stop it at once (MapRun removes it).
+    const staleRequest = path.join(killed, 'cancel-requested');
+    await writeFile(staleRequest, 'cancel requested by someone, for the process that was killed\n');
     const summary = await qmrJson<{ run: string; tasks: number; failedTasks: number }>(['resume', killed], { env });
     expect(summary).toMatchObject({ run: 'killed', tasks: 3, failedTasks: 0 });
     const records = await journal(killed);
     expect(records.some((r) => r.t === 'resume')).toBe(true);
+    await expect(stat(staleRequest)).rejects.toThrow();
     expect(records.filter((r) => r.t === 'submit').flatMap((r) => r.ids as string[])).toEqual(submitted);
     for (const chunk of [0, 1, 2]) expect(await starts(killed, chunk)).toBe(1);
     const [s] = await qmrJson<RunStatus[]>(['status', killed], { env });
