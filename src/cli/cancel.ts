@@ -1,9 +1,9 @@
 /**
  * `qmr cancel`: stops a run. A live submitting process is asked to stop (a file in the work dir
  * it checks every round) and cancels its own jobs; for a run whose submitter is gone, this
- * command cancels the jobs the journal lists as possibly queued and records the end. A run that
- * has already ended is left alone: cancelling again would re-send cancels for jobs long gone
- * and write a second end into its journal.
+ * command cancels the jobs the journal lists as possibly queued and records the end. Of a run that
+ * has already ended, only jobs whose cancel failed as it ended are cancelled (no second end is
+ * written); otherwise it is left alone.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
@@ -25,7 +25,17 @@ export interface CancelOutcome {
 export async function cancelRun(run: RunInfo, waitMs = 60_000): Promise<CancelOutcome> {
   const base = { run: run.record.runId, state: run.state };
   const queuedJobs = () => chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!);
-  if (run.recorded.ended && run.state !== 'detached') return { ...base, how: 'nothing to cancel', jobs: [] };
+  if (run.recorded.ended && run.state !== 'detached') {
+    // Jobs still queued in an ended run are ones whose cancel failed as it ended (the scheduler
+    // refused or was down): remove them now, recording only the cancel (the run has its end).
+    const leftovers = queuedJobs();
+    if (leftovers.length === 0) return { ...base, how: 'nothing to cancel', jobs: [] };
+    await cancelJobs(run, leftovers);
+    const journal = new Journal(run.layout.journal);
+    await journal.append({ t: 'cancel', time: new Date().toISOString(), ids: leftovers, why: 'qmr cancel (left in the queue when the run ended)' });
+    await journal.flush();
+    return { ...base, how: 'cancelled jobs', jobs: leftovers };
+  }
   if (run.state === 'running') {
     const request = `cancel requested by ${userInfo().username}@${hostname()} at ${new Date().toISOString()}\n`;
     await writeFile(run.layout.cancelRequest, request);
@@ -54,11 +64,7 @@ export async function cancelRun(run: RunInfo, waitMs = 60_000): Promise<CancelOu
   }
   // interrupted (submitter gone) or detached (left its jobs in the queue on purpose)
   const jobs = queuedJobs();
-  if (jobs.length > 0) {
-    const saved = (run.record.options ?? {}) as PoolOptions;
-    const options = resolveOptions({ commands: saved.commands ?? {}, commandTimeout: 60_000 });
-    await openQueue(options, run.record.flavor as FlavorName).cancel(jobs);
-  }
+  if (jobs.length > 0) await cancelJobs(run, jobs);
   // The submitting process is gone: this command writes the journal in its place, so that the run
   // reads as aborted (a resume can still carry it on).
   const journal = new Journal(run.layout.journal);
@@ -69,6 +75,13 @@ export async function cancelRun(run: RunInfo, waitMs = 60_000): Promise<CancelOu
   );
   await journal.flush();
   return { ...base, how: jobs.length > 0 ? 'cancelled jobs' : 'nothing to cancel', jobs };
+}
+
+/** Cancels jobs through the run's own scheduler commands (as recorded in run.json). */
+async function cancelJobs(run: RunInfo, jobs: string[]): Promise<void> {
+  const saved = (run.record.options ?? {}) as PoolOptions;
+  const options = resolveOptions({ commands: saved.commands ?? {}, commandTimeout: 60_000 });
+  await openQueue(options, run.record.flavor as FlavorName).cancel(jobs);
 }
 
 /** One line for people. */

@@ -4,6 +4,7 @@
  * cancel` can still remove it. (Emulated SGE, with a qdel that fails.) And a command that does not
  * exist fails the map at once, with the remedy.
  */
+import { execFileSync } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { AbortError, Pool } from '../../src/index.js';
 import { readJournal } from '../../src/journal.js';
 import { replayJournal } from '../../src/run-state.js';
 import { temporaryFolder } from '../helpers/tmp.js';
-import { assertBuilt } from '../dummy-queue/helpers.js';
+import { assertBuilt, REPO as ROOT } from '../dummy-queue/helpers.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };
 let queue: DummyQueue;
@@ -64,9 +65,19 @@ it('keeps a job whose cancel failed as queued in the journal, not as cancelled',
   const queued = [...run.chunks.values()].filter((c) => c.phase === 'queued').map((c) => c.attempts.at(-1)!.jobId.split('.')[0]);
   expect(new Set(queued)).toEqual(new Set(liveIds));
 
-  // What `qmr cancel` (or the user) does next works: the jobs are still there to remove.
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(commands.qdel!, liveIds);
+  // Once qdel works again, `qmr cancel` removes what the run left behind, and says so.
+  await writeFile(failingQdel, `#!/bin/sh\nexec '${commands.qdel!}' "$@"\n`);
+  const cli = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  const out = JSON.parse(execFileSync(process.execPath, [cli, 'cancel', workDir, '--json'], { encoding: 'utf8' })) as { how: string; jobs: string[] };
+  expect(out.how).toBe('cancelled jobs');
+  expect(new Set(out.jobs.map((id) => id.split('.')[0]))).toEqual(new Set(liveIds));
+  const deadlineGone = Date.now() + 30_000;
+  while ((await queue.jobs()).some((j) => j.tasks.some((t) => t.state !== 'finished'))) {
+    if (Date.now() > deadlineGone) throw new Error('jobs still in the queue after qmr cancel');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const again = JSON.parse(execFileSync(process.execPath, [cli, 'cancel', workDir, '--json'], { encoding: 'utf8' })) as { how: string };
+  expect(again.how).toBe('nothing to cancel');
 });
 
 it('fails at once, saying how to fix it, when a scheduler command does not exist', async () => {
