@@ -65,7 +65,7 @@ describeReal('slurm', 'real Slurm on this machine', () => {
   // real output is read here, for jobs that ended every way.
   it('reads real sacct history: success, non-zero exit, cancelled', async () => {
     const queue = openQueue(resolveOptions({ flavor: 'slurm' }), 'slurm');
-    const submit = async (...args: string[]) => (await run('sbatch', ['--parsable', '--job-name=qmr-hist', ...args])).stdout.trim().split(';')[0]!;
+    const submit = async (...args: string[]) => (await run('sbatch', ['--parsable', '--job-name=qmr-hist', '--output=/dev/null', ...args])).stdout.trim().split(';')[0]!;
     const ok = await submit('--wrap', 'true');
     const bad = await submit('--wrap', 'exit 3');
     const cancelled = await submit('--begin=now+600', '--wrap', 'true');
