@@ -196,8 +196,8 @@ export class MapRun<R> {
           this.snapshots.push(snapshot);
           this.waker.wake();
         },
-        pollInterval: this.options.pollInterval,
-        maxPollInterval: this.options.maxPollInterval,
+        pollInterval: this.queue.freePollInterval ?? this.options.pollInterval,
+        maxPollInterval: this.queue.freePollInterval ?? this.options.maxPollInterval,
       });
 
       let nextChunk = 0;

@@ -38,6 +38,7 @@ export class LocalQueue implements Queue {
   readonly flavor = 'local' as const;
   readonly supportsArrays = true;
   readonly resultsMayLag = false; // same machine, same file system: a result is there when the worker says so
+  readonly freePollInterval = 100; // status comes from this process's memory
   readonly convention = { indexExpression: '', indexBase: 0, jobIdExpression: '${QMR_JOB_ID:-local}' };
   private readonly jobs = new Map<string, LocalJob>();
   private readonly waiting: LocalJob[] = [];

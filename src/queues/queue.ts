@@ -78,6 +78,11 @@ export interface Queue {
   info(resources?: Resources): Promise<QueueInfo>;
   /** Calls the listener as soon as a job is known to have ended (local flavor: process exit). */
   onJobEnd?(listener: () => void): () => void;
+  /**
+   * Where a status poll costs nothing (answered from this process's memory), how often to poll
+   * instead of pollInterval, so that progress shows running chunks at once.
+   */
+  readonly freePollInterval?: number;
 }
 
 /** One command to run: the executable and its arguments, and text for its stdin if any. */

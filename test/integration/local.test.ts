@@ -196,6 +196,13 @@ describe('local flavor, whole maps', () => {
     expect(last).toMatchObject({ tasks: 20, tasksDone: 20, chunks: 7, chunksDone: 7, chunksFailed: 0 });
   });
 
+  it('shows running chunks in progress as they run (the local queue is polled from memory)', async () => {
+    const updates: Progress[] = [];
+    const pool = new Pool({ workDir: workDirOf('running'), chunkSize: 1, concurrency: 2, onProgress: (p) => updates.push(p) });
+    await pool.map(async (x: number) => new Promise((resolve) => setTimeout(() => resolve(x), 400)), [1, 2, 3, 4]);
+    expect(Math.max(...updates.map((p) => p.chunksRunning))).toBe(2);
+  });
+
   it("runs chunk after chunk in a few worker processes, each chunk's output in its own logs", async () => {
     const dir = workDirOf('servers');
     const out = await new Pool({ workDir: dir, keepWorkDir: 'always', chunkSize: 1, concurrency: 2 }).map((x: number) => {
