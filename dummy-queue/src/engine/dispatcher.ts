@@ -9,7 +9,7 @@ import { rm, stat } from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
 import { takeJobFault } from './faults.js';
 import { isRunning } from './jobs.js';
-import { startProcess, type Launcher } from './launch.js';
+import { startProcess, type Launcher, type LaunchSpec } from './launch.js';
 import { isProcessAlive, signalJob } from './processes.js';
 import { companionPaths } from './state-file.js';
 import { transact } from './store.js';
@@ -29,6 +29,11 @@ interface Exit {
 }
 
 export type Launchers = Readonly<Record<Flavor, Launcher>>;
+
+/** Deletes a task's scratch directory in the background; a failure must not end the dispatcher. */
+function removeScratch(spec: LaunchSpec): void {
+  if (spec.scratchDir) rm(spec.scratchDir, { recursive: true, force: true }).catch(() => undefined);
+}
 
 class Dispatcher {
   private readonly children = new Map<number, ChildProcess>();
@@ -219,6 +224,7 @@ class Dispatcher {
     if (child.pid === undefined) {
       // exec itself failed (no such command, no permission): what a shell reports as 127.
       child.on('error', () => undefined);
+      removeScratch(spec);
       Object.assign(task, { state: 'finished', outcome: 'exited', startTime: now, endTime: now, exitCode: 127, signal: null });
       return false;
     }
@@ -227,7 +233,7 @@ class Dispatcher {
     // The child stays in `children` until its exit is recorded (see recordExits), so a task whose
     // end is reported late is not taken for an orphan meanwhile.
     child.on('exit', (code, signal) => {
-      if (spec.scratchDir) void rm(spec.scratchDir, { recursive: true, force: true });
+      removeScratch(spec);
       this.exits.push({ jobId: job.id, index: task.index, pid, code, signal });
       this.freshExits = true;
       this.wake?.();

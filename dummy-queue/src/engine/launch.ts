@@ -4,7 +4,7 @@
  * of its own process group (so a cancel reaches the script's children too).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Job, State, Task } from './types.js';
 
 export interface LaunchSpec {
@@ -95,11 +95,21 @@ export function startProcess(spec: LaunchSpec): StartResult {
       const e = error as NodeJS.ErrnoException;
       return { failure: `can't open output file "${e.path ?? spec.stdout}": ${e.code === 'ENOENT' ? 'No such file or directory' : e.message}` };
     }
-    if (spec.scratchDir) mkdirSync(spec.scratchDir, { recursive: true, mode: 0o700 });
-    for (const file of spec.files ?? []) writeFileSync(file.path, file.content);
     const [command, ...args] = spec.argv;
-    const child = spawn(command!, args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', out, err], detached: true });
-    return { child };
+    try {
+      if (spec.scratchDir) mkdirSync(spec.scratchDir, { recursive: true, mode: 0o700 });
+      for (const file of spec.files ?? []) writeFileSync(file.path, file.content);
+      const child = spawn(command!, args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', out, err], detached: true });
+      return { child };
+    } catch (error) {
+      // Nothing runs, so nothing would delete the scratch directory later.
+      try {
+        if (spec.scratchDir) rmSync(spec.scratchDir, { recursive: true, force: true });
+      } catch {
+        // left behind; the failure below is what matters
+      }
+      return { failure: `can't start ${command}: ${(error as Error).message}` };
+    }
   } finally {
     for (const fd of opened) closeSync(fd);
   }
