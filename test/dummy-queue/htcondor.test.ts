@@ -35,7 +35,7 @@ describe('HTCondor condor_submit', () => {
     const r = await submit(BASIC, '-batch-name', 'qmr-test');
     expect(r).toEqual({ stdout: 'Submitting job(s)...\n3 job(s) submitted to cluster 1.\n', stderr: '', code: 0 });
     expect((await submit(BASIC, '-terse')).stdout).toBe('2.0 - 2.2\n');
-    await waitFor(allEnded, 10_000, 'procs to end');
+    await waitFor(allEnded, 30_000, 'procs to end');
     expect(await readFile(join(c.dir, 'out.1.1'), 'utf8')).toBe(`proc 1 args 1 two words --cluster 1 in ${c.dir}\n`);
     const env = await readFile(join(c.dir, 'env.2'), 'utf8');
     expect(env).toContain('GREETING=hello there\n');
@@ -64,7 +64,7 @@ log = cluster-$(Cluster).log
 queue 2
 `;
     expect((await submit(description, '-terse')).stdout).toBe('1.0 - 1.1\n');
-    await waitFor(allEnded, 10_000, 'procs to end');
+    await waitFor(allEnded, 30_000, 'procs to end');
     for (const proc of [0, 1]) {
       const env = await readFile(join(c.dir, 'iwd-1', `env.${proc}`), 'utf8');
       expect(env).toContain(`QMR_JOB_ID=1.${proc}\n`);
@@ -95,7 +95,7 @@ describe('HTCondor condor_q, condor_rm, condor_history', () => {
   it('prints -json in HTCondor layout, -af, -constraint; nothing at all when nothing matches', async () => {
     await submit('executable = job.sh\narguments = $(Process)\nenvironment = "S=30"\nbatch_name = longrun\nqueue 2\n');
     await submit('executable = job.sh\nhold = true\nqueue\n');
-    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout.split('\n').filter((l) => l === '2').length === 2, 5000, 'running');
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout.split('\n').filter((l) => l === '2').length === 2, 30_000, 'running');
     const json = (await c.run('htcondor', 'condor_q', ['-json', '-attributes', 'ClusterId,ProcId,JobStatus'])).stdout;
     expect(json).toBe(
       '[\n{\n  "ClusterId": 1,\n  "JobStatus": 2,\n  "ProcId": 0\n}\n,\n{\n  "ClusterId": 1,\n  "JobStatus": 2,\n  "ProcId": 1\n}\n,\n{\n  "ClusterId": 2,\n  "JobStatus": 5,\n  "ProcId": 0\n}\n]\n',
@@ -106,26 +106,29 @@ describe('HTCondor condor_q, condor_rm, condor_history', () => {
     const none = await c.run('htcondor', 'condor_q', ['99', '-json']);
     expect(none).toEqual({ stdout: '', stderr: '', code: 0 });
     // condor_rm: removed jobs pass through JobStatus 3, then leave the queue for the history.
+    // removedLinger: how long they show 3 (HTCondor: about a second), long enough to be seen below.
+    await c.queue.settings({ removedLinger: 10 });
     expect(await c.run('htcondor', 'condor_rm', ['1.0'])).toEqual({ stdout: 'Job 1.0 marked for removal\n', stderr: '', code: 0 });
     expect(await c.run('htcondor', 'condor_rm', ['2'])).toEqual({ stdout: 'All jobs in cluster 2 have been marked for removal\n', stderr: '', code: 0 });
     expect((await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout).toBe('3\n');
     expect((await c.run('htcondor', 'condor_rm', ['99'])).code).toBe(1);
-    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout === '', 5000, 'removed job to leave');
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout === '', 30_000, 'removed job to leave');
     const history = (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus', 'RemoveReason'])).stdout;
     expect(history).toMatch(/^3 via condor_rm \(by user \S+\)\n$/);
     await c.run('htcondor', 'condor_rm', ['1']);
   });
 
   it('holds a proc whose initialdir is missing (code 14); history lags behind by historyLag', async () => {
-    await c.queue.settings({ historyLag: 1 });
+    // Long enough that the gap below is still there on a loaded machine.
+    await c.queue.settings({ historyLag: 10 });
     await submit(`executable = ${join(c.dir, 'job.sh')}\ninitialdir = /no/such/dir\nqueue\n`);
-    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout === '5\n', 5000, 'held');
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout === '5\n', 30_000, 'held');
     expect((await c.run('htcondor', 'condor_q', ['-af', 'HoldReasonCode'])).stdout).toBe('14\n');
     await submit('executable = job.sh\narguments = quick\nqueue\n');
-    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'finished', 5000, 'quick job');
+    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'finished', 30_000, 'quick job');
     // In neither condor_q nor condor_history for a moment (b2luigi retries for this).
     expect((await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout).toBe('');
     expect((await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout).toBe('');
-    await waitFor(async () => (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout === '4\n', 3000, 'history');
+    await waitFor(async () => (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout === '4\n', 30_000, 'history');
   });
 });

@@ -102,7 +102,8 @@ class Dispatcher {
         if (exit.pid !== undefined) this.children.delete(exit.pid);
         continue;
       }
-      const reportAt = (task.cancelRequestedAt ?? 0) + (this.launchers[job.flavor].cancelLinger ?? 0) * 1000;
+      const linger = this.launchers[job.flavor].lingersAfterCancel ? state.settings.cancelLinger : 0;
+      const reportAt = (task.cancelRequestedAt ?? 0) + linger * 1000;
       if (task.cancelRequestedAt !== undefined && now < reportAt) {
         notYet.push(exit);
         this.later(reportAt);

@@ -41,10 +41,11 @@ export interface Launcher {
    */
   cancelSignals: readonly NodeJS.Signals[];
   /**
-   * Seconds a cancelled task still shows as running/being deleted after its process is gone
-   * (SGE's execd reports the end on its next cycle: `dr` stays visible about a second).
+   * A cancelled task still shows as running/being deleted for the `cancelLinger` setting's
+   * seconds after its process is gone (SGE's execd reports the end on its next cycle: `dr` stays
+   * visible about a second).
    */
-  cancelLinger?: number;
+  lingersAfterCancel?: boolean;
 }
 
 /** True for files the kernel can exec: a `#!` script or an ELF binary. */

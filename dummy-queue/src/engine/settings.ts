@@ -11,6 +11,8 @@ export const DEFAULT_SETTINGS: Settings = {
   pbsServer: 'dummy',
   pbsSuffix: true,
   killGrace: 1,
+  cancelLinger: 1,
+  removedLinger: 1,
   idleExit: 5,
   hostname: 'dummyhost',
 };
@@ -26,6 +28,8 @@ const KINDS: Record<keyof Settings, Kind> = {
   pbsServer: 'name',
   pbsSuffix: 'boolean',
   killGrace: 'seconds',
+  cancelLinger: 'seconds',
+  removedLinger: 'seconds',
   idleExit: 'seconds',
   hostname: 'name',
 };

@@ -26,6 +26,13 @@ export interface Settings {
   pbsSuffix: boolean;
   /** Seconds between SIGTERM and SIGKILL when a running job is cancelled. */
   killGrace: number;
+  /**
+   * SGE: seconds a cancelled running task still shows as being deleted (`dr`) after its process
+   * is gone, as until execd reports the kill.
+   */
+  cancelLinger: number;
+  /** HTCondor: seconds a removed job still shows in condor_q with JobStatus 3 after its end. */
+  removedLinger: number;
   /** Seconds the dispatcher stays alive with nothing pending or running. */
   idleExit: number;
   /** Host name the fronts print as execution host. */

@@ -10,9 +10,6 @@ import { condorAttributes, procId } from './attributes.js';
 import type { ClassAd } from './classad.js';
 import { expandCluster } from './submit-description.js';
 
-/** Seconds a removed job still shows in condor_q with JobStatus 3 before it leaves the queue. */
-export const REMOVED_LINGER_SECONDS = 1;
-
 export function jobStatus(task: Task): number {
   switch (task.state) {
     case 'pending':

@@ -9,14 +9,15 @@ import type { Job, State, Task } from '../../engine/types.js';
 import { currentUser } from '../common/environment.js';
 import { condorAttributes, procId } from './attributes.js';
 import { evaluateConstraint, type ClassAd } from './classad.js';
-import { jobAd, jobStatus, REMOVED_LINGER_SECONDS } from './job-ad.js';
+import { jobAd, jobStatus } from './job-ad.js';
 import type { QueryOptions } from './query-options.js';
 
-function inQueue(job: Job, task: Task, now: number): boolean {
+/** Removed jobs stay `removedLinger` seconds after their end with JobStatus 3 before they leave. */
+function inQueue(job: Job, task: Task, state: State, now: number): boolean {
   if (!isKnown(task) || task.hiddenFromLive) return false;
   if (isActive(task)) return true;
   if (jobStatus(task) === 4) return condorAttributes(job).leaveInQueue;
-  return task.endTime !== undefined && now - task.endTime < REMOVED_LINGER_SECONDS * 1000;
+  return task.endTime !== undefined && now - task.endTime < state.settings.removedLinger * 1000;
 }
 
 function selected(job: Job, task: Task, ad: ClassAd, options: QueryOptions, ownersByDefault: string[] | undefined): boolean {
@@ -32,7 +33,7 @@ export function queueAds(state: State, options: QueryOptions, now: number): Clas
   const ads: ClassAd[] = [];
   for (const job of [...state.jobs].sort((a, b) => a.id - b.id)) {
     for (const task of job.tasks) {
-      if (!inQueue(job, task, now)) continue;
+      if (!inQueue(job, task, state, now)) continue;
       const ad = jobAd(job, task, state, now);
       if (selected(job, task, ad, options, defaultOwners)) ads.push(ad);
     }

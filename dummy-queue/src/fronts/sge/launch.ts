@@ -94,5 +94,5 @@ function spec(job: Job, task: Task, { state, scratchRoot }: LaunchContext): Laun
 }
 
 // qdel kills a running job with SIGKILL straight away (qacct then shows exit_status 137).
-// The killed job shows `dr` for about a second, until execd reports it gone.
-export const sgeLauncher: Launcher = { spec, onLaunchFailure: 'error', cancelSignals: ['SIGKILL'], cancelLinger: 1 };
+// The killed job shows `dr` for the cancelLinger setting's seconds (about a second), until execd reports it gone.
+export const sgeLauncher: Launcher = { spec, onLaunchFailure: 'error', cancelSignals: ['SIGKILL'], lingersAfterCancel: true };
