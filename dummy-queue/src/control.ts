@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initCluster, injectFaults, releaseJob, stopCluster, updateSettings, waitUntilIdle } from './engine/admin.js';
+import { initCluster, injectFaults, releaseJob, resumeJob, stopCluster, updateSettings, waitUntilIdle } from './engine/admin.js';
 import { cliEntryPath } from './engine/dispatcher-control.js';
 import { STATE_VARIABLE } from './engine/state-file.js';
 import { snapshot } from './engine/store.js';
@@ -51,7 +51,7 @@ export class DummyQueue {
 
   /**
    * Paths of this flavor's commands by name, for the library's `commands` option; `only` keeps
-   * just these names (a client may refuse names it does not run, such as qacct).
+   * just these names, for a client that refuses command names it does not use.
    */
   async commands(flavor: Flavor, only?: readonly string[]): Promise<Record<string, string>> {
     const dir = this.binDir(flavor);
@@ -101,6 +101,11 @@ export class DummyQueue {
   /** Releases held tasks of a job (all, or one array index). */
   async release(jobId: number, index?: number): Promise<number> {
     return releaseJob(this.statePath, jobId, index ?? 'all');
+  }
+
+  /** Resumes suspended tasks of a job (all, or one array index) now, before their suspension ends. */
+  async resume(jobId: number, index?: number): Promise<number> {
+    return resumeJob(this.statePath, jobId, index ?? 'all');
   }
 
   /** Resolves true once nothing is pending or running, false after the timeout. */

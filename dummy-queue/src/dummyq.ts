@@ -6,12 +6,13 @@
  *   dummyq show [--json]                                                jobs and tasks
  *   dummyq calls | fired                                                counters / fired faults (JSON)
  *   dummyq release ID[.INDEX]                                           release held tasks
+ *   dummyq resume ID[.INDEX]                                            resume suspended tasks now
  *   dummyq wait-idle [--timeout S]                                      exit 0 when idle, 1 on timeout
  *   dummyq stop                                                         kill dispatcher and running jobs
  * The state file is $QMR_DUMMY_STATE, or `--state PATH` before the subcommand.
  */
 import { resolve } from 'node:path';
-import { initCluster, injectFaults, releaseJob, stopCluster, updateSettings, waitUntilIdle } from './engine/admin.js';
+import { initCluster, injectFaults, releaseJob, resumeJob, stopCluster, updateSettings, waitUntilIdle } from './engine/admin.js';
 import { checkFaultSpec } from './engine/faults.js';
 import { statePathFromEnv } from './engine/state-file.js';
 import { snapshot } from './engine/store.js';
@@ -90,11 +91,12 @@ export async function runControl(words: readonly string[]): Promise<ControlOutco
         return ok(`${JSON.stringify((await snapshot(statePath)).calls)}\n`);
       case 'fired':
         return ok(`${JSON.stringify((await snapshot(statePath)).fired)}\n`);
-      case 'release': {
+      case 'release':
+      case 'resume': {
         const match = /^(\d+)(?:[.[_](\d+)]?)?$/.exec(rest[0] ?? '');
-        if (!match) throw new Error('usage: dummyq release JOBID[.INDEX]');
-        const released = await releaseJob(statePath, Number(match[1]), match[2] === undefined ? 'all' : Number(match[2]));
-        return ok(`${released}\n`);
+        if (!match) throw new Error(`usage: dummyq ${subcommand} JOBID[.INDEX]`);
+        const act = subcommand === 'release' ? releaseJob : resumeJob;
+        return ok(`${await act(statePath, Number(match[1]), match[2] === undefined ? 'all' : Number(match[2]))}\n`);
       }
       case 'wait-idle': {
         const t = rest.indexOf('--timeout');
@@ -105,7 +107,7 @@ export async function runControl(words: readonly string[]): Promise<ControlOutco
       case 'stop':
         return ok(`${await stopCluster(statePath)}\n`);
       default:
-        throw new Error(`usage: dummyq [--state PATH] init|set|fault|show|calls|fired|release|wait-idle|stop ...`);
+        throw new Error(`usage: dummyq [--state PATH] init|set|fault|show|calls|fired|release|resume|wait-idle|stop ...`);
     }
   } catch (error) {
     return { stdout: '', stderr: `dummyq: ${(error as Error).message}\n`, exitCode: 2 };

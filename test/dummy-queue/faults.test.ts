@@ -11,15 +11,18 @@ import { describe, it } from 'vitest';
 import { makeCluster, waitFor, type Cluster, type RunResult } from './helpers.js';
 import { FLAVOR_ADAPTERS, type FlavorAdapter } from './flavor-adapters.js';
 
+/** The file whose creation lets the tasks of task.sh end. */
+const goFile = (c: Cluster) => join(c.dir, 'go');
+
 /** A fresh cluster per test: the tests of this file run concurrently (they mostly wait). */
 async function clusterWithTaskScript(): Promise<Cluster> {
   const c = await makeCluster({ slots: 6, keepFinished: 30 });
-  // Each task writes a file named after its chunk once it has slept a little: long enough that
-  // the states checked below (running, suspended) still hold on a loaded machine.
+  // Each task runs until the test creates the go file, then writes a file named after it: the
+  // states checked below (running, suspended) hold however slow the machine is.
   await writeFile(
     join(c.dir, 'task.sh'),
     '#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in --chunks) spec=$2; shift 2;; *) shift;; esac; done\n' +
-      'sleep "${QMR_TEST_SLEEP:-3}"\necho done > "${QMR_TEST_DIR:-.}/done.$QMR_TEST_TAG.$$"\n',
+      `until [ -e '${goFile(c)}' ]; do sleep 0.1; done\necho done > "\${QMR_TEST_DIR:-.}/done.$QMR_TEST_TAG.$$"\n`,
   );
   await chmod(join(c.dir, 'task.sh'), 0o755);
   return c;
@@ -35,7 +38,8 @@ describe.concurrent.each(FLAVOR_ADAPTERS.map((a) => [a.label, a] as [string, Fla
     await c.queue.addFault({ kind: 'fail', arrayIndex: k(1) });
     await c.queue.addFault({ kind: 'held', chunk: 12, name: 'fault*' });
     await c.queue.addFault({ kind: 'vanish', arrayIndex: k(3), jobId: 1 });
-    await c.queue.addFault({ kind: 'suspend', chunk: 14, seconds: 4, after: 0.2 });
+    // Suspended far longer than the test runs; the test resumes it (queue.resume) when done looking.
+    await c.queue.addFault({ kind: 'suspend', chunk: 14, seconds: 3600, after: 0.2 });
     await c.queue.addFault({ kind: 'earlyGone', chunk: 15 });
     await c.queue.addFault({ kind: 'error', name: 'nomatch*', times: 5 }); // never fires
     const jobId = await adapter.submitArray(c, 'faulty', 6, '10-15', 'task.sh');
@@ -43,7 +47,7 @@ describe.concurrent.each(FLAVOR_ADAPTERS.map((a) => [a.label, a] as [string, Fla
 
     // Held at submit; the others go their ways within a moment.
     expect((await taskOf(1, k(2)))?.state).toBe('held');
-    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'suspended', 5000, 'suspension');
+    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'suspended', 30_000, 'suspension');
     const state = await c.queue.state();
     const tasks = state.jobs[0]!.tasks;
     expect(tasks.map((t) => t.state)).toEqual(['error', 'finished', 'held', 'vanished', 'suspended', 'running']);
@@ -70,20 +74,23 @@ describe.concurrent.each(FLAVOR_ADAPTERS.map((a) => [a.label, a] as [string, Fla
     else if (adapter.words.failed !== '*') expect(live.get(k(1))).toBe(adapter.words.failed);
 
     // The earlyGone task's result appears later; the suspended one resumes and finishes.
-    await waitFor(async () => (await taskOf(1, k(5)))?.state === 'finished', 20_000, 'earlyGone task to end');
-    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'finished', 20_000, 'suspended task to end');
+    await writeFile(goFile(c), '');
+    expect(await c.queue.resume(jobId, k(4))).toBe(1);
+    await waitFor(async () => (await taskOf(1, k(5)))?.state === 'finished', 30_000, 'earlyGone task to end');
+    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'finished', 30_000, 'suspended task to end');
     expect((await taskOf(1, k(4)))).toMatchObject({ outcome: 'exited', exitCode: 0 });
     // Error and held tasks stay until deleted.
     expect((await taskOf(1, k(0)))?.state).toBe('error');
     expect((await taskOf(1, k(2)))?.state).toBe('held');
     const cancel = await adapter.cancel(c, jobId);
     expect(cancel.code).toBe(0);
-    await waitFor(async () => (await c.queue.jobs())[0]!.tasks.every((t) => t.state === 'finished' || t.state === 'vanished'), 5000, 'all ended');
+    await waitFor(async () => (await c.queue.jobs())[0]!.tasks.every((t) => t.state === 'finished' || t.state === 'vanished'), 30_000, 'all ended');
   });
 
   it('command faults: statusFail, statusHang, statusWarning, submitFail', async ({ expect, onTestFinished }) => {
     const c = await clusterWithTaskScript();
     onTestFinished(() => c.dispose());
+    await writeFile(goFile(c), ''); // the jobs of this test may end at once
     await c.queue.addFault({ kind: 'statusFail', times: 2 });
     await c.queue.addFault({ kind: 'statusWarning', every: 3, times: 1, command: adapter.statusCommand });
     await c.queue.addFault({ kind: 'submitFail', every: 2 });
@@ -105,9 +112,11 @@ describe.concurrent.each(FLAVOR_ADAPTERS.map((a) => [a.label, a] as [string, Fla
     expect(await adapter.submitArray(c, 'third', 1, '0', 'task.sh')).toBe(2);
 
     await c.queue.addFault({ kind: 'statusHang', seconds: 0.6 });
-    const started = Date.now();
     expect((await adapter.status(c)).code).toBe(0);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    // The emulator's record of the hang: the command answered no sooner than `seconds` after it fired.
+    const hang = (await c.queue.fired()).find((f) => f.kind === 'statusHang');
+    expect(hang?.answeredAt).toBeDefined();
+    expect(hang!.answeredAt! - hang!.at).toBeGreaterThanOrEqual(600);
 
     const calls = await c.queue.calls();
     expect(calls[adapter.statusCommand]).toBe(5);

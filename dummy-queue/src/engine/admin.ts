@@ -43,6 +43,26 @@ export async function releaseJob(statePath: string, jobId: number, index: number
   });
 }
 
+/**
+ * Ends the suspension of suspended tasks (the `suspend` fault) now instead of after its
+ * `seconds`: the dispatcher sends SIGCONT on its next tick. Returns how many.
+ */
+export async function resumeJob(statePath: string, jobId: number, index: number | null | 'all' = 'all'): Promise<number> {
+  return transact(statePath, (state, now) => {
+    const job = findJob(state, jobId);
+    let resumed = 0;
+    for (const task of job?.tasks ?? []) {
+      if (task.state !== 'suspended' || task.resumeAt === undefined) continue;
+      // Jobs that are not arrays have one task, whatever index the caller named.
+      if (index !== 'all' && job!.array && task.index !== index) continue;
+      task.resumeAt = Math.min(task.resumeAt, now);
+      resumed++;
+    }
+    if (resumed > 0) ensureDispatcher(state, statePath, now);
+    return resumed;
+  });
+}
+
 export function isIdle(state: State): boolean {
   return !state.jobs.some((job) => job.tasks.some((t) => t.state === 'pending' || isRunning(t)));
 }

@@ -91,3 +91,9 @@ export function takeCommandFaults(state: State, commandClass: CommandClass, comm
   const order: FaultKind[] = ['statusHang', 'statusWarning', 'statusFail', 'submitFail'];
   return firing.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
+
+/** Marks the firing of a statusHang fault (fault id and firing time) as over: the command answers now. */
+export function recordHangOver(state: State, faultId: number, firedAt: number, command: string, now: number): void {
+  const record = state.fired.find((f) => f.faultId === faultId && f.at === firedAt && f.command === command && f.answeredAt === undefined);
+  if (record) record.answeredAt = now;
+}

@@ -183,6 +183,8 @@ export interface FiredFault {
   index?: number | null;
   chunk?: number | null;
   command?: string;
+  /** statusHang: when the hung command went on to answer (absent if it was killed while hanging). */
+  answeredAt?: number;
 }
 
 export interface DispatcherInfo {

@@ -4,7 +4,7 @@
  * whenever there is work for one. Fronts only parse arguments, call the engine and format.
  */
 import { ensureDispatcher, dispatcherAlive } from '../../engine/dispatcher-control.js';
-import { takeCommandFaults, type CommandClass } from '../../engine/faults.js';
+import { recordHangOver, takeCommandFaults, type CommandClass } from '../../engine/faults.js';
 import { isRunning } from '../../engine/jobs.js';
 import { statePathFromEnv } from '../../engine/state-file.js';
 import { snapshot, transact, type StateChange } from '../../engine/store.js';
@@ -98,15 +98,20 @@ export async function runCommand(front: Front, command: string, args: readonly s
     readStdin: () => readAll(process.stdin),
   };
 
-  const faults: Fault[] = await transact(statePath, (state, now) => {
+  const { faults, firedAt } = await transact(statePath, (state, now) => {
     state.calls[command] = (state.calls[command] ?? 0) + 1;
-    return def.kind === 'other' || def.offline?.(args) ? [] : takeCommandFaults(state, def.kind, command, now);
+    const firing: Fault[] = def.kind === 'other' || def.offline?.(args) ? [] : takeCommandFaults(state, def.kind, command, now);
+    return { faults: firing, firedAt: now };
   });
   let texts: State | undefined;
   const stateForTexts = async () => (texts ??= await snapshot(statePath));
   for (const fault of faults) {
     if (fault.kind === 'statusHang') {
-      await new Promise((resolve) => setTimeout(resolve, (fault.seconds ?? 0) * 1000));
+      // Until `seconds` after the firing by the clock the fired record uses (a timer may end a
+      // little early), then the record says when the command went on.
+      const until = firedAt + (fault.seconds ?? 0) * 1000;
+      while (Date.now() < until) await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
+      await transact(statePath, (state, now) => recordHangOver(state, fault.id, firedAt, command, now));
     } else if (fault.kind === 'statusWarning') {
       const line = withNewline(fault.message ?? front.faultTexts.statusWarning(command, await stateForTexts()));
       if (fault.stream === 'stderr') stderr += line;
