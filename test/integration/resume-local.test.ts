@@ -44,9 +44,18 @@ describe('resume on the local flavor', () => {
     const tasks = Array.from({ length: 6 }, (_, i) => i);
     const slow = async (x: number) => new Promise<number>((resolve) => setTimeout(() => resolve(x * 10), 300));
     const first = new Pool({ workDir, keepWorkDir: 'always', chunkSize: 1, concurrency: 1 }).map(slow, tasks);
-    // What `qmr cancel` does: leave the request file for the live submitter.
-    setTimeout(() => void writeFile(path.join(workDir, 'cancel-requested'), 'test\n'), 400);
-    await expect(first).rejects.toThrow(/qmr cancel/);
+    // Handled from the start, so an early end is reported by this assertion, not as unhandled.
+    const stopped = expect(first).rejects.toThrow(/qmr cancel/);
+    let settled = false;
+    void first.then(() => (settled = true), () => (settled = true));
+    // Once the map has submitted (the journal says so) and is running, do what `qmr cancel` does:
+    // leave the request file for the live submitter.
+    const journal = path.join(workDir, 'journal.jsonl');
+    while (!settled && !(await readFile(journal, 'utf8').catch(() => '')).includes('"t":"submit"')) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (!settled) await writeFile(path.join(workDir, 'cancel-requested'), 'test\n');
+    await stopped;
     expect(await new Pool({ workDir, keepWorkDir: 'always' }).map(slow, tasks)).toEqual(tasks.map((x) => x * 10));
   });
 
