@@ -3,9 +3,10 @@
  * atomically, unlock. Every command and the dispatcher go through here, so concurrent commands
  * cannot lose each other's updates.
  */
+import { findJob, isActive } from './jobs.js';
 import { acquireLock } from './lock.js';
 import { companionPaths, readStateFile, writeStateFile } from './state-file.js';
-import type { State } from './types.js';
+import type { Job, State } from './types.js';
 
 export type StateChange<T> = (state: State, now: number) => T | Promise<T>;
 
@@ -29,4 +30,17 @@ export async function transact<T>(statePath: string, change: StateChange<T>): Pr
 /** A consistent snapshot without taking the lock (writes are atomic renames). */
 export async function snapshot(statePath: string): Promise<State> {
   return readStateFile(statePath);
+}
+
+/**
+ * Waits until every task of a job has ended (finished or vanished) and returns the job then, or
+ * undefined if the job is gone from the state (a fresh `dummyq init`). For the submit commands
+ * that block until the end (`qsub -sync y`, `sbatch --wait`, PBS `-W block=true`).
+ */
+export async function waitForJobEnd(statePath: string, jobId: number): Promise<Job | undefined> {
+  for (;;) {
+    const job = findJob(await snapshot(statePath), jobId);
+    if (!job || !job.tasks.some(isActive)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -6,9 +6,8 @@
  */
 import { hostname as machineName } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { findJob } from '../../engine/jobs.js';
 import { companionPaths } from '../../engine/state-file.js';
-import { snapshot } from '../../engine/store.js';
+import { snapshot, waitForJobEnd } from '../../engine/store.js';
 import { submitJob, type JobRequest } from '../../engine/submit.js';
 import type { ArraySpec } from '../../engine/types.js';
 import type { CommandDef, CommandIO } from '../common/command.js';
@@ -132,14 +131,9 @@ function parseOrExplain(words: readonly string[], table: OptionTable): ParsedCom
 
 /** `-W block=true`: wait for the end and exit with the job's exit status. */
 async function waitForEnd(io: CommandIO, jobId: number): Promise<number> {
-  for (;;) {
-    const job = findJob(await snapshot(io.statePath), jobId);
-    if (!job) return 1;
-    if (job.tasks.every((t) => t.state === 'finished' || t.state === 'vanished')) {
-      return Math.max(0, ...job.tasks.map((t) => exitStatus(t) ?? 0)) & 0xff;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const job = await waitForJobEnd(io.statePath, jobId);
+  if (!job) return 1;
+  return Math.max(0, ...job.tasks.map((t) => exitStatus(t) ?? 0)) & 0xff;
 }
 
 async function qsub(io: CommandIO): Promise<number> {

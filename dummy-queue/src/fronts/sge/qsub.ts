@@ -5,8 +5,7 @@
  */
 import { hostname as machineName } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { findJob } from '../../engine/jobs.js';
-import { snapshot } from '../../engine/store.js';
+import { waitForJobEnd } from '../../engine/store.js';
 import { companionPaths } from '../../engine/state-file.js';
 import { submitJob, type JobRequest } from '../../engine/submit.js';
 import type { ArraySpec, Job } from '../../engine/types.js';
@@ -123,23 +122,18 @@ function submittedMessage(job: Job, terse: boolean): string {
 
 /** `-sync y`: wait for every task to end, report like qsub does, exit with the job's code. */
 async function waitForEnd(io: CommandIO, jobId: number): Promise<number> {
-  for (;;) {
-    const job = findJob(await snapshot(io.statePath), jobId);
-    if (!job) return 1;
-    if (job.tasks.every((t) => t.state === 'finished' || t.state === 'vanished')) {
-      let exitCode = 0;
-      for (const task of job.tasks) {
-        const label = task.index === null ? String(job.id) : `${job.id}.${task.index}`;
-        const code = task.exitCode ?? (task.signal ? 137 : 1);
-        const line = `Job ${label} exited with exit code ${code}.\n`;
-        if (code === 0) io.out(line);
-        else io.err(line);
-        if (exitCode === 0) exitCode = code;
-      }
-      return exitCode;
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const job = await waitForJobEnd(io.statePath, jobId);
+  if (!job) return 1;
+  let exitCode = 0;
+  for (const task of job.tasks) {
+    const label = task.index === null ? String(job.id) : `${job.id}.${task.index}`;
+    const code = task.exitCode ?? (task.signal ? 137 : 1);
+    const line = `Job ${label} exited with exit code ${code}.\n`;
+    if (code === 0) io.out(line);
+    else io.err(line);
+    if (exitCode === 0) exitCode = code;
   }
+  return exitCode;
 }
 
 // `qsub -help` starts with the version line clients use to tell Grid Engine from PBS.

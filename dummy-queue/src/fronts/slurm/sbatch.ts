@@ -5,9 +5,8 @@
  */
 import { hostname as machineName } from 'node:os';
 import { resolve } from 'node:path';
-import { findJob } from '../../engine/jobs.js';
 import { companionPaths } from '../../engine/state-file.js';
-import { snapshot } from '../../engine/store.js';
+import { waitForJobEnd } from '../../engine/store.js';
 import { submitJob, type JobRequest } from '../../engine/submit.js';
 import type { ArraySpec } from '../../engine/types.js';
 import type { CommandDef, CommandIO } from '../common/command.js';
@@ -146,14 +145,9 @@ function buildRequest(io: CommandIO, parsed: ParsedCommandLine, script: Submitte
 
 /** `--wait`: block until the job ends; exit with its highest exit code, like sbatch does. */
 async function waitForEnd(io: CommandIO, jobId: number): Promise<number> {
-  for (;;) {
-    const job = findJob(await snapshot(io.statePath), jobId);
-    if (!job) return 1;
-    if (job.tasks.every((t) => t.state === 'finished' || t.state === 'vanished')) {
-      return Math.max(0, ...job.tasks.map((t) => (t.state === 'finished' ? Number(finishedStatus(t).exitCode.split(':')[0]) || (t.outcome === 'exited' ? 0 : 1) : 1)));
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const job = await waitForJobEnd(io.statePath, jobId);
+  if (!job) return 1;
+  return Math.max(0, ...job.tasks.map((t) => (t.state === 'finished' ? Number(finishedStatus(t).exitCode.split(':')[0]) || (t.outcome === 'exited' ? 0 : 1) : 1)));
 }
 
 async function sbatch(io: CommandIO): Promise<number> {
