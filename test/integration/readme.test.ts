@@ -1,0 +1,72 @@
+/**
+ * The README's JavaScript examples, run as written (on the local flavor, with the few names
+ * they assume defined first), so that the documentation cannot drift from the API. Each runs
+ * as its own ES module in a scratch folder, importing the built package.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporaryFolder } from '../helpers/tmp.js';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PACKAGE = pathToFileURL(path.join(ROOT, 'dist', 'src', 'index.js')).href;
+
+let folder: { path: string; cleanup: () => Promise<void> };
+let blocks: string[];
+
+beforeAll(async () => {
+  folder = await temporaryFolder('qmr-readme-');
+  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+  blocks = [...readme.matchAll(/^ *```js\n([\s\S]*?)^ *```/gm)].map((m) => m[1]!.replace(/^ {2}/gm, ''));
+});
+afterAll(async () => folder?.cleanup());
+
+/** Runs `prelude + block + epilogue` as a module; returns its stdout. */
+async function runExample(name: string, prelude: string, block: string, epilogue = ''): Promise<string> {
+  const file = path.join(folder.path, `${name}.mjs`);
+  const source = `${prelude}\n${block.replace("from 'queue-map-reduce'", `from '${PACKAGE}'`)}\n${epilogue}\n`;
+  await writeFile(file, source);
+  const { stdout } = await run(process.execPath, [file], { cwd: folder.path, timeout: 120_000 });
+  return stdout;
+}
+
+const findBlock = (marker: string) => {
+  const block = blocks.find((b) => b.includes(marker));
+  if (!block) throw new Error(`README has no js example containing ${marker}`);
+  return block;
+};
+
+describe('README examples', () => {
+  it('the first example maps and returns the areas (run on the local flavor)', async () => {
+    const block = findBlock("import { Pool } from 'queue-map-reduce'").replace(/flavor: '\w+'/, "flavor: 'local'");
+    const out = await runExample('intro', '', block, 'console.log(JSON.stringify(areas));');
+    expect(JSON.parse(out)).toEqual([1, 2, 3].map((r) => Math.PI * r * r));
+  });
+
+  it('a self-contained function gets what it needs through its tasks', async () => {
+    const block = findBlock('({ x, scale }) => x * scale').trim();
+    const prelude = `import { Pool } from '${PACKAGE}';\nconst pool = new Pool({ progress: false });\nconst xs = [1, 2, 3];\nconst scale = 10;`;
+    const out = await runExample('closure', prelude, `const out = ${block}`, 'console.log(JSON.stringify(out));');
+    expect(JSON.parse(out)).toEqual([10, 20, 30]);
+  });
+
+  it('a module function is named by module and export', async () => {
+    const block = findBlock("export: 'analyse'").trim();
+    await writeFile(path.join(folder.path, 'analysis.js'), 'export function analyse(file) { return `analysed ${file}`; }\n');
+    await writeFile(path.join(folder.path, 'package.json'), '{ "type": "module" }\n');
+    const prelude = `import { Pool } from '${PACKAGE}';\nconst pool = new Pool({ progress: false });\nconst files = ['a.dat', 'b.dat'];`;
+    const out = await runExample('module', prelude, `const out = ${block}`, 'console.log(JSON.stringify(out));');
+    expect(JSON.parse(out)).toEqual(['analysed a.dat', 'analysed b.dat']);
+  });
+
+  it('the results-and-failures example runs: map, settled and imap', async () => {
+    const block = findBlock('{ settled: true }');
+    const prelude = `import { Pool } from '${PACKAGE}';\nconst pool = new Pool({ progress: false });\nconst fn = (x) => x * 2;\nconst tasks = [1, 2, 3];`;
+    const out = await runExample('results', prelude, block, 'console.log(JSON.stringify(settled));');
+    expect(JSON.parse(out)).toEqual([2, 4, 6].map((value) => ({ status: 'fulfilled', value })));
+  });
+});
