@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { resolveOptions } from '../../src/options.js';
-import type { JobStatus } from '../../src/queues/queue.js';
+import type { JobStatus, Queue } from '../../src/queues/queue.js';
 import { openQueue } from '../../src/queues/registry.js';
 import { describeReal } from '../helpers/real-schedulers.js';
 import { realInterruptionScenarios, realScenarios, type RealFlavor, type TroubleScenario } from './scenarios.js';
@@ -62,23 +62,47 @@ describeReal('slurm', 'real Slurm on this machine', () => {
 
   // The maps above never need sacct here: finished jobs stay in squeue for MinJobAge (600 s).
   // On sites where a map outlives MinJobAge (or is resumed later) they come from sacct, so its
-  // real output is read here, for jobs that ended every way.
-  it('reads real sacct history: success, non-zero exit, cancelled', async () => {
-    const queue = openQueue(resolveOptions({ flavor: 'slurm' }), 'slurm');
-    const submit = async (...args: string[]) => (await run('sbatch', ['--parsable', '--job-name=qmr-hist', '--output=/dev/null', ...args])).stdout.trim().split(';')[0]!;
-    const ok = await submit('--wrap', 'true');
-    const bad = await submit('--wrap', 'exit 3');
-    const cancelled = await submit('--begin=now+600', '--wrap', 'true');
-    await run('scancel', [cancelled]);
-    let history = new Map<string, JobStatus>();
-    for (let i = 0; i < 100; i++) {
-      history = await queue.history([ok, bad, cancelled]);
-      if ([ok, bad, cancelled].every((id) => history.get(id)?.state === 'finished')) break;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    expect(history.get(ok)).toMatchObject({ state: 'finished', outcome: 'success', native: 'COMPLETED' });
-    expect(history.get(bad)).toMatchObject({ state: 'finished', outcome: 'failure', native: 'FAILED (ExitCode 3:0)' });
-    expect(history.get(cancelled)).toMatchObject({ state: 'finished', outcome: 'failure' });
-    expect(history.get(cancelled)!.native).toMatch(/^CANCELLED/);
-  });
+  // real output is read here, for jobs that ended every way. .ci/run runs this file a second
+  // time with Slurm reconfigured without accounting, for the other branch.
+  const submit = async (...args: string[]) =>
+    (await run('sbatch', ['--parsable', '--job-name=qmr-hist', '--output=/dev/null', ...args])).stdout.trim().split(';')[0]!;
+  if (slurmAccounting() !== 'none') {
+    it('reads real sacct history: success, non-zero exit, cancelled', async () => {
+      const queue = openQueue(resolveOptions({ flavor: 'slurm' }), 'slurm');
+      const ok = await submit('--wrap', 'true');
+      const bad = await submit('--wrap', 'exit 3');
+      const cancelled = await submit('--begin=now+600', '--wrap', 'true');
+      await run('scancel', [cancelled]);
+      let history = new Map<string, JobStatus>();
+      for (let i = 0; i < 100; i++) {
+        history = await queue.history([ok, bad, cancelled]);
+        if ([ok, bad, cancelled].every((id) => history.get(id)?.state === 'finished')) break;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      expect(history.get(ok)).toMatchObject({ state: 'finished', outcome: 'success', native: 'COMPLETED' });
+      expect(history.get(bad)).toMatchObject({ state: 'finished', outcome: 'failure', native: 'FAILED (ExitCode 3:0)' });
+      expect(history.get(cancelled)).toMatchObject({ state: 'finished', outcome: 'failure' });
+      expect(history.get(cancelled)!.native).toMatch(/^CANCELLED/);
+    });
+  } else {
+    it('without accounting: sacct is asked once, then history is off and the grace period decides', async () => {
+      const queue = openQueue(resolveOptions({ flavor: 'slurm', commandTimeout: 30_000 }), 'slurm') as Queue & {
+        historyAvailable: boolean;
+        calls: Record<string, number>;
+      };
+      const ok = await submit('--wrap', 'true');
+      const sacctCalls = () => Object.entries(queue.calls).filter(([file]) => file.endsWith('sacct')).reduce((n, [, c]) => n + c, 0);
+      const before = sacctCalls();
+      expect(await queue.history([ok])).toEqual(new Map());
+      expect(queue.historyAvailable).toBe(false);
+      expect(await queue.history([ok])).toEqual(new Map());
+      expect(sacctCalls() - before).toBe(1);
+    });
+  }
 });
+
+/** Slurm's AccountingStorageType, as the running slurmctld reports it: 'none', 'slurmdbd', ... */
+function slurmAccounting(): string | undefined {
+  const config = execFileSync('scontrol', ['show', 'config'], { encoding: 'utf8' });
+  return /AccountingStorageType\s*=\s*accounting_storage\/(\w+)/.exec(config)?.[1];
+}
