@@ -4,6 +4,7 @@
  * knows), resubmits, and yields each chunk's outcomes in chunk order. Cleans up whatever way it
  * ends: jobs still in the queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
+import { existsSync } from 'node:fs';
 import { access, readFile, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
@@ -286,8 +287,10 @@ export class MapRun<R> {
       if (!this.meta.has(chunk.chunk) || chunk.attempts.length === 0) continue;
       if (chunk.phase === 'failed') continue; // gave up last time: a fresh start, with a fresh budget
       // A chunk recorded as done is "queued" until its result file is read again; a job that
-      // was still in the queue is polled, not resubmitted.
-      const phase = chunk.phase === 'unsubmitted' ? 'unsubmitted' : 'queued';
+      // was still in the queue is polled, not resubmitted. So is one whose job was cancelled as
+      // the run ended but had written its result first: read it, do not compute it again.
+      const wroteResult = chunk.phase === 'unsubmitted' && existsSync(this.workDir!.resultFile(chunk.chunk));
+      const phase = chunk.phase === 'unsubmitted' && !wroteResult ? 'unsubmitted' : 'queued';
       this.tracker.restore(chunk.chunk, chunk.attempts, phase);
     }
   }

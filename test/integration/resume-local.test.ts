@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
+import { Journal, readJournal } from '../../src/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };
@@ -57,6 +58,36 @@ describe('resume on the local flavor', () => {
     if (!settled) await writeFile(path.join(workDir, 'cancel-requested'), 'test\n');
     await stopped;
     expect(await new Pool({ workDir, keepWorkDir: 'always' }).map(slow, tasks)).toEqual(tasks.map((x) => x * 10));
+  });
+
+  it('reads the result of a job cancelled as the run ended after writing it, instead of computing it again', async () => {
+    const workDir = path.join(folder.path, 'cancelled-after-result');
+    const runs = path.join(folder.path, 'cancelled-after-result.runs');
+    const tasks = [1, 2, 3];
+    // Each execution of a task leaves a line: logs are rewritten per attempt, this file is not.
+    const triple = async (x: number) => {
+      const { appendFileSync } = await import('node:fs');
+      appendFileSync(process.env.QMR_TEST_RUNS!, `${x}\n`);
+      return x * 3;
+    };
+    const options = { workDir, keepWorkDir: 'always' as const, chunkSize: 1, env: { QMR_TEST_RUNS: runs } };
+    await new Pool(options).map(triple, tasks);
+    // The journal as if the run had been stopped just as chunk 1's job wrote its result: no
+    // done record for it yet, its job's cancel, and an aborted end.
+    const file = path.join(workDir, 'journal.jsonl');
+    const done = (await readJournal(file)).find((r) => r.t === 'done' && r.chunk === 1);
+    if (done?.t !== 'done') throw new Error('no done record for chunk 1');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    await writeFile(file, lines.filter((l) => !(l.includes('"t":"done"') && l.includes('"chunk":1,')) && !l.includes('"t":"end"')).join('\n'));
+    const journal = new Journal(file);
+    const time = new Date().toISOString();
+    await journal.append({ t: 'cancel', time, ids: [done.job], why: 'test' }, { t: 'end', time, outcome: 'aborted' });
+    await journal.flush();
+    expect(await new Pool(options).map(triple, tasks)).toEqual([3, 6, 9]);
+    expect((await readFile(runs, 'utf8')).split('\n').filter(Boolean).sort()).toEqual(['1', '2', '3']);
+    // Not even submitted again (a queue would have run or at least queued it).
+    const submits = (await readJournal(file)).filter((r) => r.t === 'submit' && r.chunks.includes(1));
+    expect(submits).toHaveLength(1);
   });
 
   it('refuses a different function or different tasks, saying what differs', async () => {
