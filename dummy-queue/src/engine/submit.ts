@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { findChunkSpec } from './chunk-spec.js';
 import { takeJobFault } from './faults.js';
 import { detachTask } from './task-ids.js';
-import type { ArraySpec, Flavor, Job, State, Task } from './types.js';
+import type { Job, State, Task } from './types.js';
 
 export interface ScriptToSpool {
   content: string | Uint8Array;
@@ -17,26 +17,17 @@ export interface ScriptToSpool {
   mode: number;
 }
 
-export interface JobRequest {
-  flavor: Flavor;
-  name: string;
-  owner: string;
-  queue: string;
+/** A submission as a front parsed it: the job's own fields, before the engine numbers and spools it. */
+export interface JobRequest
+  extends Pick<
+    Job,
+    'flavor' | 'name' | 'owner' | 'queue' | 'scriptName' | 'args' | 'env' | 'explicitEnv' | 'submitDir' | 'cwd' | 'stdout' | 'stderr' | 'join' | 'array' | 'tasksTakeIds'
+  > {
   /** The script to copy, or null when `args[0]` is a command to run as it is (SGE `-b y`). */
   script: ScriptToSpool | null;
-  scriptName: string;
-  args: string[];
-  env: Record<string, string>;
-  explicitEnv: Record<string, string>;
-  submitDir: string;
-  cwd: string;
-  stdout: string | null;
-  stderr: string | null;
-  join: boolean;
-  array: ArraySpec | null;
+  /** Submitted held (`qsub -h`, `sbatch --hold`, ...). */
   hold: boolean;
-  attributes?: Record<string, unknown>;
-  tasksTakeIds?: boolean;
+  attributes?: Job['attributes'];
 }
 
 export function submitJob(state: State, request: JobRequest, now: number, spoolDir: string): Job {

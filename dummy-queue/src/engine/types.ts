@@ -107,8 +107,6 @@ export interface Job {
   scriptName: string;
   /** Command line: when script is set, its arguments; otherwise the command and its arguments. */
   args: string[];
-  /** Run the spooled script through /bin/sh -c semantics instead of exec (LSF command lines). */
-  shellCommand?: string;
   /** Base environment of the job (front-computed: minimal, or the submitter's). */
   env: Record<string, string>;
   /** Variables given explicitly at submit (-v, --export=A=1, environment=), for displays. */

@@ -5,6 +5,19 @@
  */
 import { userInfo } from 'node:os';
 
+/**
+ * Where and by whom a job was submitted, as SGE (sge_o_*, SGE_O_*) and PBS (PBS_O_*) record it
+ * and hand it to the job.
+ */
+export interface SubmitterOrigin {
+  home: string;
+  host: string;
+  logname: string;
+  path: string;
+  shell: string;
+  workdir: string;
+}
+
 /** The PATH SGE's and PBS's execution daemons give a job when nothing else is exported. */
 export const MINIMAL_PATH = '/usr/local/bin:/bin:/usr/bin';
 

@@ -1,16 +1,11 @@
 /** What the PBS front keeps about a job beyond the engine's common fields. */
 import type { Job } from '../../engine/types.js';
+import type { SubmitterOrigin } from '../common/environment.js';
 
 export type PbsDialect = 'torque' | 'pro';
 
 /** The submitter's context, shown as PBS_O_* (Variable_List) and exported to the job. */
-export interface PbsOrigin {
-  home: string;
-  host: string;
-  logname: string;
-  path: string;
-  shell: string;
-  workdir: string;
+export interface PbsOrigin extends SubmitterOrigin {
   mail: string;
 }
 

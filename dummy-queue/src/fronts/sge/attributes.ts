@@ -1,15 +1,9 @@
 /** What the SGE front keeps about a job beyond the engine's common fields. */
 import type { Job } from '../../engine/types.js';
+import type { SubmitterOrigin } from '../common/environment.js';
 
 /** The submitter's context, shown as sge_o_* and exported to the job as SGE_O_*. */
-export interface SgeOrigin {
-  home: string;
-  host: string;
-  logname: string;
-  path: string;
-  shell: string;
-  workdir: string;
-}
+export type SgeOrigin = SubmitterOrigin;
 
 export interface SgeAttributes {
   slots: number;
