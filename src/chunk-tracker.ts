@@ -242,6 +242,16 @@ export class ChunkTracker {
     this.retire(r, reason, status?.fatal === true || evidence.fatal !== undefined);
   }
 
+  /**
+   * Elastic maps: the worker holding this unit's claim stopped beating (or is gone) while the
+   * scheduler may still list it. The attempt ends like a vanished job's, and the unit goes back
+   * to be claimed again (or fails after maxResubmissions).
+   */
+  leaseExpired(chunk: number, reason: string): void {
+    const r = this.mustGet(chunk);
+    if (r.phase === 'queued') this.retire(r, reason);
+  }
+
   /** The chunk's jobs cannot be submitted at all (for example a task file is unreadable). */
   fail(chunk: number, reason: string): void {
     const r = this.mustGet(chunk);

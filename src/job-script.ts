@@ -45,6 +45,12 @@ export interface JobScriptInput {
   /** Absolute path of the worker program (dist/worker/main.js). */
   workerProgram: string;
   convention: ArrayConvention;
+  /**
+   * 'chunk' (job.sh): element k runs the k-th chunk of its list. 'claim' (worker.sh, elastic
+   * maps): the list holds worker tickets, and element k is the worker of the k-th ticket, which
+   * claims units until none are left; its logs are the worker's own.
+   */
+  mode?: 'chunk' | 'claim';
 }
 
 /**
@@ -104,9 +110,11 @@ export function renderJobScript(input: JobScriptInput): string {
   for (const name of Object.keys(input.env)) {
     if (!isShellName(name)) throw new Error(`env: ${JSON.stringify(name)} is not a valid variable name`);
   }
+  const claim = input.mode === 'claim';
   const words = [...input.executable, input.workerProgram, layout.root].map(shellQuote).join(' ');
-  const command = `${words} "$qmr_chunk"`;
-  const serveCommand = `${words} --serve`;
+  const command = claim ? `${words} --claim "$qmr_chunk"` : `${words} "$qmr_chunk"`;
+  const serveCommand = claim ? `${words} --serve --claim` : `${words} --serve`;
+  const logPrefix = claim ? 'worker' : 'chunk';
   return `#!/bin/bash
 # queue-map-reduce worker-node script for run ${input.runId}
 # Written on ${hostname()} at ${new Date().toISOString()}. Readable by its owner only: it holds
@@ -158,10 +166,10 @@ qmr_chunk_at "$qmr_chunks" "$qmr_position" ||
 QMR_JOB_ID=\${QMR_JOB_ID%${shellQuote(convention.jobIdSuffixOfPlainJobs)}}` : ''}
 
 # From here on, everything goes to the chunk's own logs (appended: one section per attempt).
-printf -v qmr_log '%s/chunk-%06d' ${shellQuote(layout.logsDir)} "$qmr_chunk"
+printf -v qmr_log '%s/${logPrefix}-%06d' ${shellQuote(layout.logsDir)} "$qmr_chunk"
 exec >>"$qmr_log.out" 2>>"$qmr_log.err" || qmr_fail "cannot write the logs $qmr_log.out/.err"
 # Marks where this attempt begins, even if node then fails to start.
-TZ=UTC0 printf '[qmr %(%Y-%m-%dT%H:%M:%S)TZ] job.sh: job %s on %s, chunk %s\\n' -1 "$QMR_JOB_ID" "$HOSTNAME" "$qmr_chunk" >&2
+TZ=UTC0 printf '[qmr %(%Y-%m-%dT%H:%M:%S)TZ] job.sh: job %s on %s, ${logPrefix} %s\\n' -1 "$QMR_JOB_ID" "$HOSTNAME" "$qmr_chunk" >&2
 fi
 
 # The caller's environment

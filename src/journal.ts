@@ -19,6 +19,8 @@ export interface Fingerprint {
   chunkSize: number;
   /** Chunks grow (tasks from an iterable with no chunk size given): see chunkSizeAt. */
   growing?: boolean;
+  /** An elastic map: chunks are units that W worker jobs claim (chunkSize is the unit size). */
+  elastic?: { workers: number };
 }
 
 export type JournalRecord =
@@ -36,6 +38,10 @@ export type JournalRecord =
   | { t: 'done'; chunk: number; job: string; failedTasks?: number }
   | { t: 'failed'; chunk: number; reason: string }
   | { t: 'cancel'; time: string; ids: string[]; why: string }
+  /** Elastic maps: one submit of worker jobs, their tickets and job ids (a claim is a 'submit' of one unit). */
+  | { t: 'workers'; time: string; tickets: number[]; ids: string[] }
+  /** Elastic maps: a worker ended by itself ('exited', with its reason) or failed. */
+  | { t: 'worker-end'; time: string; ticket: number; job: string; how: 'exited' | 'failed'; reason?: string }
   | { t: 'end'; time: string; outcome: 'finished' | 'aborted' | 'failed' | 'detached'; message?: string };
 
 function checksum(json: string): string {

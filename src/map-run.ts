@@ -37,6 +37,9 @@ import { ProgressLine } from './progress-line.js';
 import { whileRunning } from './shutdown.js';
 import { Waker } from './waker.js';
 import { workerProgramPath } from './worker-path.js';
+import { ElasticDispatch } from './elastic/dispatch.js';
+import { planElastic, type ElasticPlan } from './elastic/plan.js';
+import { ElasticLayout } from './elastic/layout.js';
 
 /** How often the work dir is checked for new result files between status polls. */
 export const RESULT_CHECK_INTERVAL_MS = 100;
@@ -100,6 +103,9 @@ export class MapRun<R> {
   /** Set when a signal stopped the map; with keepJobsOnExit its jobs are left running. */
   private stoppedBySignal = false;
   private readonly progressLine: ProgressLine | undefined;
+  /** Set for elastic maps: worker jobs claim the chunks (units) instead of one job per chunk. */
+  private elastic: ElasticDispatch | undefined;
+  private elasticPlan: ElasticPlan | undefined;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -133,6 +139,10 @@ export class MapRun<R> {
     this.recorded = await this.recordedRun();
     if (this.recorded) {
       this.plan = this.checkResume(this.recorded, fnHash, fnDescription, count);
+      const recordedElastic = this.recorded.fingerprint?.elastic;
+      if (recordedElastic) {
+        this.elasticPlan = { unitSize: this.plan.chunkSize, units: this.plan.numChunks, workers: recordedElastic.workers, rule: `elastic: ${recordedElastic.workers} workers (recorded by the first run)` };
+      }
       this.workDir = await openWorkDir(this.options.workDir!);
       // A `qmr cancel` was meant for the submitter that was running then; running the map again
       // is the user's say that it should go on, so an old request must not stop it at once.
@@ -140,8 +150,18 @@ export class MapRun<R> {
     } else {
       if (count === 0) return;
       const needsSlots = this.options.chunkSize === undefined && this.options.numChunks === undefined && count !== undefined;
-      const slots = needsSlots ? (await this.queue.info(this.options.resources)).slots : undefined;
-      this.plan = planChunks(count, this.options, slots);
+      const info = needsSlots ? await this.queue.info(this.options.resources) : {};
+      if (needsSlots && this.options.elastic && this.options.arrays && this.queue.supportsArrays) {
+        this.elasticPlan = planElastic({
+          tasks: count,
+          slots: info.slots,
+          maxWorkers: this.options.maxWorkers,
+          maxArraySize: this.options.maxArraySize ?? info.maxArraySize,
+        });
+        this.plan = { chunkSize: this.elasticPlan.unitSize, numChunks: this.elasticPlan.units, rule: this.elasticPlan.rule };
+      } else {
+        this.plan = planChunks(count, this.options, info.slots);
+      }
       this.workDir = await WorkDir.create({ exact: this.options.workDir, parent: path.join(this.cwd, '.qmr') });
     }
     this.journal = new Journal(this.workDir.journal);
@@ -155,8 +175,22 @@ export class MapRun<R> {
         flavor: this.queue.flavor,
         chunkSize: this.plan.chunkSize,
         ...(this.plan.growing ? { growing: true } : {}),
+        ...(this.elasticPlan ? { elastic: { workers: this.elasticPlan.workers } } : {}),
       };
       await this.journal.append({ t: 'start', time: now, pid: process.pid, host: hostname(), fingerprint });
+    }
+    if (this.elasticPlan) {
+      this.elastic = new ElasticDispatch({
+        queue: this.queue,
+        options: this.options,
+        workDir: this.workDir,
+        units: this.tracker,
+        journal: this.journal,
+        plan: this.elasticPlan,
+        cancel: (jobIds, why) => this.cancel(jobIds, why),
+        throwIfAborted: () => this.throwIfAborted(),
+        kick: () => this.poller.kick(),
+      });
     }
     let finishedNormally = false;
     let unsubscribe: (() => void) | undefined;
@@ -188,11 +222,15 @@ export class MapRun<R> {
       if (count !== undefined || this.recorded) await feeding;
       if (this.feedError) throw this.feedError;
       if (this.recorded) this.restoreRecordedChunks(this.recorded);
+      if (this.elastic) {
+        await this.elastic.prepare(this.totalChunks);
+        if (this.recorded) this.elastic.restore(this.recorded);
+      }
 
       this.signal.addEventListener('abort', onAbort);
       unlisten = this.queue.onJobEnd?.(() => this.waker.wake());
       unsubscribe = this.poller.subscribe({
-        jobIds: () => this.tracker.queuedJobIds(),
+        jobIds: () => this.queuedJobIds(),
         deliver: (snapshot) => {
           this.snapshots.push(snapshot);
           this.waker.wake();
@@ -206,7 +244,8 @@ export class MapRun<R> {
         await this.checkCancelRequest();
         this.throwIfAborted();
         if (this.feedError) throw this.feedError;
-        await this.submitWaiting();
+        if (this.elastic) await this.elastic.round(this.feedDone);
+        else await this.submitWaiting();
         await this.applySnapshots();
         await this.collectResults();
         this.collectFailedChunks();
@@ -327,7 +366,7 @@ export class MapRun<R> {
     const functionFile: FunctionFile = { version: CHUNK_FILE_VERSION, fn: fnSpec };
     await writeFileAtomic(dir.functionFile, encode(functionFile));
     if (keepJobScript && (await exists(dir.jobScript))) return;
-    const script = renderJobScript({
+    const scriptInput = {
       runId: dir.runId,
       layout: dir,
       environment: captureEnvironment(process.env, this.options.exportEnv),
@@ -337,9 +376,10 @@ export class MapRun<R> {
       executable: this.options.executable,
       workerProgram: workerProgramPath(),
       convention: this.queue.convention,
-    });
-    // 0700: the script holds the caller's environment (tokens, keys) and must be executable.
-    await writeFileAtomic(dir.jobScript, script, 0o700);
+    };
+    // 0700: the scripts hold the caller's environment (tokens, keys) and must be executable.
+    await writeFileAtomic(dir.jobScript, renderJobScript(scriptInput), 0o700);
+    if (this.elasticPlan) await writeFileAtomic(new ElasticLayout(dir.root).workerScript, renderJobScript({ ...scriptInput, mode: 'claim' }), 0o700);
     const record = {
       version: CHUNK_FILE_VERSION,
       runId: dir.runId,
@@ -354,6 +394,7 @@ export class MapRun<R> {
       chunkSize: this.plan!.chunkSize,
       chunks: this.plan!.numChunks ?? null,
       chunking: this.plan!.rule,
+      ...(this.elasticPlan ? { elastic: { workers: this.elasticPlan.workers, unitSize: this.elasticPlan.unitSize } } : {}),
       node: process.version,
       function: fnSpec.kind === 'module' ? `${fnSpec.module}#${fnSpec.exportName}` : fnSpec.name || '(anonymous)',
       // What `qmr resume` needs to talk to the queue the way this map did.
@@ -363,6 +404,9 @@ export class MapRun<R> {
         resources: this.options.resources,
         submitArgs: this.options.submitArgs,
         arrays: this.options.arrays,
+        elastic: this.options.elastic,
+        maxWorkers: this.options.maxWorkers,
+        leaseTimeout: this.options.leaseTimeout,
         maxRunning: this.options.maxRunning,
         maxArraySize: this.options.maxArraySize,
         pbsDialect: this.options.pbsDialect,
@@ -491,6 +535,7 @@ export class MapRun<R> {
       // Results first: a job that just left the queue has usually written its result.
       await this.collectResults();
       await this.act(this.tracker.observe(snapshot.statuses!, snapshot.askedAt, Date.now()));
+      await this.elastic?.observe(snapshot);
       await this.consultHistory();
     }
   }
@@ -512,11 +557,13 @@ export class MapRun<R> {
   private async act(actions: TrackerAction[]): Promise<void> {
     for (const action of actions) {
       if (action.kind === 'cancel') {
-        await this.cancel(action.jobIds, 'stuck (error, hold or a stalled state) or duplicate');
+        // In an elastic map a unit's job is a worker that runs other units too: the fleet, which
+        // sees the same statuses, decides about worker jobs.
+        if (!this.elastic) await this.cancel(action.jobIds, 'stuck (error, hold or a stalled state) or duplicate');
       } else {
         const file = this.workDir!.resultFile(action.chunk);
         if (await exists(file)) await this.collectResults();
-        else this.tracker.confirmMissing(action.chunk, Date.now(), await failureEvidence(this.workDir!.stderrLog(action.chunk)));
+        else this.tracker.confirmMissing(action.chunk, Date.now(), await failureEvidence(this.logsOf(action.chunk).stderr));
       }
     }
   }
@@ -554,6 +601,7 @@ export class MapRun<R> {
         continue;
       }
       await this.act(this.tracker.resultSeen(chunk, result.jobId));
+      this.elastic?.fleet.progressMade();
       // failedTasks lets `qmr status` count failed tasks without decoding every result file.
       await this.journal?.append({ t: 'done', chunk, job: result.jobId, failedTasks: result.failures.length });
       this.outcomes.set(chunk, this.outcomeFromResult(chunk, meta, result));
@@ -595,9 +643,20 @@ export class MapRun<R> {
       jobId,
       remote,
       message,
-      stdoutPath: this.workDir!.stdoutLog(chunk),
-      stderrPath: this.workDir!.stderrLog(chunk),
+      stdoutPath: this.logsOf(chunk).stdout,
+      stderrPath: this.logsOf(chunk).stderr,
     };
+  }
+
+  /** A chunk's log files: its own, or in an elastic map those of the worker that claimed it. */
+  private logsOf(chunk: number): { stdout: string; stderr: string } {
+    return this.elastic?.logsOf(chunk) ?? { stdout: this.workDir!.stdoutLog(chunk), stderr: this.workDir!.stderrLog(chunk) };
+  }
+
+  /** Every job of the map that may still be in the queue: chunks' jobs, and an elastic map's workers. */
+  private queuedJobIds(): string[] {
+    const ids = this.tracker.queuedJobIds();
+    return this.elastic ? [...new Set([...ids, ...this.elastic.jobIds()])] : ids;
   }
 
   private emitProgress(): void {
@@ -635,6 +694,7 @@ export class MapRun<R> {
       chunksHeld: c.held,
       chunksFailed: c.failed,
       resubmissions: this.tracker.resubmissions,
+      ...(this.elastic ? this.elastic.progress() : {}),
       elapsedMs,
       etaMs: total !== undefined && finished > 0 ? Math.round((elapsedMs / finished) * (total - finished)) : undefined,
     };
@@ -661,7 +721,7 @@ export class MapRun<R> {
   private async cleanUp(finishedNormally: boolean): Promise<void> {
     if (this.progressLine) this.progressLine.end(this.progress());
     const detach = !finishedNormally && this.stoppedBySignal && this.options.keepJobsOnExit;
-    const leftovers = [...new Set([...this.tracker.queuedJobIds(), ...this.uncancelled])];
+    const leftovers = [...new Set([...this.queuedJobIds(), ...this.uncancelled])];
     if (leftovers.length > 0 && !detach) await this.cancel(leftovers, finishedNormally ? 'map finished' : `map ${this.endOutcome}`);
     const dir = this.workDir;
     if (!dir) return;

@@ -35,6 +35,20 @@ export interface PoolOptions {
    * cluster, the current directory is usually on the shared file system the nodes see).
    */
   workDir?: string;
+  /**
+   * Elastic workers (default true): one array of worker jobs that claim tasks from the work dir,
+   * sized by the time tasks take, until none are left. Used when neither chunkSize nor numChunks
+   * is given and arrays are on; false gives static chunks decided before any task runs.
+   */
+  elastic?: boolean;
+  /** Elastic maps: most worker jobs at once. Default 100 (also bounded by the queue's slots and the tasks). */
+  maxWorkers?: number;
+  /**
+   * Elastic maps: milliseconds a worker holding claims may go without touching its heartbeat
+   * file before its claims go back to the others and its job is cancelled. Default 180000 (above
+   * NFS's attribute cache of up to 60 s).
+   */
+  leaseTimeout?: number;
   /** Tasks per chunk (one chunk = one job or one array element). Excludes numChunks. */
   chunkSize?: number;
   /** Number of chunks to split the tasks into. Excludes chunkSize. */
@@ -111,6 +125,9 @@ export interface PoolOptions {
 export interface ResolvedOptions {
   flavor: FlavorName | 'auto';
   workDir: string | undefined;
+  elastic: boolean;
+  maxWorkers: number | undefined;
+  leaseTimeout: number;
   chunkSize: number | undefined;
   numChunks: number | undefined;
   maxResubmissions: number;
@@ -149,6 +166,7 @@ export const DEFAULTS = {
   maxPollInterval: 30_000,
   keepWorkDir: 'on-error',
   missingGrace: 30_000,
+  leaseTimeout: 180_000,
   heldTimeout: 60_000,
   stalledTimeout: 300_000,
   commandTimeout: 60_000,
@@ -159,7 +177,7 @@ export const DEFAULTS = {
 const MIN_POLL_INTERVAL_MS = 20;
 
 const KNOWN_OPTIONS = new Set<string>([
-  'flavor', 'workDir', 'chunkSize', 'numChunks', 'maxResubmissions', 'pollInterval', 'maxPollInterval',
+  'flavor', 'workDir', 'elastic', 'maxWorkers', 'leaseTimeout', 'chunkSize', 'numChunks', 'maxResubmissions', 'pollInterval', 'maxPollInterval',
   'keepWorkDir', 'env', 'exportEnv', 'envScript', 'executable', 'workingDir', 'resources', 'submitArgs',
   'commands', 'signal', 'onProgress', 'concurrency', 'missingGrace', 'heldTimeout', 'stalledTimeout',
   'commandTimeout', 'maxStatusFailures', 'arrays', 'maxRunning', 'maxArraySize', 'keepJobsOnExit', 'handleSignals', 'progress', 'pbsDialect',
@@ -185,6 +203,9 @@ export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): 
   return {
     flavor,
     workDir: o.workDir === undefined ? undefined : path.resolve(cwd, nonEmptyString('workDir', o.workDir)),
+    elastic: optionalBoolean('elastic', o.elastic) ?? true,
+    maxWorkers: optionalPositiveInteger('maxWorkers', o.maxWorkers),
+    leaseTimeout: milliseconds('leaseTimeout', o.leaseTimeout, DEFAULTS.leaseTimeout, 200),
     chunkSize: optionalPositiveInteger('chunkSize', o.chunkSize),
     numChunks: optionalPositiveInteger('numChunks', o.numChunks),
     maxResubmissions: nonNegativeInteger('maxResubmissions', o.maxResubmissions, DEFAULTS.maxResubmissions),

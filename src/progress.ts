@@ -18,6 +18,10 @@ export interface Progress {
   /** Gave up after maxResubmissions. */
   chunksFailed: number;
   resubmissions: number;
+  /** Elastic maps: worker jobs running, waiting in the queue (or held), and submitted in all. */
+  workersRunning?: number;
+  workersPending?: number;
+  workersSubmitted?: number;
   elapsedMs: number;
   /** Estimated milliseconds to the end, from the rate so far; undefined until a chunk is done. */
   etaMs: number | undefined;

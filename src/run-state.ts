@@ -18,10 +18,22 @@ export interface RecordedChunk {
   failedTasks?: number;
 }
 
+/** An elastic map's worker job, as the journal knows it. */
+export interface RecordedWorker {
+  ticket: number;
+  jobId: string;
+  submittedAt: number;
+  /** 'queued': submitted and not known to have ended. */
+  phase: 'queued' | 'exited' | 'failed';
+  reason?: string;
+}
+
 export interface RecordedRun {
   fingerprint: Fingerprint | undefined;
   startedAt: string | undefined;
   chunks: Map<number, RecordedChunk>;
+  /** Elastic maps: worker jobs by ticket. */
+  workers: Map<number, RecordedWorker>;
   /** Set when every task had been written to a chunk file. */
   input: { chunks: number; tasks: number } | undefined;
   resubmissions: number;
@@ -36,6 +48,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
     fingerprint: undefined,
     startedAt: undefined,
     chunks: new Map(),
+    workers: new Map(),
     input: undefined,
     resubmissions: 0,
     ended: undefined,
@@ -44,6 +57,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
   };
   /** The chunk each job id ran (array elements have ids of their own), for cancel records. */
   const chunkOfJob = new Map<string, RecordedChunk>();
+  const workerOfJob = new Map<string, RecordedWorker>();
   /** Job id → why, for cancel records since the last start or end (see 'end'). */
   const cancelledBeforeEnd = new Map<string, string>();
   for (const r of records) {
@@ -99,6 +113,21 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
         }
         break;
       }
+      case 'workers':
+        r.tickets.forEach((ticket, k) => {
+          const worker: RecordedWorker = { ticket, jobId: r.ids[k]!, submittedAt: Date.parse(r.time), phase: 'queued' };
+          run.workers.set(ticket, worker);
+          workerOfJob.set(worker.jobId, worker);
+        });
+        break;
+      case 'worker-end': {
+        const worker = run.workers.get(r.ticket);
+        if (worker) {
+          worker.phase = r.how;
+          if (r.reason !== undefined) worker.reason = r.reason;
+        }
+        break;
+      }
       case 'end':
         run.ended = { outcome: r.outcome, time: r.time, ...(r.message ? { message: r.message } : {}) };
         // Jobs cancelled as the run ended (the map stopping, or `qmr cancel`) are over: their
@@ -111,6 +140,11 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
           if (c && last?.jobId === id && c.phase === 'queued') {
             last.endedBecause ??= `cancelled (${why})`;
             c.phase = 'unsubmitted';
+          }
+          const worker = workerOfJob.get(id);
+          if (worker?.phase === 'queued') {
+            worker.phase = 'failed';
+            worker.reason = `cancelled (${why})`;
           }
         }
         cancelledBeforeEnd.clear();

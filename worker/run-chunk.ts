@@ -36,7 +36,7 @@ export async function runChunk(runDir: string, chunk: number, jobId: string): Pr
   const failures: Array<[number, RemoteErrorRecord]> = [];
   let fn: TaskFunction | undefined;
   try {
-    fn = await loadFunction(layout);
+    fn = await loadFunctionOnce(layout);
   } catch (error) {
     // Every task fails with the same reason; a resubmission would fail the same way.
     const record = errorRecord(error, 'loading fn on the worker node');
@@ -103,6 +103,21 @@ function encodeResult(result: ChunkResultFile, firstTask: number): string | Buff
     }
   });
   return encode(result);
+}
+
+/**
+ * fn is loaded once per process and run: a worker that runs chunk after chunk (the local flavor's
+ * servers, elastic workers claiming unit after unit) pays for reading and compiling it once.
+ */
+const loaded = new Map<string, Promise<TaskFunction>>();
+
+function loadFunctionOnce(layout: WorkDirLayout): Promise<TaskFunction> {
+  let fn = loaded.get(layout.root);
+  if (!fn) {
+    fn = loadFunction(layout);
+    loaded.set(layout.root, fn);
+  }
+  return fn;
 }
 
 async function loadFunction(layout: WorkDirLayout): Promise<TaskFunction> {

@@ -3,18 +3,21 @@
  * chunk costs its work and not a node start-up. Commands come on stdin, one per line:
  * `CHUNK JOB_ID`; the answer goes to file descriptor 3: `done JOB_ID` or `fail JOB_ID MESSAGE`.
  * While a chunk runs, what the process writes to stdout and stderr goes to that chunk's log
- * files, as job.sh arranges for a job of its own.
+ * files, as job.sh arranges for a job of its own. In claim mode (elastic maps) each command is
+ * `TICKET JOB_ID` and runs one worker's claim loop, with that worker's log files.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
 import { WorkDirLayout } from '../src/work-dir.js';
+import { ElasticLayout } from '../src/elastic/layout.js';
+import { runClaimLoop } from './claim-loop.js';
 import { log, runChunk } from './run-chunk.js';
 
 const REPLIES_FD = 3;
 
-export async function serve(runDir: string): Promise<void> {
-  const layout = new WorkDirLayout(runDir);
+export async function serve(runDir: string, mode: 'chunk' | 'claim'): Promise<void> {
+  const layout = mode === 'claim' ? new ElasticLayout(runDir) : new WorkDirLayout(runDir);
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     const m = /^(\d+) (\S+)$/.exec(line.trim());
     if (!m) continue;
@@ -24,8 +27,9 @@ export async function serve(runDir: string): Promise<void> {
     const restore = redirectOutput(layout.stdoutLog(chunk), layout.stderrLog(chunk));
     try {
       // Marks where this attempt begins in the chunk's log, as job.sh does for a job of its own.
-      process.stderr.write(`[qmr ${new Date().toISOString().slice(0, 19)}Z] worker: job ${jobId} on ${hostname()}, chunk ${chunk}\n`);
-      await runChunk(runDir, chunk, jobId);
+      process.stderr.write(`[qmr ${new Date().toISOString().slice(0, 19)}Z] worker: job ${jobId} on ${hostname()}, ${mode === 'claim' ? 'worker' : 'chunk'} ${chunk}\n`);
+      if (mode === 'claim') await runClaimLoop(runDir, chunk, jobId);
+      else await runChunk(runDir, chunk, jobId);
       reply(`done ${jobId}`);
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -146,9 +146,9 @@ describe('local flavor, whole maps', () => {
     }
   });
 
-  it('resubmits a chunk whose process died without a result', async () => {
+  it('resubmits a chunk whose process died without a result (static chunks)', async () => {
     const marker = path.join(folder.path, 'crashed-once');
-    const pool = new Pool({ workDir: workDirOf('crash'), keepWorkDir: 'always' });
+    const pool = new Pool({ workDir: workDirOf('crash'), keepWorkDir: 'always', elastic: false });
     const out = await pool.map(
       async (t: { marker: string; x: number }) => {
         const fs = await import('node:fs');

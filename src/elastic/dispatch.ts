@@ -1,0 +1,268 @@
+/**
+ * The elastic half of a map's round loop (map-run.ts keeps the loop, results and the end): keeps
+ * the worker jobs going, sees the units they claim, judges their leases, and puts back the units
+ * of workers that died. Unit state lives in map-run's ChunkTracker (a unit is a chunk whose job
+ * is the worker that claimed it); worker state in a WorkerFleet. This file is their I/O.
+ *
+ * Claims reach the journal as 'submit' records of one unit and the worker's job id, so resume,
+ * `qmr status --chunks` and `qmr cancel` read them as they read chunk submissions; worker jobs
+ * as 'workers' and 'worker-end' records.
+ */
+import { stat } from 'node:fs/promises';
+import type { ChunkTracker, TrackerAction } from '../chunk-tracker.js';
+import { failureEvidence } from '../failure-evidence.js';
+import type { Journal } from '../journal.js';
+import { parseWalltimeSeconds, type ResolvedOptions } from '../options.js';
+import type { StatusSnapshot } from '../poller.js';
+import type { Queue } from '../queues/queue.js';
+import type { RecordedRun } from '../run-state.js';
+import { groupForSubmission } from '../submission-groups.js';
+import type { WorkDir } from '../work-dir.js';
+import { CLAIM_TARGET_SECONDS } from './claim-size.js';
+import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from './claims.js';
+import { WorkerFleet } from './fleet.js';
+import { ElasticLayout } from './layout.js';
+import { LeaseWatch } from './lease-watch.js';
+import { readWorkerExit, writeManifest } from './manifest.js';
+import type { ElasticPlan } from './plan.js';
+
+/** Heartbeats are stat'ed at most this often (each is a file-server round trip per worker). */
+const LEASE_CHECK_MS = 1000;
+/** Workers touch their heartbeat this often, at most (less when leaseTimeout is short). */
+const HEARTBEAT_MS = 5000;
+/** While tasks stream in, wait this long for more units before starting fewer than W workers. */
+const STREAM_START_DELAY_MS = 1000;
+
+export interface ElasticContext {
+  queue: Queue;
+  options: ResolvedOptions;
+  workDir: WorkDir;
+  /** The units' tracker (map-run's). */
+  units: ChunkTracker;
+  journal: Journal;
+  plan: ElasticPlan;
+  /** map-run's cancel: retried until the scheduler takes it, journaled once it did. */
+  cancel(jobIds: string[], why: string): Promise<void>;
+  /** Throws when the map was aborted (checked between submits). */
+  throwIfAborted(): void;
+  /** A submit happened: poll soon. */
+  kick(): void;
+}
+
+export class ElasticDispatch {
+  readonly layout: ElasticLayout;
+  readonly fleet: WorkerFleet;
+  private readonly leases: LeaseWatch;
+  /** unit → ticket of the worker whose claim this process has seen (kept after the unit is done, for its logs). */
+  private readonly claimedBy = new Map<number, number>();
+  private lastLeaseCheck = 0;
+  private openSince: number | undefined;
+
+  constructor(private readonly ctx: ElasticContext) {
+    this.layout = new ElasticLayout(ctx.workDir.root);
+    this.fleet = new WorkerFleet({
+      workers: ctx.plan.workers,
+      maxResubmissions: ctx.options.maxResubmissions,
+      missingGrace: ctx.queue.resultsMayLag ? ctx.options.missingGrace : 0,
+      heldTimeout: ctx.options.heldTimeout,
+      stalledTimeout: ctx.options.stalledTimeout,
+    });
+    this.leases = new LeaseWatch(ctx.options.leaseTimeout);
+  }
+
+  /** Creates the folders and the manifest workers read; `units` once every task is in a unit file. */
+  async prepare(units: number | undefined): Promise<void> {
+    await makeElasticFolders(this.layout);
+    await this.writeManifest(units);
+  }
+
+  async inputEnded(units: number): Promise<void> {
+    await this.writeManifest(units);
+  }
+
+  /** Resume: the workers the journal knew, still queued or over. */
+  restore(recorded: RecordedRun): void {
+    for (const w of recorded.workers.values()) this.fleet.restore(w.ticket, w.jobId, w.submittedAt, w.phase !== 'queued');
+  }
+
+  /** Job ids of the workers that may still be in the queue. */
+  jobIds(): string[] {
+    return this.fleet.liveJobIds();
+  }
+
+  /** Where a unit's output went: the log files of the worker that claimed it. */
+  logsOf(unit: number): { stdout: string; stderr: string } | undefined {
+    const ticket = this.claimedBy.get(unit);
+    return ticket === undefined ? undefined : { stdout: this.layout.stdoutLog(ticket), stderr: this.layout.stderrLog(ticket) };
+  }
+
+  /** One round: claims seen, leases judged, dead workers' units put back, workers submitted. */
+  async round(inputDone: boolean, now = Date.now()): Promise<void> {
+    await this.scanClaims(now);
+    if (now - this.lastLeaseCheck >= LEASE_CHECK_MS) {
+      this.lastLeaseCheck = now;
+      await this.checkLeases(now);
+    }
+    await this.releaseRetiredUnits();
+    this.giveUpIfWorkersKeepFailing();
+    await this.ensureWorkers(inputDone, now);
+  }
+
+  /** Applies a status snapshot to the worker jobs (map-run applies it to the units). */
+  async observe(snapshot: StatusSnapshot, now = Date.now()): Promise<void> {
+    await this.act(this.fleet.observe(snapshot.statuses!, snapshot.askedAt, now), now);
+    if (this.ctx.queue.history) {
+      const gone = this.fleet.goneJobIds();
+      if (gone.length > 0) {
+        try {
+          await this.act(this.fleet.observeHistory(await this.ctx.queue.history(gone)), now);
+        } catch {
+          // History is a shortcut; without it the grace period decides.
+        }
+      }
+    }
+    await this.journalWorkerFailures();
+  }
+
+  progress(): { workersRunning: number; workersPending: number; workersSubmitted: number } {
+    const c = this.fleet.counts();
+    return { workersRunning: c.running, workersPending: c.pending + c.held, workersSubmitted: this.fleet.submittedCount };
+  }
+
+  private async writeManifest(units: number | undefined): Promise<void> {
+    const walltime = this.ctx.options.resources.walltime;
+    await writeManifest(this.layout, {
+      unitSize: this.ctx.plan.unitSize,
+      units: units ?? null,
+      workers: this.ctx.plan.workers,
+      ...(walltime === undefined ? {} : { walltimeSeconds: parseWalltimeSeconds(walltime) }),
+      targetSeconds: CLAIM_TARGET_SECONDS,
+      heartbeatMs: Math.max(50, Math.min(HEARTBEAT_MS, Math.floor(this.ctx.options.leaseTimeout / 4))),
+    });
+  }
+
+  private async act(actions: TrackerAction[], now: number): Promise<void> {
+    for (const action of actions) {
+      if (action.kind === 'cancel') {
+        await this.ctx.cancel(action.jobIds, 'worker stuck (error, hold or a stalled state)');
+        continue;
+      }
+      const ticket = action.chunk;
+      const exit = await readWorkerExit(this.layout, ticket);
+      this.fleet.ended(ticket, exit, now, exit ? {} : await failureEvidence(this.layout.stderrLog(ticket)));
+      if (exit) {
+        await this.ctx.journal.append({ t: 'worker-end', time: new Date(now).toISOString(), ticket, job: this.fleet.jobIdOfTicket(ticket)!, how: 'exited', reason: exit.reason });
+      }
+    }
+  }
+
+  /** Failed workers (from any path) reach the journal once each. */
+  private async journalWorkerFailures(): Promise<void> {
+    const time = new Date().toISOString();
+    for (const failure of this.fleet.drainFailures()) {
+      await this.ctx.journal.append({ t: 'worker-end', time, ticket: failure.ticket, job: failure.jobId, how: 'failed', reason: failure.reason });
+    }
+  }
+
+  /** New claims: a unit claimed by a live worker is that worker's attempt; one of a dead worker's goes back. */
+  private async scanClaims(now: number): Promise<void> {
+    for (const unit of await claimedUnits(this.layout)) {
+      if (this.claimedBy.has(unit)) continue;
+      const record = this.ctx.units.record(unit);
+      if (!record) continue; // not fed yet (cannot happen: units are written before workers start)
+      const owner = await readOwner(this.layout, unit);
+      if (!owner) continue; // released just now; seen again next round if claimed again
+      this.claimedBy.set(unit, owner.ticket);
+      if (record.phase !== 'unsubmitted') continue; // done or failed already: nothing to watch
+      const jobId = this.fleet.jobIdOfTicket(owner.ticket);
+      if (jobId !== undefined && this.fleet.isLive(owner.ticket)) {
+        this.ctx.units.submitted([unit], [jobId], now);
+        await this.ctx.journal.append({ t: 'submit', time: new Date(now).toISOString(), chunks: [unit], ids: [jobId] });
+      } else {
+        // A claim left by a worker that is over (a resumed run, or its end was seen before its claim).
+        await releaseClaim(this.layout, unit);
+        this.claimedBy.delete(unit);
+      }
+    }
+  }
+
+  /** Workers holding claims whose heartbeat stopped: their units go back, their job is cancelled. */
+  private async checkLeases(now: number): Promise<void> {
+    const holders = new Map<number, number[]>();
+    for (const [unit, ticket] of this.claimedBy) {
+      if (this.ctx.units.record(unit)?.phase !== 'queued') continue;
+      holders.set(ticket, [...(holders.get(ticket) ?? []), unit]);
+    }
+    for (const [ticket, units] of holders) {
+      if (!this.fleet.isLive(ticket)) continue;
+      const mtime = await stat(this.layout.heartbeatFile(ticket)).then((s) => s.mtimeMs, () => undefined);
+      this.leases.observe(ticket, mtime, now);
+      if (this.fleet.statusOf(ticket)?.state === 'suspended') {
+        this.leases.pause(ticket, now); // a suspended job cannot beat; the scheduler says it will go on
+        continue;
+      }
+      const silent = this.leases.expired(ticket, now);
+      if (silent === undefined) continue;
+      const jobId = this.fleet.jobIdOfTicket(ticket)!;
+      const reason = `worker ${ticket} (job ${jobId}) has not touched its heartbeat for ${(silent / 1000).toFixed(0)} s (leaseTimeout ${(this.ctx.options.leaseTimeout / 1000).toFixed(0)} s)`;
+      for (const unit of units) this.ctx.units.leaseExpired(unit, reason);
+      this.fleet.stopped(ticket, reason);
+      this.leases.forget(ticket);
+      await this.ctx.cancel([jobId], 'its heartbeat stopped (lease expired)');
+    }
+    await this.journalWorkerFailures();
+  }
+
+  /** Units whose attempt ended without a result (the unit tracker retired it) are claimable again. */
+  private async releaseRetiredUnits(): Promise<void> {
+    for (const [unit] of this.claimedBy) {
+      if (this.ctx.units.record(unit)?.phase !== 'unsubmitted') continue;
+      await releaseClaim(this.layout, unit);
+      this.claimedBy.delete(unit);
+    }
+  }
+
+  private giveUpIfWorkersKeepFailing(): void {
+    const why = this.fleet.exhausted();
+    if (!why) return;
+    for (const r of this.ctx.units.all()) {
+      if (r.phase === 'unsubmitted' || r.phase === 'queued') this.ctx.units.fail(r.chunk, `was not run: ${why}`);
+    }
+  }
+
+  /** Submits workers while units are open and fewer than W are queued or running. */
+  private async ensureWorkers(inputDone: boolean, now: number): Promise<void> {
+    const open = this.ctx.units.unsubmitted().length;
+    if (open === 0) {
+      this.openSince = undefined;
+      return;
+    }
+    this.openSince ??= now;
+    // While tasks stream in, gather enough units for all W workers, or wait a moment.
+    if (!inputDone && open < this.fleet.workers && now - this.openSince < STREAM_START_DELAY_MS) return;
+    if (this.fleet.exhausted()) return;
+    const wanted = this.fleet.wanted(open);
+    if (wanted === 0) return;
+    const { queue, options, workDir } = this.ctx;
+    const useArrays = options.arrays && queue.supportsArrays;
+    const info = useArrays && options.maxArraySize === undefined ? await queue.info(options.resources) : {};
+    for (const group of groupForSubmission(this.fleet.tickets(wanted), useArrays, options.maxArraySize ?? info.maxArraySize)) {
+      this.ctx.throwIfAborted();
+      const ids = await queue.submit({
+        chunks: group,
+        array: useArrays && group.length > 1,
+        throttle: options.maxRunning,
+        jobName: options.resources.jobName ?? `qmr-${workDir.runId.slice(-8)}`,
+        script: this.layout.workerScript,
+        schedulerLogDir: workDir.schedulerLogDir,
+        workingDir: options.workingDir,
+        resources: options.resources,
+        submitArgs: options.submitArgs,
+      });
+      this.fleet.submitted(group, ids, Date.now());
+      await this.ctx.journal.append({ t: 'workers', time: new Date().toISOString(), tickets: group, ids });
+    }
+    this.ctx.kick();
+  }
+}
+

@@ -1,0 +1,68 @@
+/**
+ * How an elastic map is laid out before any task has run: how many tasks go into each unit (the
+ * smallest piece a worker claims, one task file and one result file each) and how many worker
+ * jobs the map's one array holds.
+ *
+ * Units are small so that claims can be sized by time later (see claim-size.ts): up to
+ * MAX_UNITS of them, one task each for maps of up to MAX_UNITS tasks. Workers are bounded three
+ * ways, so that a cluster showing 4,000 free slots never turns 1,000 quick tasks into 1,000 jobs:
+ *  - by the slots the queue reports (more workers than slots would only wait),
+ *  - by the work: at least MIN_TASKS_PER_WORKER tasks for each worker, so a worker's start-up
+ *    (queue wait, node start) is spread over several tasks,
+ *  - by maxWorkers (default DEFAULT_MAX_WORKERS) and the scheduler's array size limit, so that the
+ *    scheduler sees one array of at most that many elements.
+ * Pure: every number comes in as an argument.
+ */
+
+/** Most units (task files) in one elastic map. */
+export const MAX_UNITS = 2000;
+/** Units of a map whose tasks come from an iterable of unknown length. */
+export const STREAM_UNIT_SIZE = 50;
+/** A worker gets at least this many tasks' worth of work (fewer workers for small maps). */
+export const MIN_TASKS_PER_WORKER = 10;
+/** Most worker jobs of one map unless maxWorkers says otherwise. */
+export const DEFAULT_MAX_WORKERS = 100;
+/** Slots assumed when the queue does not tell its size. */
+export const UNKNOWN_SLOTS = 100;
+
+export interface ElasticPlan {
+  /** Tasks per unit. */
+  unitSize: number;
+  /** Number of units, when the number of tasks is known. */
+  units: number | undefined;
+  /** Worker jobs to keep queued or running while work is left. */
+  workers: number;
+  /** How the numbers were chosen, in words (run.json, benchmarks, qmr status). */
+  rule: string;
+}
+
+export interface ElasticPlanInput {
+  /** Number of tasks; undefined for an iterable of unknown length. */
+  tasks: number | undefined;
+  /** Slots the queue reports for this user, when it tells. */
+  slots: number | undefined;
+  maxWorkers: number | undefined;
+  /** Largest array the scheduler takes (maxArraySize option, else the scheduler's own limit). */
+  maxArraySize: number | undefined;
+}
+
+export function planElastic(input: ElasticPlanInput): ElasticPlan {
+  const unitSize = input.tasks === undefined ? STREAM_UNIT_SIZE : Math.max(1, Math.ceil(input.tasks / MAX_UNITS));
+  const units = input.tasks === undefined ? undefined : Math.ceil(input.tasks / unitSize);
+  const slots = input.slots ?? UNKNOWN_SLOTS;
+  const byWork = input.tasks === undefined ? Infinity : Math.max(1, Math.floor(input.tasks / MIN_TASKS_PER_WORKER));
+  const cap = input.maxWorkers ?? DEFAULT_MAX_WORKERS;
+  const workers = Math.max(1, Math.min(slots, byWork, cap, units ?? Infinity, input.maxArraySize ?? Infinity));
+  const bounds = [
+    `${slots} slots${input.slots === undefined ? ' (queue size unknown)' : ''}`,
+    input.tasks === undefined ? undefined : `${input.tasks} tasks / ${MIN_TASKS_PER_WORKER}`,
+    `maxWorkers ${cap}${input.maxWorkers === undefined ? ' (default)' : ''}`,
+    input.maxArraySize === undefined ? undefined : `maxArraySize ${input.maxArraySize}`,
+  ].filter((b): b is string => b !== undefined);
+  return {
+    unitSize,
+    units,
+    workers,
+    rule: `elastic: ${workers} workers (least of ${bounds.join(', ')}) claiming units of ${unitSize} task${unitSize === 1 ? '' : 's'}`,
+  };
+}

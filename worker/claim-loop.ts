@@ -1,0 +1,131 @@
+/**
+ * An elastic worker: claims units from the work dir, runs them, and claims again until nothing is
+ * left (see src/elastic/claims.ts for how a claim is made, src/elastic/claim-size.ts for how many
+ * units each claim takes). It writes one result file per unit as the unit ends, so a worker that
+ * dies mid-claim loses only the units it had not finished.
+ *
+ * It ends by itself, writing worker-N.exit with the reason, when
+ *  - every unit is claimed or done and the input is complete ('no-work'),
+ *  - its walltime would not fit another unit ('walltime'),
+ *  - tasks still stream in but none came for IDLE_EXIT_MS ('idle');
+ * the pool submits a fresh worker when work appears again.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { claimSize } from '../src/elastic/claim-size.js';
+import { claimedUnits, Claimer } from '../src/elastic/claims.js';
+import { ElasticLayout } from '../src/elastic/layout.js';
+import { readManifest, writeWorkerExit, type ElasticManifest, type WorkerExitReason } from '../src/elastic/manifest.js';
+import { chunkOfFileName, WorkDirLayout } from '../src/work-dir.js';
+import { startHeartbeat } from './heartbeat.js';
+import { log, runChunk } from './run-chunk.js';
+
+/** A worker with nothing to claim while tasks still stream in waits this long before it exits. */
+export const IDLE_EXIT_MS = 60_000;
+/** How often such a worker looks for new units. */
+const IDLE_LOOK_MS = 500;
+
+export interface ClaimLoopSummary {
+  reason: WorkerExitReason;
+  units: number;
+  claims: number;
+}
+
+export async function runClaimLoop(runDir: string, ticket: number, jobId: string): Promise<ClaimLoopSummary> {
+  const layout = new WorkDirLayout(runDir);
+  const elastic = new ElasticLayout(runDir);
+  const startedAt = Date.now();
+  const host = hostname();
+  const first = await readManifest(elastic);
+  const heartbeat = startHeartbeat(elastic.heartbeatFile(ticket), { ticket, job: jobId, host, pid: process.pid, startedAt: new Date(startedAt).toISOString() }, first.heartbeatMs);
+  const claimer = new Claimer(elastic, { ticket, job: jobId, host, pid: process.pid, token: randomBytes(8).toString('hex') });
+  log(`worker ${ticket} started as job ${jobId} on ${host}, pid ${process.pid}, node ${process.version}`);
+  let units = 0;
+  let claims = 0;
+  let busySeconds = 0;
+  let idleSince: number | undefined;
+  const end = async (reason: WorkerExitReason): Promise<ClaimLoopSummary> => {
+    await writeWorkerExit(elastic, { ticket, job: jobId, reason, units });
+    log(`worker ${ticket} exits (${reason}): ${units} units in ${claims} claims, ${busySeconds.toFixed(2)} s of work`);
+    return { reason, units, claims };
+  };
+  try {
+    for (;;) {
+      const manifest = await readManifest(elastic);
+      const open = await openUnits(layout, elastic, manifest);
+      if (open.length === 0) {
+        if (manifest.units !== null) return await end('no-work');
+        idleSince ??= Date.now();
+        if (Date.now() - idleSince >= IDLE_EXIT_MS) return await end('idle');
+        await sleep(IDLE_LOOK_MS);
+        continue;
+      }
+      idleSince = undefined;
+      const size = claimSize({
+        openUnits: open.length,
+        workers: manifest.workers,
+        secondsPerUnit: units > 0 ? busySeconds / units : undefined,
+        targetSeconds: manifest.targetSeconds,
+        secondsLeft: manifest.walltimeSeconds === undefined ? undefined : manifest.walltimeSeconds - (Date.now() - startedAt) / 1000,
+        walltimeSeconds: manifest.walltimeSeconds,
+      });
+      if (size === 0) return await end('walltime');
+      const mine = await claimSome(claimer, spreadStart(open, ticket, manifest.workers, size), size);
+      if (mine.length === 0) continue; // others were quicker: look again
+      claims += 1;
+      log(`worker ${ticket} claimed ${mine.length} unit${mine.length === 1 ? '' : 's'}: ${mine.join(',')}`);
+      for (const unit of mine) {
+        const summary = await runChunk(runDir, unit, jobId);
+        busySeconds += summary.seconds;
+        units += 1;
+      }
+    }
+  } finally {
+    await claimer.dispose().catch(() => undefined);
+    await heartbeat.stop();
+  }
+}
+
+/** Units neither claimed nor done, in unit order. */
+async function openUnits(layout: WorkDirLayout, elastic: ElasticLayout, manifest: ElasticManifest): Promise<number[]> {
+  const [claimed, done, written] = await Promise.all([
+    claimedUnits(elastic),
+    unitsWithFiles(layout.resultsDir, 'result'),
+    manifest.units === null ? unitsWithFiles(layout.chunksDir, 'tasks') : undefined,
+  ]);
+  const all = written ? [...written].sort((a, b) => a - b) : Array.from({ length: manifest.units ?? 0 }, (_, k) => k);
+  return all.filter((unit) => !claimed.has(unit) && !done.has(unit));
+}
+
+async function unitsWithFiles(folder: string, extension: string): Promise<Set<number>> {
+  const units = new Set<number>();
+  for (const name of await readdir(folder)) {
+    const unit = chunkOfFileName(name, extension);
+    if (unit !== undefined) units.add(unit);
+  }
+  return units;
+}
+
+/**
+ * The open units rotated so that worker k starts its claim k claim-sizes in: W workers starting at
+ * once would otherwise all race for the same first units, and all but one would lose each race.
+ */
+export function spreadStart(open: readonly number[], ticket: number, workers: number, size: number): number[] {
+  const window = Math.min(open.length, Math.max(1, workers) * size);
+  const start = ((ticket % Math.max(1, workers)) * size) % Math.max(1, window);
+  return [...open.slice(start), ...open.slice(0, start)];
+}
+
+async function claimSome(claimer: Claimer, candidates: readonly number[], size: number): Promise<number[]> {
+  const mine: number[] = [];
+  for (const unit of candidates) {
+    if (mine.length >= size) break;
+    if (await claimer.claim(unit)) mine.push(unit);
+  }
+  return mine.sort((a, b) => a - b);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
