@@ -63,7 +63,12 @@ export type ScenarioName =
   | 'status-warning'
   | 'submit-fail-passing'
   | 'submit-fail-later'
-  | 'abort';
+  | 'abort'
+  | 'elastic-full'
+  | 'elastic-crash'
+  | 'elastic-error-recovers'
+  | 'elastic-error-exhausted'
+  | 'elastic-abort';
 
 const WORK_MODULE = path.join(FIXTURES, 'modules', 'work.mjs');
 const DUMMY_WORK = path.join(FIXTURES, 'modules', 'dummy-work.mjs');
@@ -97,6 +102,18 @@ async function workerStarts(workDir: string): Promise<number[]> {
   const counts: number[] = [];
   for (const name of (await readdir(logs)).filter((n) => /^chunk-\d+\.err$/.test(n)).sort()) {
     counts.push(((await readFile(path.join(logs, name), 'utf8')).match(/started as job/g) ?? []).length);
+  }
+  return counts;
+}
+
+/** Elastic maps: how many times each unit started, from the `chunk N (tasks ...) started` lines of every worker's log. */
+async function unitStarts(workDir: string): Promise<Map<number, number>> {
+  const logs = path.join(workDir, 'logs');
+  const counts = new Map<number, number>();
+  for (const name of (await readdir(logs)).filter((n) => /^worker-\d+\.err$/.test(n))) {
+    for (const m of (await readFile(path.join(logs, name), 'utf8')).matchAll(/chunk (\d+) \(tasks [^)]*\) started as job/g)) {
+      counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
+    }
   }
   return counts;
 }
@@ -477,6 +494,122 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       expect(await firedOf(c.queue, 'submitFail')).toHaveLength(1);
       expect((await c.queue.calls())[target.submitCommand]).toBe(2);
       expect(await c.queue.jobs()).toHaveLength(1);
+    });
+  });
+
+  // Elastic maps (the default when no chunkSize or numChunks is given): worker jobs claim units.
+  const elasticNames: ScenarioName[] = ['elastic-full', 'elastic-crash', 'elastic-error-recovers', 'elastic-error-exhausted', 'elastic-abort'];
+  if (!only || elasticNames.some((n) => only.includes(n))) describe.concurrent(`${target.label} (emulated): elastic workers`, () => {
+    scenario('elastic-error-exhausted', 'fails clearly when every worker job lands in the error state, leaving no job behind', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-error-exhausted');
+      await c.queue.addFault({ kind: 'error', name: '*qmrel*', times: 1000 });
+      const error = (await new Pool(c.options({ maxResubmissions: 2, heldTimeout: 300, resources: { jobName: 'qmrel' } }))
+        .map((x: number) => x, [1, 2])
+        .catch((e: unknown) => e)) as MapError;
+      expect(error).toBeInstanceOf(MapError);
+      expect(error.failures).toHaveLength(2);
+      // One worker (two tasks), maxResubmissions 2: the third failed worker in a row ends the map.
+      expect(error.message).toMatch(/3 worker jobs in a row ended without finishing a unit \(more than maxResubmissions × workers = 2\)/);
+      expect(error.message).toMatch(target.errorShows);
+      expect(await firedOf(c.queue, 'error')).toHaveLength(3);
+      const ends = (await journalOf(c.workDir)).filter((r) => r.t === 'worker-end');
+      expect(ends.map((r) => r.how)).toEqual(['failed', 'failed', 'failed']);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('elastic-full', 'spreads uneven tasks over one array of workers that claim by time: results in order, one submit, each unit run once', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-full');
+      // Uneven: every 10th task takes 400 ms, the rest 20 ms.
+      const tasks = Array.from({ length: 60 }, (_, x) => ({ x, ms: x % 10 === 3 ? 400 : 20 }));
+      let last: Progress | undefined;
+      const out = await new Pool(c.options({ keepWorkDir: 'always', onProgress: (p) => (last = p) })).map({ module: DUMMY_WORK, export: 'slow' }, tasks);
+      expect(out).toEqual(tasks.map((t) => t.x * 10));
+      const journal = await journalOf(c.workDir);
+      const workers = journal.filter((r) => r.t === 'workers');
+      expect(workers).toHaveLength(1); // one array of workers
+      const ids = workers[0]!.ids as string[];
+      expect(ids.length).toBeGreaterThanOrEqual(1);
+      expect(ids.length).toBeLessThanOrEqual(6); // 60 tasks: at most one worker per 10 tasks
+      expect((await c.queue.calls())[target.submitCommand]).toBe(1);
+      // Each unit was claimed once, by one of those workers, and ran once. (A claim the pool saw
+      // only after the unit's result is not journaled: there is nothing left to watch.)
+      const claims = journal.filter((r) => r.t === 'submit');
+      expect(claims.length).toBeLessThanOrEqual(60);
+      expect(new Set(claims.map((r) => (r.chunks as number[])[0])).size).toBe(claims.length);
+      for (const claim of claims) expect(ids).toContain((claim.ids as string[])[0]);
+      const done = journal.filter((r) => r.t === 'done');
+      expect(new Set(done.map((r) => r.chunk)).size).toBe(60);
+      for (const d of done) expect(ids).toContain(d.job);
+      const starts = await unitStarts(c.workDir);
+      expect(starts.size).toBe(60);
+      expect([...starts.values()].every((n) => n === 1)).toBe(true);
+      expect(last?.tasksDone).toBe(60);
+      expect(last?.workersSubmitted).toBe(ids.length);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('elastic-crash', 'a worker that dies mid-claim: only its unfinished units run again, by another worker', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-crash');
+      const marker = path.join(c.dir, 'crashed');
+      const tasks = Array.from({ length: 20 }, (_, x) => ({ x, marker }));
+      const out = await new Pool(c.options({ keepWorkDir: 'always', missingGrace: 1000 })).map(async (t: { x: number; marker: string }) => {
+        const fs = await import('node:fs');
+        await new Promise((r) => setTimeout(r, 50));
+        if (t.x === 7 && !fs.existsSync(t.marker)) {
+          fs.writeFileSync(t.marker, String(process.pid));
+          process.kill(process.pid, 'SIGKILL');
+        }
+        return t.x + 100;
+      }, tasks);
+      expect(out).toEqual(tasks.map((t) => t.x + 100));
+      const journal = await journalOf(c.workDir);
+      const failedWorkers = journal.filter((r) => r.t === 'worker-end' && r.how === 'failed');
+      expect(failedWorkers).toHaveLength(1);
+      const dead = failedWorkers[0]!.job as string;
+      const retired = journal.filter((r) => r.t === 'retire');
+      expect(retired.map((r) => r.chunk)).toContain(7);
+      // Only units the dead worker held went back, and each ran at most once more.
+      const starts = await unitStarts(c.workDir);
+      for (const r of retired) {
+        expect(r.job).toBe(dead);
+        expect(starts.get(r.chunk as number)).toBeLessThanOrEqual(2);
+      }
+      const rerun = [...starts].filter(([, n]) => n > 1).map(([unit]) => unit);
+      expect(rerun).toEqual([7]); // units the dead worker had finished, or not started, ran once
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('elastic-error-recovers', 'replaces worker jobs that land in the error state and succeeds', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-error-recovers');
+      await c.queue.addFault({ kind: 'error', name: '*qmrel*', times: 2 });
+      const out = await new Pool(c.options({ maxResubmissions: 10, heldTimeout: 300, keepWorkDir: 'always', resources: { jobName: 'qmrel' } })).map((x: number) => x * 2, [1, 2, 3]);
+      expect(out).toEqual([2, 4, 6]);
+      expect(await firedOf(c.queue, 'error')).toHaveLength(2);
+      const journal = await journalOf(c.workDir);
+      const failed = journal.filter((r) => r.t === 'worker-end' && r.how === 'failed');
+      expect(failed).toHaveLength(2);
+      expect(journal.filter((r) => r.t === 'workers').length).toBe(3); // the first worker, then one replacement each
+      expect([...(await unitStarts(c.workDir)).values()]).toEqual([1, 1, 1]);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('elastic-abort', 'aborts an elastic map: AbortError, every worker cancelled', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-abort');
+      const controller = new AbortController();
+      const tasks = Array.from({ length: 30 }, (_, x) => ({ x, ms: 120_000 }));
+      const running = new Pool(c.options({ signal: controller.signal })).map({ module: DUMMY_WORK, export: 'slow' }, tasks).catch((e: unknown) => e);
+      await waitFor(async () => (await c.queue.jobs()).some((j) => j.tasks.some((t) => t.state === 'running')), 'a running worker');
+      controller.abort();
+      expect(await running).toBeInstanceOf(AbortError);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+      const outcomes = (await c.queue.jobs()).flatMap((j) => j.tasks.map((t) => t.outcome));
+      expect(outcomes.length).toBeGreaterThan(0);
+      expect(outcomes.every((o) => o === 'cancelled')).toBe(true);
     });
   });
 }
