@@ -260,7 +260,8 @@ export function realScenarios(real: RealFlavor): void {
     const jobName = name('err');
     const { options, onProgress } = await real.trouble.setUp(folder.path, 1);
     const out = await new Pool(
-      base(jobName, { ...options, onProgress: (p) => void onProgress(p, jobName), maxResubmissions: 5 }),
+      // Static chunks: the trouble hooks watch chunks held or resubmitted (elastic-scenarios.ts has workers).
+      base(jobName, { ...options, elastic: false, onProgress: (p) => void onProgress(p, jobName), maxResubmissions: 5 }),
     ).map((x: number) => x + 1, [1, 2]);
     expect(out).toEqual([2, 3]);
     expect(await jobsLeft(real, jobName)).toEqual([]);
@@ -270,7 +271,7 @@ export function realScenarios(real: RealFlavor): void {
     const jobName = name('lim');
     const { options, onProgress } = await real.trouble.setUp(folder.path, 'always');
     const error = (await new Pool(
-      base(jobName, { ...options, onProgress: (p) => void onProgress(p, jobName), maxResubmissions: 2 }),
+      base(jobName, { ...options, elastic: false, onProgress: (p) => void onProgress(p, jobName), maxResubmissions: 2 }),
     )
       .map((x: number) => x, [1])
       .catch((e: unknown) => e)) as MapError;
@@ -298,7 +299,7 @@ export function realScenarios(real: RealFlavor): void {
 const INDEX_JS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'index.js');
 
 /** Starts a map in a child process (so that it can be killed), with a slow module function. */
-async function mapInChild(real: RealFlavor, folder: string, jobName: string, extra: PoolOptions = {}) {
+export async function mapInChild(real: RealFlavor, folder: string, jobName: string, extra: PoolOptions = {}) {
   const workDir = path.join(folder, jobName);
   const module = path.join(folder, `${jobName}-slow.mjs`);
   await writeFile(module, 'export async function slow(x) { await new Promise((r) => setTimeout(r, 2500)); return x * 10; }\n');
@@ -330,7 +331,7 @@ async function mapInChild(real: RealFlavor, folder: string, jobName: string, ext
   return { child, exited, workDir, module, options, stderr: () => stderr };
 }
 
-async function resultsIn(workDir: string): Promise<string[]> {
+export async function resultsIn(workDir: string): Promise<string[]> {
   return (await readdir(path.join(workDir, 'results')).catch(() => [] as string[])).filter((n) => n.endsWith('.result'));
 }
 
@@ -405,7 +406,7 @@ export function realInterruptionScenarios(real: RealFlavor): void {
  * stays listed while its process exits (SGE shows `r`/`t`, then nothing, about a second later),
  * and a cancelled one while the scheduler kills it (`dr`).
  */
-async function jobsLeft(real: RealFlavor, jobName: string): Promise<string[]> {
+export async function jobsLeft(real: RealFlavor, jobName: string): Promise<string[]> {
   let left: string[] = [];
   for (let i = 0; i < 60; i++) {
     left = await real.jobsNamed(jobName);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describeReal } from '../helpers/real-schedulers.js';
+import { realElasticScenarios } from './elastic-scenarios.js';
 import { missingWorkingDir, realInterruptionScenarios, realScenarios, type RealFlavor } from './scenarios.js';
 
 const run = promisify(execFile);
@@ -40,4 +41,5 @@ const real: RealFlavor = {
 describeReal('sge', 'real Son of Grid Engine on this machine', () => {
   realScenarios(real);
   realInterruptionScenarios(real);
+  realElasticScenarios(real);
 });

@@ -5,6 +5,7 @@ import { resolveOptions } from '../../src/options.js';
 import type { JobStatus, Queue } from '../../src/queues/queue.js';
 import { openQueue } from '../../src/queues/registry.js';
 import { describeReal } from '../helpers/real-schedulers.js';
+import { realElasticScenarios } from './elastic-scenarios.js';
 import { realInterruptionScenarios, realScenarios, type RealFlavor, type TroubleScenario } from './scenarios.js';
 
 const run = promisify(execFile);
@@ -59,6 +60,7 @@ const real: RealFlavor = {
 describeReal('slurm', 'real Slurm on this machine', () => {
   realScenarios(real);
   realInterruptionScenarios(real);
+  realElasticScenarios(real);
 
   // The maps above never need sacct here: finished jobs stay in squeue for MinJobAge (600 s).
   // On sites where a map outlives MinJobAge (or is resumed later) they come from sacct, so its
