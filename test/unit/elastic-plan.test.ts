@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_WORKERS, MAX_UNITS, MIN_TASKS_PER_WORKER, planElastic, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNKNOWN_SLOTS } from '../../src/elastic/plan.js';
+
+const base = { slots: undefined, maxWorkers: undefined, maxArraySize: undefined };
+
+describe('planElastic', () => {
+  it('does not turn 1,000 quick tasks on 4,000 slots into 1,000 jobs', () => {
+    const plan = planElastic({ ...base, tasks: 1000, slots: 4000 });
+    expect(plan.workers).toBeLessThanOrEqual(100);
+    expect(plan.workers).toBeGreaterThanOrEqual(1);
+    expect(plan.workers).toBe(1000 / MIN_TASKS_PER_WORKER);
+    expect(plan).toMatchObject({ unitSize: 1, units: 1000 });
+  });
+  it('keeps units at or below MAX_UNITS and covers every task', () => {
+    for (const tasks of [1, 1999, 2000, 2001, 10_000, 1_000_003]) {
+      const plan = planElastic({ ...base, tasks });
+      expect(plan.units!).toBeLessThanOrEqual(MAX_UNITS);
+      expect(plan.units! * plan.unitSize).toBeGreaterThanOrEqual(tasks);
+      expect((plan.units! - 1) * plan.unitSize).toBeLessThan(tasks);
+    }
+  });
+  it('has at least one worker, even for one task or zero slots', () => {
+    expect(planElastic({ ...base, tasks: 1 }).workers).toBe(1);
+    expect(planElastic({ ...base, tasks: 1000, slots: 0 }).workers).toBe(1);
+  });
+  it('bounds workers by slots, maxWorkers, maxArraySize and the default cap', () => {
+    expect(planElastic({ ...base, tasks: 100_000, slots: 7 }).workers).toBe(7);
+    expect(planElastic({ ...base, tasks: 100_000, slots: 5000, maxWorkers: 300 }).workers).toBe(300);
+    expect(planElastic({ ...base, tasks: 100_000, slots: 5000, maxWorkers: 300, maxArraySize: 50 }).workers).toBe(50);
+    expect(planElastic({ ...base, tasks: 100_000, slots: 5000 }).workers).toBe(DEFAULT_MAX_WORKERS);
+    expect(planElastic({ ...base, tasks: 100_000 }).workers).toBe(Math.min(UNKNOWN_SLOTS, DEFAULT_MAX_WORKERS));
+  });
+  it('grows units for a stream of unknown length', () => {
+    const plan = planElastic({ ...base, tasks: undefined, slots: 20 });
+    expect(plan).toMatchObject({ unitSize: STREAM_FIRST_UNIT, growUpTo: STREAM_MAX_UNIT, units: undefined, workers: 20 });
+  });
+  it('explains its choice in words', () => {
+    expect(planElastic({ ...base, tasks: 1000, slots: 4000 }).rule).toMatch(/100 workers/);
+  });
+});
