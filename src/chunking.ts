@@ -25,8 +25,10 @@ export const STREAM_MAX_CHUNK = 10_000;
 export interface ChunkPlan {
   /** Tasks per chunk; with `growing`, of the first chunk. */
   chunkSize: number;
-  /** Chunk k holds min(chunkSize × 2^k, STREAM_MAX_CHUNK) tasks. */
+  /** Chunk k holds min(chunkSize × 2^k, growUpTo) tasks. */
   growing?: boolean;
+  /** The most tasks a growing chunk holds; default STREAM_MAX_CHUNK (elastic maps grow smaller units). */
+  growUpTo?: number;
   /** Known when the number of tasks is. */
   numChunks: number | undefined;
   /** How the size was chosen, in words (recorded in run.json and shown by benchmarks). */
@@ -71,7 +73,7 @@ export function planChunks(
 }
 
 /** The number of tasks in chunk k under a plan. */
-export function chunkSizeAt(plan: Pick<ChunkPlan, 'chunkSize' | 'growing'>, k: number): number {
+export function chunkSizeAt(plan: Pick<ChunkPlan, 'chunkSize' | 'growing' | 'growUpTo'>, k: number): number {
   if (!plan.growing) return plan.chunkSize;
-  return Math.min(plan.chunkSize * 2 ** Math.min(k, 30), STREAM_MAX_CHUNK);
+  return Math.min(plan.chunkSize * 2 ** Math.min(k, 30), plan.growUpTo ?? STREAM_MAX_CHUNK);
 }

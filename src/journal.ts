@@ -20,7 +20,7 @@ export interface Fingerprint {
   /** Chunks grow (tasks from an iterable with no chunk size given): see chunkSizeAt. */
   growing?: boolean;
   /** An elastic map: chunks are units that W worker jobs claim (chunkSize is the unit size). */
-  elastic?: { workers: number };
+  elastic?: { workers: number; growUpTo?: number };
 }
 
 export type JournalRecord =

@@ -141,7 +141,13 @@ export class MapRun<R> {
       this.plan = this.checkResume(this.recorded, fnHash, fnDescription, count);
       const recordedElastic = this.recorded.fingerprint?.elastic;
       if (recordedElastic) {
-        this.elasticPlan = { unitSize: this.plan.chunkSize, units: this.plan.numChunks, workers: recordedElastic.workers, rule: `elastic: ${recordedElastic.workers} workers (recorded by the first run)` };
+        this.elasticPlan = {
+          unitSize: this.plan.chunkSize,
+          ...(recordedElastic.growUpTo !== undefined ? { growUpTo: recordedElastic.growUpTo } : {}),
+          units: this.plan.numChunks,
+          workers: recordedElastic.workers,
+          rule: `elastic: ${recordedElastic.workers} workers (recorded by the first run)`,
+        };
       }
       this.workDir = await openWorkDir(this.options.workDir!);
       // A `qmr cancel` was meant for the submitter that was running then; running the map again
@@ -149,16 +155,23 @@ export class MapRun<R> {
       await rm(this.workDir.cancelRequest, { force: true });
     } else {
       if (count === 0) return;
-      const needsSlots = this.options.chunkSize === undefined && this.options.numChunks === undefined && count !== undefined;
-      const info = needsSlots ? await this.queue.info(this.options.resources) : {};
-      if (needsSlots && this.options.elastic && this.options.arrays && this.queue.supportsArrays) {
+      const unsized = this.options.chunkSize === undefined && this.options.numChunks === undefined;
+      const elastic = unsized && this.options.elastic && this.options.arrays && this.queue.supportsArrays;
+      const info = elastic || (unsized && count !== undefined) ? await this.queue.info(this.options.resources) : {};
+      if (elastic) {
         this.elasticPlan = planElastic({
           tasks: count,
           slots: info.slots,
           maxWorkers: this.options.maxWorkers,
           maxArraySize: this.options.maxArraySize ?? info.maxArraySize,
         });
-        this.plan = { chunkSize: this.elasticPlan.unitSize, numChunks: this.elasticPlan.units, rule: this.elasticPlan.rule };
+        const growUpTo = this.elasticPlan.growUpTo;
+        this.plan = {
+          chunkSize: this.elasticPlan.unitSize,
+          ...(growUpTo !== undefined ? { growing: true, growUpTo } : {}),
+          numChunks: this.elasticPlan.units,
+          rule: this.elasticPlan.rule,
+        };
       } else {
         this.plan = planChunks(count, this.options, info.slots);
       }
@@ -175,7 +188,7 @@ export class MapRun<R> {
         flavor: this.queue.flavor,
         chunkSize: this.plan.chunkSize,
         ...(this.plan.growing ? { growing: true } : {}),
-        ...(this.elasticPlan ? { elastic: { workers: this.elasticPlan.workers } } : {}),
+        ...(this.elasticPlan ? { elastic: { workers: this.elasticPlan.workers, ...(this.plan.growUpTo ? { growUpTo: this.plan.growUpTo } : {}) } } : {}),
       };
       await this.journal.append({ t: 'start', time: now, pid: process.pid, host: hostname(), fingerprint });
     }
@@ -244,7 +257,7 @@ export class MapRun<R> {
         await this.checkCancelRequest();
         this.throwIfAborted();
         if (this.feedError) throw this.feedError;
-        if (this.elastic) await this.elastic.round(this.feedDone);
+        if (this.elastic) await this.elastic.round(this.feedDone ? this.totalChunks : undefined);
         else await this.submitWaiting();
         await this.applySnapshots();
         await this.collectResults();
@@ -315,6 +328,7 @@ export class MapRun<R> {
     return {
       chunkSize: first.chunkSize,
       ...(first.growing ? { growing: true } : {}),
+      ...(first.elastic?.growUpTo !== undefined ? { growUpTo: first.elastic.growUpTo } : {}),
       numChunks: recorded.input?.chunks,
       rule: `chunkSize ${first.chunkSize}${first.growing ? ', growing' : ''} (recorded by the first run)`,
     };

@@ -57,6 +57,8 @@ export class ElasticDispatch {
   private readonly claimedBy = new Map<number, number>();
   private lastLeaseCheck = 0;
   private openSince: number | undefined;
+  /** Whether elastic.json says how many units there are (workers then stop when none are open). */
+  private manifestComplete = false;
 
   constructor(private readonly ctx: ElasticContext) {
     this.layout = new ElasticLayout(ctx.workDir.root);
@@ -76,10 +78,6 @@ export class ElasticDispatch {
     await this.writeManifest(units);
   }
 
-  async inputEnded(units: number): Promise<void> {
-    await this.writeManifest(units);
-  }
-
   /** Resume: the workers the journal knew, still queued or over. */
   restore(recorded: RecordedRun): void {
     for (const w of recorded.workers.values()) this.fleet.restore(w.ticket, w.jobId, w.submittedAt, w.phase !== 'queued');
@@ -96,8 +94,13 @@ export class ElasticDispatch {
     return ticket === undefined ? undefined : { stdout: this.layout.stdoutLog(ticket), stderr: this.layout.stderrLog(ticket) };
   }
 
-  /** One round: claims seen, leases judged, dead workers' units put back, workers submitted. */
-  async round(inputDone: boolean, now = Date.now()): Promise<void> {
+  /**
+   * One round: claims seen, leases judged, dead workers' units put back, workers submitted.
+   * `units` is the number of units once every task is in one (undefined while tasks stream in).
+   */
+  async round(units: number | undefined, now = Date.now()): Promise<void> {
+    const inputDone = units !== undefined;
+    if (inputDone && !this.manifestComplete) await this.writeManifest(units);
     await this.scanClaims(now);
     if (now - this.lastLeaseCheck >= LEASE_CHECK_MS) {
       this.lastLeaseCheck = now;
@@ -130,6 +133,7 @@ export class ElasticDispatch {
   }
 
   private async writeManifest(units: number | undefined): Promise<void> {
+    this.manifestComplete = units !== undefined;
     const walltime = this.ctx.options.resources.walltime;
     await writeManifest(this.layout, {
       unitSize: this.ctx.plan.unitSize,

@@ -16,8 +16,13 @@
 
 /** Most units (task files) in one elastic map. */
 export const MAX_UNITS = 2000;
-/** Units of a map whose tasks come from an iterable of unknown length. */
-export const STREAM_UNIT_SIZE = 50;
+/**
+ * Units of a map whose tasks come from an iterable of unknown length grow: the first holds
+ * STREAM_FIRST_UNIT tasks, each next one twice as many, up to STREAM_MAX_UNIT. A short stream
+ * still spreads over the workers; 10^6 streamed tasks make about a thousand units, not 10^5.
+ */
+export const STREAM_FIRST_UNIT = 10;
+export const STREAM_MAX_UNIT = 1000;
 /** A worker gets at least this many tasks' worth of work (fewer workers for small maps). */
 export const MIN_TASKS_PER_WORKER = 10;
 /** Most worker jobs of one map unless maxWorkers says otherwise. */
@@ -26,8 +31,10 @@ export const DEFAULT_MAX_WORKERS = 100;
 export const UNKNOWN_SLOTS = 100;
 
 export interface ElasticPlan {
-  /** Tasks per unit. */
+  /** Tasks per unit (of the first unit, when they grow). */
   unitSize: number;
+  /** Units grow (streamed tasks): unit k holds min(unitSize × 2^k, growUpTo) tasks. */
+  growUpTo?: number;
   /** Number of units, when the number of tasks is known. */
   units: number | undefined;
   /** Worker jobs to keep queued or running while work is left. */
@@ -47,7 +54,7 @@ export interface ElasticPlanInput {
 }
 
 export function planElastic(input: ElasticPlanInput): ElasticPlan {
-  const unitSize = input.tasks === undefined ? STREAM_UNIT_SIZE : Math.max(1, Math.ceil(input.tasks / MAX_UNITS));
+  const unitSize = input.tasks === undefined ? STREAM_FIRST_UNIT : Math.max(1, Math.ceil(input.tasks / MAX_UNITS));
   const units = input.tasks === undefined ? undefined : Math.ceil(input.tasks / unitSize);
   const slots = input.slots ?? UNKNOWN_SLOTS;
   const byWork = input.tasks === undefined ? Infinity : Math.max(1, Math.floor(input.tasks / MIN_TASKS_PER_WORKER));
@@ -59,10 +66,14 @@ export function planElastic(input: ElasticPlanInput): ElasticPlan {
     `maxWorkers ${cap}${input.maxWorkers === undefined ? ' (default)' : ''}`,
     input.maxArraySize === undefined ? undefined : `maxArraySize ${input.maxArraySize}`,
   ].filter((b): b is string => b !== undefined);
+  const unitWords = input.tasks === undefined
+    ? `units of ${STREAM_FIRST_UNIT} tasks growing ×2 to ${STREAM_MAX_UNIT}`
+    : `units of ${unitSize} task${unitSize === 1 ? '' : 's'}`;
   return {
     unitSize,
+    ...(input.tasks === undefined ? { growUpTo: STREAM_MAX_UNIT } : {}),
     units,
     workers,
-    rule: `elastic: ${workers} workers (least of ${bounds.join(', ')}) claiming units of ${unitSize} task${unitSize === 1 ? '' : 's'}`,
+    rule: `elastic: ${workers} workers (least of ${bounds.join(', ')}) claiming ${unitWords}`,
   };
 }
