@@ -1,0 +1,76 @@
+/**
+ * Elastic maps on the local flavor: worker processes that claim units by time, end themselves
+ * before their walltime and are replaced, and die mid-claim without losing or repeating work.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pool } from '../../src/index.js';
+import { readJournal, type JournalRecord } from '../../src/journal.js';
+import { temporaryFolder } from '../helpers/tmp.js';
+
+let folder: { path: string; cleanup: () => Promise<void> };
+beforeAll(async () => {
+  folder = await temporaryFolder('qmr-local-elastic-');
+});
+afterAll(async () => folder?.cleanup());
+const workDirOf = (name: string) => path.join(folder.path, name);
+const of = <T extends JournalRecord['t']>(records: JournalRecord[], t: T) => records.filter((r): r is Extract<JournalRecord, { t: T }> => r.t === t);
+
+async function unitStarts(workDir: string): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (const name of (await readdir(path.join(workDir, 'logs'))).filter((n) => /^worker-\d+\.err$/.test(n))) {
+    for (const m of (await readFile(path.join(workDir, 'logs', name), 'utf8')).matchAll(/chunk (\d+) \(tasks [^)]*\) started as job/g)) {
+      counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+describe('local flavor, elastic workers', () => {
+  it('a worker stops claiming before its walltime and exits by itself; the pool starts another while work is left', async () => {
+    // walltime 17 s keeps a 15 s margin: each worker has about 2 s of claiming in it.
+    const pool = new Pool({ workDir: workDirOf('walltime'), keepWorkDir: 'always', concurrency: 1, resources: { walltime: 17 } });
+    const tasks = Array.from({ length: 12 }, (_, i) => i);
+    const out = await pool.map(async (i: number) => {
+      await new Promise((r) => setTimeout(r, 500));
+      return i + 1;
+    }, tasks);
+    expect(out).toEqual(tasks.map((i) => i + 1));
+    const journal = await readJournal(path.join(workDirOf('walltime'), 'journal.jsonl'));
+    const ends = of(journal, 'worker-end');
+    expect(ends.filter((e) => e.how === 'exited' && e.reason === 'walltime').length).toBeGreaterThanOrEqual(2);
+    expect(ends.filter((e) => e.how === 'failed')).toEqual([]);
+    expect(of(journal, 'workers').length).toBeGreaterThanOrEqual(3); // the first worker and its replacements
+    expect([...(await unitStarts(workDirOf('walltime'))).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('a worker killed mid-claim: its unfinished units run once more elsewhere, finished ones never', async () => {
+    const marker = path.join(folder.path, 'killed-once');
+    const pool = new Pool({ workDir: workDirOf('kill'), keepWorkDir: 'always', concurrency: 2 });
+    const tasks = Array.from({ length: 30 }, (_, x) => ({ x, marker }));
+    const out = await pool.map(async (t: { x: number; marker: string }) => {
+      const fs = await import('node:fs');
+      await new Promise((r) => setTimeout(r, 30));
+      if (t.x === 20 && !fs.existsSync(t.marker)) {
+        fs.writeFileSync(t.marker, 'x');
+        process.kill(process.pid, 'SIGKILL');
+      }
+      return t.x * 3;
+    }, tasks);
+    expect(out).toEqual(tasks.map((t) => t.x * 3));
+    const journal = await readJournal(path.join(workDirOf('kill'), 'journal.jsonl'));
+    expect(of(journal, 'worker-end').filter((e) => e.how === 'failed')).toHaveLength(1);
+    const starts = await unitStarts(workDirOf('kill'));
+    expect(starts.size).toBe(30);
+    expect([...starts].filter(([, n]) => n > 1).map(([u]) => u)).toEqual([20]);
+  });
+
+  it('records its plan: one array of workers bounded by the cores and the tasks, units of one task', async () => {
+    const pool = new Pool({ workDir: workDirOf('plan'), keepWorkDir: 'always', concurrency: 4 });
+    await pool.map((x: number) => x, Array.from({ length: 25 }, (_, i) => i));
+    const record = JSON.parse(await readFile(path.join(workDirOf('plan'), 'run.json'), 'utf8')) as { chunking: string; elastic: { workers: number; unitSize: number } };
+    expect(record.elastic).toEqual({ workers: 2, unitSize: 1 }); // 25 tasks: one worker per 10 tasks
+    expect(record.chunking).toMatch(/^elastic: 2 workers \(least of 4 slots, 25 tasks \/ 10, maxWorkers 100 \(default\)\)/);
+  });
+});
