@@ -23,8 +23,8 @@ export interface RecordedWorker {
   ticket: number;
   jobId: string;
   submittedAt: number;
-  /** 'queued': submitted and not known to have ended. */
-  phase: 'queued' | 'exited' | 'failed';
+  /** 'queued': submitted and not known to have ended; 'cancelled': by the pool as the run ended. */
+  phase: 'queued' | 'exited' | 'failed' | 'cancelled';
   reason?: string;
 }
 
@@ -143,8 +143,8 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
           }
           const worker = workerOfJob.get(id);
           if (worker?.phase === 'queued') {
-            worker.phase = 'failed';
-            worker.reason = `cancelled (${why})`;
+            worker.phase = 'cancelled';
+            worker.reason = why;
           }
         }
         cancelledBeforeEnd.clear();

@@ -5,6 +5,7 @@
  * has already ended, only jobs whose cancel failed as it ended are cancelled (no second end is
  * written); otherwise it is left alone.
  */
+import { queuedWorkerJobs } from './workers.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { Journal } from '../journal.js';
@@ -24,7 +25,8 @@ export interface CancelOutcome {
 
 export async function cancelRun(run: RunInfo, waitMs = 60_000): Promise<CancelOutcome> {
   const base = { run: run.record.runId, state: run.state };
-  const queuedJobs = () => chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!);
+  // Chunks' jobs (in an elastic run, the workers holding claims) and the elastic run's other workers.
+  const queuedJobs = () => [...new Set([...chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!), ...queuedWorkerJobs(run.recorded)])];
   if (run.recorded.ended && run.state !== 'detached') {
     // Jobs still queued in an ended run are ones whose cancel failed as it ended (the scheduler
     // refused or was down): remove them now, recording only the cancel (the run has its end).

@@ -11,9 +11,22 @@ export interface LogOptions {
   scheduler?: boolean;
 }
 
-/** `flavor`: the run's (run.json), whose file-name templates say which scheduler logs are whose. */
-export async function chunkLog(layout: WorkDirLayout, chunk: number, options: LogOptions, jobIds: string[], flavor: string): Promise<string> {
+/** An elastic run's worker that claimed the chunk (a unit): its tickets' log files. */
+export interface WorkerLogFiles {
+  ticket: number;
+  job: string;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `flavor`: the run's (run.json), whose file-name templates say which scheduler logs are whose.
+ * `workers`: in an elastic run, the workers whose jobs ran the chunk: a unit has no log of its
+ * own, so its part of each worker's stderr is shown (stdout has no markers: all of it).
+ */
+export async function chunkLog(layout: WorkDirLayout, chunk: number, options: LogOptions, jobIds: string[], flavor: string, workers: WorkerLogFiles[] = []): Promise<string> {
   if (options.scheduler) return schedulerLogs(layout, jobIds, flavor, options);
+  if (workers.length > 0) return workerSections(chunk, workers, options);
   const file = options.stderr ? layout.stderrLog(chunk) : layout.stdoutLog(chunk);
   let text: string;
   try {
@@ -39,6 +52,31 @@ async function schedulerLogs(layout: WorkDirLayout, jobIds: string[], flavor: st
     parts.push(`==> ${name} <==\n${text === '' ? '(empty)\n' : select(text, options)}`);
   }
   return parts.join('\n');
+}
+
+async function workerSections(chunk: number, workers: WorkerLogFiles[], options: LogOptions): Promise<string> {
+  const parts: string[] = [];
+  for (const w of workers) {
+    const file = options.stderr ? w.stderr : w.stdout;
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const shown = options.stderr ? unitSection(text, chunk) : text;
+    parts.push(`==> ${file} (worker ${w.ticket}, job ${w.job}${options.stderr ? `, chunk ${chunk}` : ', every chunk it ran'}) <==\n${select(shown, options)}`);
+  }
+  if (parts.length === 0) throw new Error(`no log yet for chunk ${chunk}: its workers (${workers.map((w) => w.ticket).join(', ')}) wrote nothing; try --scheduler`);
+  return parts.join('\n');
+}
+
+/** The lines of a worker's stderr from `chunk N (tasks ...) started` to `chunk N finished` (each attempt). */
+export function unitSection(text: string, chunk: number): string {
+  const out: string[] = [];
+  let inside = false;
+  for (const line of text.split('\n')) {
+    if (new RegExp(`\\] chunk ${chunk} \\(tasks `).test(line)) inside = true;
+    if (inside) out.push(line);
+    if (inside && new RegExp(`\\] chunk ${chunk} finished`).test(line)) inside = false;
+  }
+  return out.length > 0 ? `${out.join('\n')}\n` : '';
 }
 
 function select(text: string, options: LogOptions): string {

@@ -10,7 +10,10 @@ import { cancelRun, describeCancel } from './cancel.js';
 import { chooseForCleaning, removeRuns } from './clean.js';
 import { CANCEL_HELP, CLEAN_HELP, INSPECT_HELP, LOGS_HELP, PROGRAM_HELP, RESUME_HELP, STATUS_HELP } from './help.js';
 import { inspectChunk, renderChunk, toJson } from './inspect.js';
-import { chunkLog } from './logs.js';
+import { chunkLog, type WorkerLogFiles } from './logs.js';
+import { ElasticLayout } from '../elastic/layout.js';
+import { readOwner } from '../elastic/claims.js';
+import type { RunInfo } from './runs.js';
 import { checkChunk, oneRun, runMatches, runsFrom } from './select-runs.js';
 import { CHUNK_STATES, keepChunks, queueStates, renderStatus, RUN_STATES, stateFilter, summarize, type StatusSelection } from './status.js';
 import { resumeRun } from '../resume.js';
@@ -82,7 +85,7 @@ program
     const run = await oneRun(dir);
     checkChunk(run, chunk);
     const jobIds = run.recorded.chunks.get(chunk)?.attempts.map((a) => a.jobId) ?? [];
-    print(await chunkLog(run.layout, chunk, o, jobIds, run.record.flavor));
+    print(await chunkLog(run.layout, chunk, o, jobIds, run.record.flavor, await workerLogsOf(run, chunk, jobIds)));
   });
 
 program
@@ -173,3 +176,15 @@ async function main(): Promise<void> {
 
 void main();
 
+/**
+ * In an elastic run, the log files of the workers whose jobs ran (claimed) a chunk: from the
+ * journal's claims, else from the claim on disk (a claim the pool saw only after the result).
+ */
+async function workerLogsOf(run: RunInfo, chunk: number, jobIds: readonly string[]): Promise<WorkerLogFiles[]> {
+  if (run.recorded.workers.size === 0) return [];
+  const layout = new ElasticLayout(run.layout.root);
+  const owner = jobIds.length === 0 ? await readOwner(layout, chunk) : undefined;
+  return [...run.recorded.workers.values()]
+    .filter((w) => jobIds.includes(w.jobId) || w.ticket === owner?.ticket)
+    .map((w) => ({ ticket: w.ticket, job: w.jobId, stdout: layout.stdoutLog(w.ticket), stderr: layout.stderrLog(w.ticket) }));
+}

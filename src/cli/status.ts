@@ -9,6 +9,7 @@ import type { JobStatus } from '../queues/queue.js';
 import { openQueue } from '../queues/registry.js';
 import { chunkSummaries, type ChunkSummary, type RunInfo } from './runs.js';
 import { table } from './table.js';
+import { describeWorkers, queuedWorkerJobs, summarizeWorkers, type WorkersSummary } from './workers.js';
 
 /**
  * A chunk's state as `qmr status` shows it: the journal's, with 'queued' made precise by the
@@ -48,6 +49,8 @@ export interface RunStatus {
   submitter: string;
   /** How the run ended, in the submitting process's words (failed and aborted runs). */
   message?: string;
+  /** Elastic runs: their worker jobs. */
+  workers?: WorkersSummary;
   chunkList?: ChunkStatus[];
 }
 
@@ -55,7 +58,8 @@ export interface RunStatus {
 export async function queueStates(runs: RunInfo[]): Promise<Map<RunInfo, Map<string, JobStatus> | undefined>> {
   const out = new Map<RunInfo, Map<string, JobStatus> | undefined>();
   for (const run of runs) {
-    const ids = chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!);
+    const chunkJobs = chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!);
+    const ids = [...new Set([...chunkJobs, ...queuedWorkerJobs(run.recorded)])];
     if (ids.length === 0 || run.record.flavor === 'local') {
       out.set(run, undefined);
       continue;
@@ -108,6 +112,7 @@ export function summarize(run: RunInfo, statuses: Map<string, JobStatus> | undef
     elapsedSeconds: Math.round((end - start) / 1000),
     submitter: `${run.submitterHost}:${run.submitterPid} (${run.submitter})`,
     ...(message ? { message } : {}),
+    ...(run.recorded.workers.size > 0 ? { workers: summarizeWorkers(run.recorded, statuses) } : {}),
     ...(withChunks ? { chunkList } : {}),
   };
 }
@@ -178,9 +183,12 @@ export function renderStatus(statuses: RunStatus[], withChunks: boolean, selecti
       ]),
     ),
   ];
+  // Elastic runs: a line about their workers (chunks are the units they claim).
+  for (const s of statuses) if (s.workers && !withChunks) lines.push(`${s.run} ${describeWorkers(s.workers)}`);
   if (withChunks) {
     for (const s of statuses) {
       lines.push('', `${s.run} (${s.dir}):`);
+      if (s.workers) lines.push(`  ${describeWorkers(s.workers)}`);
       if (s.message && s.state !== 'finished') lines.push(`  ended: ${s.message.split('\n')[0]!.slice(0, 200)}`);
       lines.push(
         table(
