@@ -1,6 +1,6 @@
 // The benchmark suite: prints a table of ratios measured side by side in one run.
 // Run with `npm run bench` (builds first). Scenarios whose scheduler is not up are skipped, saying so.
-// Select scenarios with BENCH=P1,P3 (default: all). Nothing here asserts a time: machines are noisy.
+// Select scenarios with BENCH=P1,P3 (default: all): codec, P1-P7. Nothing here asserts a time: machines are noisy.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -105,16 +105,19 @@ async function localThroughput() {
   const pools = [];
   const floors = [];
   // Interleaved repetitions; the medians are compared (this machine is shared and noisy).
+  const elastic = [];
   for (let round = 0; round < 5; round++) {
     const pool = await localPoolRun(tasks);
     pools.push(pool.ms);
     floors.push(await localFloorRun(tasks, pool.chunks, pool.chunkSize));
+    elastic.push((await localPoolRun(tasks, {})).ms);
   }
   const pool = median(pools);
   const floor = median(floors);
   const chunks = planFor(tasks).chunks;
   note('P3', `wall time, ${n} trivial tasks, local flavor (median of 5)`, seconds(pool), `${chunks} chunks; floor: ${chunks} hand-written node processes reading, computing and writing the same chunks, ${seconds(floor)}`);
-  note('P3', 'ratio pool / floor', ratio(pool, floor), `pool ${pools.map(seconds).join(', ')}; floor ${floors.map(seconds).join(', ')}`);
+  note('P3', 'ratio pool / floor (static chunks, as the floor)', ratio(pool, floor), `pool ${pools.map(seconds).join(', ')}; floor ${floors.map(seconds).join(', ')}`);
+  note('P3', 'ratio elastic pool (default) / floor', ratio(median(elastic), floor), `elastic ${elastic.map(seconds).join(', ')}`);
 }
 
 let lastPlan;
@@ -122,9 +125,9 @@ function planFor() {
   return lastPlan;
 }
 
-async function localPoolRun(tasks) {
+async function localPoolRun(tasks, extra = { elastic: false }) {
   const dir = scratch('local');
-  const pool = new Pool({ workDir: path.join(dir, 'run'), keepWorkDir: 'always', progress: false });
+  const pool = new Pool({ workDir: path.join(dir, 'run'), keepWorkDir: 'always', progress: false, ...extra });
   const started = Date.now();
   const out = await pool.map((x) => x + 1, tasks);
   const ms = Date.now() - started;
@@ -219,6 +222,11 @@ if (want('P4')) {
   note('P4', 'files in the work dir (kept / after success)', `${r.filesKept} / ${r.filesAfter}`);
 }
 if (want('P5')) await dummyQueues();
+if (want('P6') || want('P7')) {
+  const { bigCluster, unevenTasks } = await import('./elastic.mjs');
+  if (want('P6')) await unevenTasks(note);
+  if (want('P7')) await bigCluster(note);
+}
 console.log(`\nqueue-map-reduce benchmarks, ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
 printTable(rows);
 void mkdirSync;
