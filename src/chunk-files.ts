@@ -23,6 +23,10 @@ export interface ChunkResultFile {
   pid: number;
   startedAt: string;
   finishedAt: string;
+  /** CPU seconds (user + system) the worker process used running the chunk; absent in older files. */
+  cpuSeconds?: number;
+  /** Peak resident set size of the worker process, in kilobytes (getrusage maxrss); absent in older files. */
+  peakRssKb?: number;
   /** One per task, in order; the entry of a failed task is null. */
   values: unknown[];
   /** [position in chunk, what was thrown], for the tasks that threw. */

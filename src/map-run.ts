@@ -9,6 +9,7 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from './chunk-files.js';
+import { leaveTrace } from './trace/leave-trace.js';
 import { ChunkTracker, type TrackerAction } from './chunk-tracker.js';
 import { failureEvidence } from './failure-evidence.js';
 import { chunkSizeAt, planChunks, type ChunkPlan } from './chunking.js';
@@ -750,7 +751,10 @@ export class MapRun<R> {
     const troubled = !finishedNormally || this.anyTaskFailed || this.uncancelled.size > 0 || detach;
     const keep = this.options.keepWorkDir === 'always' || (this.options.keepWorkDir === 'on-error' && troubled);
     this.workDirKept = keep;
-    if (!keep) await dir.remove();
+    if (!keep) {
+      await leaveTrace(dir.root);
+      await dir.remove();
+    }
   }
 }
 

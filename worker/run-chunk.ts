@@ -25,6 +25,8 @@ export interface ChunkRunSummary {
 export async function runChunk(runDir: string, chunk: number, jobId: string): Promise<ChunkRunSummary> {
   const layout = new WorkDirLayout(runDir);
   const startedAt = new Date();
+  // Measured around the chunk (loading fn included) so the trace shows what the job itself used.
+  const cpuBefore = process.cpuUsage();
   const host = hostname();
   const input = decode(await readFile(layout.chunkFile(chunk))) as ChunkTasksFile;
   if (input.version !== CHUNK_FILE_VERSION || input.chunk !== chunk) {
@@ -62,6 +64,7 @@ export async function runChunk(runDir: string, chunk: number, jobId: string): Pr
     pid: process.pid,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
+    ...measuredUsage(cpuBefore),
     values,
     failures,
   };
@@ -69,6 +72,12 @@ export async function runChunk(runDir: string, chunk: number, jobId: string): Pr
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
   log(`chunk ${chunk} finished: ${input.tasks.length} tasks, ${failures.length} failed, ${seconds.toFixed(2)} s`);
   return { tasks: input.tasks.length, failed: failures.length, seconds };
+}
+
+/** CPU time since `before`, and the process's peak RSS (which covers node's own start-up too). */
+function measuredUsage(before: NodeJS.CpuUsage): { cpuSeconds: number; peakRssKb: number } {
+  const used = process.cpuUsage(before);
+  return { cpuSeconds: (used.user + used.system) / 1e6, peakRssKb: process.resourceUsage().maxRSS };
 }
 
 /** Encodes the result; a value that cannot be sent back becomes that task's error instead. */

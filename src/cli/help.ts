@@ -99,3 +99,29 @@ Examples:
   qmr clean runs/ --older-than 7d
   qmr clean runs/ --failed
 `;
+
+export const TRACE_HELP = `
+Columns (Nextflow's names where one fits): task_id (the chunk), attempt,
+native_id (the job id), name, status (SUBMITTED, COMPLETED, FAILED, ABORTED),
+exit, submit, start, complete (UTC), queue_wait, duration (submit to
+complete), realtime (start to complete), cpu_time, %cpu, peak_rss (measured
+by the worker inside the job), hostname, tasks, failed_tasks, cause (out of
+memory, time limit, preempted, node failure, cancelled, held, vanished, task
+error) and reason (the first line of what the journal recorded).
+start, realtime, CPU and memory are known only for the job that wrote the
+chunk's result. A run whose work dir was removed at its end left its trace
+beside it, as <workDir>.trace.tsv.
+
+Examples:
+  qmr trace DIR | column -t -s $'\\t'
+  qmr trace DIR --json | jq '.[] | select(.cause == "out of memory")'
+`;
+
+export const REPORT_HELP = `
+Prints the path of the file written. The file needs nothing else to be viewed:
+copy it off the cluster and open it in a browser.
+
+Examples:
+  qmr report DIR
+  qmr report DIR -o run.html
+`;

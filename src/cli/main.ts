@@ -8,13 +8,14 @@ import { readFileSync } from 'node:fs';
 import { age, regularExpression, wholeNumber } from './arguments.js';
 import { cancelRun, describeCancel } from './cancel.js';
 import { chooseForCleaning, removeRuns } from './clean.js';
-import { CANCEL_HELP, CLEAN_HELP, INSPECT_HELP, LOGS_HELP, PROGRAM_HELP, RESUME_HELP, STATUS_HELP } from './help.js';
+import { CANCEL_HELP, CLEAN_HELP, INSPECT_HELP, LOGS_HELP, PROGRAM_HELP, REPORT_HELP, RESUME_HELP, STATUS_HELP, TRACE_HELP } from './help.js';
 import { inspectChunk, renderChunk, toJson } from './inspect.js';
 import { chunkLog, type WorkerLogFiles } from './logs.js';
 import { ElasticLayout } from '../elastic/layout.js';
 import { readOwner } from '../elastic/claims.js';
 import type { RunInfo } from './runs.js';
 import { checkChunk, oneRun, runMatches, runsFrom } from './select-runs.js';
+import { traceText, writeReport } from './trace-report.js';
 import { CHUNK_STATES, keepChunks, queueStates, renderStatus, RUN_STATES, stateFilter, summarize, type StatusSelection } from './status.js';
 import { resumeRun } from '../resume.js';
 
@@ -32,7 +33,7 @@ function print(text: string): void {
 }
 
 const program = new Command('qmr')
-  .description('See and steer queue-map-reduce runs: status, logs, inspect, cancel, resume, clean.')
+  .description('See and steer queue-map-reduce runs: status, logs, inspect, trace, report, cancel, resume, clean.')
   .version(version)
   .addHelpText('after', PROGRAM_HELP)
   .showHelpAfterError('(run `qmr --help` or `qmr <command> --help`)')
@@ -155,6 +156,28 @@ program
       for (const c of choices) print(`${c.remove ? (o.dryRun ? 'would remove' : 'removed') : 'kept'}  ${c.dir}  ${c.remove ? c.why : c.why.replace(/^kept: /, '')}\n`);
       if (choices.length === 0) print('no runs found\n');
     }
+  });
+
+program
+  .command('trace')
+  .summary('every job attempt: times, queue wait, host, CPU, memory, cause of failure')
+  .description("One line per job attempt of each chunk, as TSV with Nextflow's trace field names: submit, start and complete times, queue wait, run time, CPU time and peak memory measured by the worker, host, status, and the cause of a failure. Works on a live run too.")
+  .argument('<dir>', 'run folder')
+  .option('--json', 'machine-readable output (times in epoch milliseconds, durations in milliseconds)')
+  .addHelpText('after', TRACE_HELP)
+  .action(async (dir: string, o: { json?: boolean }) => {
+    print(await traceText(await oneRun(dir), Boolean(o.json)));
+  });
+
+program
+  .command('report')
+  .summary('a self-contained HTML report of a run')
+  .description('One HTML file (no network needed to view it): summary, hints, a timeline of jobs with queue wait and run time, per-chunk run time and memory, failed attempts.')
+  .argument('<dir>', 'run folder')
+  .option('-o, --output <file>', 'where to write it (default ./qmr-report-<run id>.html)')
+  .addHelpText('after', REPORT_HELP)
+  .action(async (dir: string, o: { output?: string }) => {
+    print(`${await writeReport(await oneRun(dir), o.output)}\n`);
   });
 
 // A usage error names the help that fits: the subcommand's own, where its options are.

@@ -1,0 +1,132 @@
+/**
+ * The numbers at the top of a run's report, and the hints a user can act on, from its trace.
+ * Pure: the clock comes in as `now` (a live run's wall time runs to now).
+ */
+import { parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
+import type { RunTrace } from '../trace/read-trace.js';
+import type { TraceRow } from '../trace/trace-rows.js';
+import { humanDuration, humanKilobytes } from '../trace/trace-tsv.js';
+
+export interface RunSummary {
+  runId: string;
+  flavor: string;
+  state: string;
+  tasks: number;
+  failedTasks: number;
+  chunks: number;
+  jobs: number;
+  resubmissions: number;
+  startedAt: number | undefined;
+  wallMs: number | undefined;
+  /** Run time of the jobs that wrote results, times the cores each asked for (1 when not given). */
+  coreHours: number;
+  /** CPU time the workers measured themselves. */
+  cpuHours: number | undefined;
+  /** Scheduler commands the pool ran, when the journal records them (it does not yet). */
+  schedulerCalls: number | undefined;
+  requestedMemoryMb: number | undefined;
+  requestedWalltimeS: number | undefined;
+  cpus: number;
+}
+
+export function summarizeRun(trace: RunTrace, now: number): RunSummary {
+  const { records, rows, record } = trace;
+  const resources = resourcesOf(record);
+  const start = records.find((r) => r.t === 'start');
+  const end = records.findLast((r) => r.t === 'end' || r.t === 'resume');
+  const input = records.findLast((r) => r.t === 'input-end');
+  const startedAt = start ? Date.parse(start.time) : undefined;
+  const endedAt = end?.t === 'end' ? Date.parse(end.time) : now;
+  const chunkTasks = new Map(rows.map((r) => [r.taskId, r.tasks]));
+  const tasks = input?.t === 'input-end' ? input.tasks : [...chunkTasks.values()].reduce((a, b) => a + b, 0);
+  const cpus = typeof resources.cpus === 'number' ? resources.cpus : 1;
+  const ran = rows.filter((r) => r.realtime !== undefined);
+  const measured = ran.filter((r) => r.cpuSeconds !== undefined);
+  return {
+    runId: typeof record?.runId === 'string' ? record.runId : trace.dir,
+    flavor: typeof record?.flavor === 'string' ? record.flavor : '?',
+    state: end?.t === 'end' ? end.outcome : 'running (or interrupted)',
+    tasks,
+    failedTasks: failedTaskCount(rows),
+    chunks: chunkTasks.size,
+    jobs: rows.length,
+    resubmissions: rows.filter((r) => r.attempt > 1).length,
+    startedAt,
+    wallMs: startedAt === undefined ? undefined : Math.max(0, endedAt - startedAt),
+    coreHours: (ran.reduce((sum, r) => sum + r.realtime!, 0) * cpus) / 3_600_000,
+    cpuHours: measured.length === 0 ? undefined : measured.reduce((sum, r) => sum + r.cpuSeconds!, 0) / 3600,
+    schedulerCalls: undefined,
+    requestedMemoryMb: safely(() => (resources.memory === undefined ? undefined : parseMemoryMegabytes(resources.memory))),
+    requestedWalltimeS: safely(() => (resources.walltime === undefined ? undefined : parseWalltimeSeconds(resources.walltime))),
+    cpus,
+  };
+}
+
+/** Tasks that threw, plus every task of a chunk that ended with no result at all. */
+function failedTaskCount(rows: readonly TraceRow[]): number {
+  let failed = 0;
+  for (const chunk of new Set(rows.map((r) => r.taskId))) {
+    const last = rows.filter((r) => r.taskId === chunk).at(-1)!;
+    if (last.failedTasks !== undefined) failed += last.failedTasks;
+    else if (last.status === 'FAILED') failed += last.tasks;
+  }
+  return failed;
+}
+
+function resourcesOf(record: Record<string, unknown> | undefined): Record<string, unknown> {
+  const options = record?.options as Record<string, unknown> | undefined;
+  return (options?.resources as Record<string, unknown> | undefined) ?? {};
+}
+
+function safely<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Below this a job's start-up and the scheduler's round trips are a large share of its time. */
+const SHORT_JOB_MS = 60_000;
+
+/** Advice, each line one thing to change; none when nothing stands out. */
+export function hints(summary: RunSummary, rows: readonly TraceRow[], dir: string): string[] {
+  const out: string[] = [];
+  const ran = rows.filter((r) => r.realtime !== undefined);
+  const peaks = ran.flatMap((r) => (r.peakRssKb === undefined ? [] : [r.peakRssKb]));
+  const peakKb = peaks.length ? Math.max(...peaks) : undefined;
+  if (summary.requestedMemoryMb !== undefined && peakKb !== undefined && peakKb < summary.requestedMemoryMb * 1024 * 0.5) {
+    out.push(
+      `asked ${humanKilobytes(summary.requestedMemoryMb * 1024)} of memory per job, peak was ${humanKilobytes(peakKb)}: ` +
+        'a smaller resources.memory (with some headroom) lets jobs start sooner and wastes less of the cluster',
+    );
+  }
+  const count = (cause: string) => rows.filter((r) => r.cause === cause).length;
+  if (count('out of memory') > 0) out.push(`${count('out of memory')} job(s) ran out of memory: raise resources.memory, or make chunks smaller`);
+  if (count('time limit') > 0) out.push(`${count('time limit')} job(s) hit their time limit: raise resources.walltime, or make chunks smaller`);
+  const longest = ran.length ? Math.max(...ran.map((r) => r.realtime!)) : undefined;
+  if (summary.requestedWalltimeS !== undefined && longest !== undefined && longest < summary.requestedWalltimeS * 1000 * 0.1) {
+    out.push(`asked ${humanDuration(summary.requestedWalltimeS * 1000)} of run time per job, the longest ran ${humanDuration(longest)}: a shorter resources.walltime often starts sooner (backfill)`);
+  }
+  const medianRun = median(ran.map((r) => r.realtime!));
+  if (medianRun !== undefined && medianRun < SHORT_JOB_MS && summary.chunks > 1) {
+    out.push(`median job ran ${humanDuration(medianRun)}: larger chunks (chunkSize) would cut the per-job overhead of queueing and start-up`);
+  }
+  const medianWait = median(ran.flatMap((r) => (r.queueWait === undefined ? [] : [r.queueWait])));
+  if (medianWait !== undefined && medianRun !== undefined && medianWait > 10 * medianRun && medianWait > 10_000) {
+    out.push(`jobs waited ${humanDuration(medianWait)} in the queue (median) to run ${humanDuration(medianRun)}: fewer, larger jobs would wait less in all`);
+  }
+  const threw = rows.filter((r) => (r.failedTasks ?? 0) > 0);
+  if (threw.length > 0) {
+    out.push(`${summary.failedTasks} task(s) failed; see the errors with: ${threw.slice(0, 3).map((r) => `qmr inspect ${dir} ${r.taskId}`).join(', ')}${threw.length > 3 ? ', ...' : ''}`);
+  }
+  if (summary.resubmissions > 0) out.push(`${summary.resubmissions} job(s) were resubmissions: their causes are in the trace (qmr trace ${dir})`);
+  return out;
+}

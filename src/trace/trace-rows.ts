@@ -1,0 +1,187 @@
+/**
+ * The trace of a run: one row per job attempt of each chunk, built from the journal's records
+ * (submit, retire, done, failed, cancel, end, with their times) and the result files (which job
+ * ran the chunk, where, when, and what it used). Pure, so it works the same on a live run (rows
+ * still SUBMITTED) and on one that is over. Field names follow Nextflow's trace file where one fits.
+ */
+import type { JournalRecord } from '../journal.js';
+import { failureCause, type FailureCause } from './failure-cause.js';
+
+/** What a result file says about the job that wrote it (see ChunkResultFile). */
+export interface ResultSummary {
+  jobId: string;
+  host: string;
+  startedAt: string;
+  finishedAt: string;
+  tasks: number;
+  failedTasks: number;
+  cpuSeconds?: number | undefined;
+  peakRssKb?: number | undefined;
+}
+
+/** Nextflow's words: SUBMITTED (no result yet), COMPLETED, FAILED (the attempt, or tasks in it), ABORTED (cancelled as the run stopped). */
+export type TraceStatus = 'SUBMITTED' | 'COMPLETED' | 'FAILED' | 'ABORTED';
+
+export interface TraceRow {
+  /** The chunk number (a chunk is the unit a job runs, as a task is in Nextflow). */
+  taskId: number;
+  /** 1 for the chunk's first job, 2 for its first resubmission, ... */
+  attempt: number;
+  nativeId: string;
+  name: string;
+  status: TraceStatus;
+  /** 0 when the job wrote its result; the scheduler's exit status when the reason gives one. */
+  exit: number | undefined;
+  firstTask: number;
+  tasks: number;
+  failedTasks: number | undefined;
+  /** Epoch milliseconds. start is known only for the attempt that wrote the result file. */
+  submit: number | undefined;
+  start: number | undefined;
+  complete: number | undefined;
+  /** start − submit, in milliseconds. */
+  queueWait: number | undefined;
+  /** complete − submit (Nextflow's duration) and complete − start (its realtime), in milliseconds. */
+  duration: number | undefined;
+  realtime: number | undefined;
+  hostname: string | undefined;
+  cpuSeconds: number | undefined;
+  /** CPU time over run time, as a percentage: 100 is one core kept busy. */
+  cpuPercent: number | undefined;
+  peakRssKb: number | undefined;
+  cause: FailureCause | undefined;
+  /** The journal's words for why the attempt or chunk failed. */
+  reason: string | undefined;
+}
+
+interface ChunkEntry {
+  chunk: number;
+  firstTask: number;
+  count: number;
+  rows: TraceRow[];
+}
+
+export function buildTraceRows(records: readonly JournalRecord[], results: ReadonlyMap<number, ResultSummary>): TraceRow[] {
+  const chunks = new Map<number, ChunkEntry>();
+  const rowOfJob = new Map<string, TraceRow>();
+  /** Cancelled jobs whose end is not recorded yet: they count as aborted only once the run ended. */
+  let cancelled = new Map<string, { time: number; why: string }>();
+  for (const r of records) {
+    switch (r.t) {
+      case 'chunk':
+        chunks.set(r.chunk, { chunk: r.chunk, firstTask: r.firstTask, count: r.count, rows: [] });
+        break;
+      case 'submit':
+        r.chunks.forEach((chunk, k) => {
+          const c = chunks.get(chunk);
+          const nativeId = r.ids[k];
+          if (!c || nativeId === undefined) return;
+          const row = newRow(c, nativeId, Date.parse(r.time));
+          c.rows.push(row);
+          rowOfJob.set(nativeId, row);
+        });
+        break;
+      case 'retire': {
+        const row = rowOfJob.get(r.job);
+        if (row && row.taskId === r.chunk) endAttempt(row, 'FAILED', Date.parse(r.time), r.reason);
+        break;
+      }
+      case 'failed': {
+        const row = chunks.get(r.chunk)?.rows.at(-1);
+        if (row) {
+          row.reason ??= r.reason;
+          if (row.status === 'SUBMITTED') endAttempt(row, 'FAILED', undefined, r.reason);
+        }
+        break;
+      }
+      case 'cancel':
+        for (const id of r.ids) cancelled.set(id, { time: Date.parse(r.time), why: r.why });
+        break;
+      case 'end':
+        for (const [id, { time, why }] of cancelled) {
+          const row = rowOfJob.get(id);
+          if (row?.status === 'SUBMITTED') endAttempt(row, 'ABORTED', time, `cancelled (${why})`);
+        }
+        cancelled = new Map();
+        break;
+      default:
+        break;
+    }
+  }
+  for (const c of chunks.values()) {
+    const result = results.get(c.chunk);
+    if (result) applyResult(c, result);
+  }
+  return [...chunks.values()].sort((a, b) => a.chunk - b.chunk).flatMap((c) => c.rows);
+}
+
+function newRow(c: ChunkEntry, nativeId: string, submit: number): TraceRow {
+  return {
+    taskId: c.chunk,
+    attempt: c.rows.length + 1,
+    nativeId,
+    name: `chunk ${c.chunk} (${c.count === 1 ? `task ${c.firstTask}` : `tasks ${c.firstTask}-${c.firstTask + c.count - 1}`})`,
+    status: 'SUBMITTED',
+    exit: undefined,
+    firstTask: c.firstTask,
+    tasks: c.count,
+    failedTasks: undefined,
+    submit: Number.isFinite(submit) ? submit : undefined,
+    start: undefined,
+    complete: undefined,
+    queueWait: undefined,
+    duration: undefined,
+    realtime: undefined,
+    hostname: undefined,
+    cpuSeconds: undefined,
+    cpuPercent: undefined,
+    peakRssKb: undefined,
+    cause: undefined,
+    reason: undefined,
+  };
+}
+
+function endAttempt(row: TraceRow, status: TraceStatus, complete: number | undefined, reason: string): void {
+  row.status = status;
+  row.reason = reason;
+  row.cause = failureCause({ reason });
+  row.exit = exitStatusIn(reason);
+  if (complete !== undefined && Number.isFinite(complete)) {
+    row.complete = complete;
+    if (row.submit !== undefined) row.duration = complete - row.submit;
+  }
+}
+
+/** "exit status 137", "exit code 1": the number, when the scheduler's words give one. */
+export function exitStatusIn(reason: string): number | undefined {
+  const m = /exit (?:status|code)[ =:]*(\d+)/i.exec(reason);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Puts the result file's facts on the attempt whose job wrote it. A job retired as lost whose
+ * result turned up later (a slow shared file system) still ran the chunk: its row says so.
+ */
+function applyResult(c: ChunkEntry, result: ResultSummary): void {
+  const row = c.rows.findLast((r) => r.nativeId === result.jobId) ?? c.rows.at(-1);
+  if (!row) return;
+  const start = Date.parse(result.startedAt);
+  const complete = Date.parse(result.finishedAt);
+  row.status = result.failedTasks > 0 ? 'FAILED' : 'COMPLETED';
+  row.exit = 0;
+  row.failedTasks = result.failedTasks;
+  row.hostname = result.host;
+  row.start = Number.isFinite(start) ? start : undefined;
+  row.complete = Number.isFinite(complete) ? complete : undefined;
+  if (row.start !== undefined && row.submit !== undefined) row.queueWait = Math.max(0, row.start - row.submit);
+  if (row.complete !== undefined && row.submit !== undefined) row.duration = row.complete - row.submit;
+  if (row.complete !== undefined && row.start !== undefined) row.realtime = row.complete - row.start;
+  row.cpuSeconds = result.cpuSeconds;
+  row.peakRssKb = result.peakRssKb;
+  if (result.cpuSeconds !== undefined && row.realtime !== undefined && row.realtime > 0) {
+    row.cpuPercent = (result.cpuSeconds * 1000 * 100) / row.realtime;
+  }
+  const cause = failureCause({ failedTasks: result.failedTasks });
+  row.cause = cause;
+  row.reason = cause ? `${result.failedTasks} of ${result.tasks} task(s) threw` : undefined;
+}
