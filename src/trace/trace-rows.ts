@@ -63,7 +63,9 @@ interface ChunkEntry {
 
 export function buildTraceRows(records: readonly JournalRecord[], results: ReadonlyMap<number, ResultSummary>): TraceRow[] {
   const chunks = new Map<number, ChunkEntry>();
-  const rowOfJob = new Map<string, TraceRow>();
+  // Keyed by job and chunk: in an elastic map one worker job runs (claims) many chunks.
+  const rowOf = new Map<string, TraceRow>();
+  const rowsOfJob = new Map<string, TraceRow[]>();
   /** Cancelled jobs whose end is not recorded yet: they count as aborted only once the run ended. */
   let cancelled = new Map<string, { time: number; why: string }>();
   for (const r of records) {
@@ -78,12 +80,13 @@ export function buildTraceRows(records: readonly JournalRecord[], results: Reado
           if (!c || nativeId === undefined) return;
           const row = newRow(c, nativeId, Date.parse(r.time));
           c.rows.push(row);
-          rowOfJob.set(nativeId, row);
+          rowOf.set(`${nativeId} ${chunk}`, row);
+          rowsOfJob.set(nativeId, [...(rowsOfJob.get(nativeId) ?? []), row]);
         });
         break;
       case 'retire': {
-        const row = rowOfJob.get(r.job);
-        if (row && row.taskId === r.chunk) endAttempt(row, 'FAILED', Date.parse(r.time), r.reason);
+        const row = rowOf.get(`${r.job} ${r.chunk}`);
+        if (row) endAttempt(row, 'FAILED', Date.parse(r.time), r.reason);
         break;
       }
       case 'failed': {
@@ -99,8 +102,9 @@ export function buildTraceRows(records: readonly JournalRecord[], results: Reado
         break;
       case 'end':
         for (const [id, { time, why }] of cancelled) {
-          const row = rowOfJob.get(id);
-          if (row?.status === 'SUBMITTED') endAttempt(row, 'ABORTED', time, `cancelled (${why})`);
+          for (const row of rowsOfJob.get(id) ?? []) {
+            if (row.status === 'SUBMITTED') endAttempt(row, 'ABORTED', time, `cancelled (${why})`);
+          }
         }
         cancelled = new Map();
         break;
@@ -163,10 +167,16 @@ export function exitStatusIn(reason: string): number | undefined {
  * result turned up later (a slow shared file system) still ran the chunk: its row says so.
  */
 function applyResult(c: ChunkEntry, result: ResultSummary): void {
-  const row = c.rows.findLast((r) => r.nativeId === result.jobId) ?? c.rows.at(-1);
-  if (!row) return;
   const start = Date.parse(result.startedAt);
   const complete = Date.parse(result.finishedAt);
+  let row = c.rows.findLast((r) => r.nativeId === result.jobId) ?? c.rows.at(-1);
+  if (!row) {
+    // An elastic unit whose claim the pool saw only after its result: its worker ran it.
+    row = newRow(c, result.jobId, start);
+    c.rows.push(row);
+  }
+  // An elastic claim is journaled when the pool sees it, which can be after the unit started.
+  if (row.submit !== undefined && Number.isFinite(start) && start < row.submit) row.submit = start;
   row.status = result.failedTasks > 0 ? 'FAILED' : 'COMPLETED';
   row.exit = 0;
   row.failedTasks = result.failedTasks;
