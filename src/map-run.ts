@@ -603,6 +603,8 @@ export class MapRun<R> {
 
   private async collectResults(): Promise<void> {
     const finished = await this.workDir!.finishedChunks();
+    // One journal write for all the results of this look (elastic maps have many small units).
+    const done: JournalRecord[] = [];
     for (const chunk of finished) {
       if (this.readResults.has(chunk) || !this.meta.has(chunk)) continue;
       this.readResults.add(chunk);
@@ -618,9 +620,10 @@ export class MapRun<R> {
       await this.act(this.tracker.resultSeen(chunk, result.jobId));
       this.elastic?.fleet.progressMade();
       // failedTasks lets `qmr status` count failed tasks without decoding every result file.
-      await this.journal?.append({ t: 'done', chunk, job: result.jobId, failedTasks: result.failures.length });
+      done.push({ t: 'done', chunk, job: result.jobId, failedTasks: result.failures.length });
       this.outcomes.set(chunk, this.outcomeFromResult(chunk, meta, result));
     }
+    await this.journal?.append(...done);
   }
 
   private collectFailedChunks(): void {

@@ -11,6 +11,7 @@
  * the pool submits a fresh worker when work appears again.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { claimSize } from '../src/elastic/claim-size.js';
@@ -76,6 +77,8 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
       claims += 1;
       log(`worker ${ticket} claimed ${mine.length} unit${mine.length === 1 ? '' : 's'}: ${mine.join(',')}`);
       for (const unit of mine) {
+        // A unit put back because its worker looked dead, whose result then turned up after all.
+        if (existsSync(layout.resultFile(unit))) continue;
         const summary = await runChunk(runDir, unit, jobId);
         busySeconds += summary.seconds;
         units += 1;
@@ -87,15 +90,18 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
   }
 }
 
-/** Units neither claimed nor done, in unit order. */
+/**
+ * Units nobody has claimed, in unit order. Claims stay after their unit is done (only the pool
+ * removes one, for a unit whose worker died), so the claims folder alone says what is taken: one
+ * readdir per round, however many units are done.
+ */
 async function openUnits(layout: WorkDirLayout, elastic: ElasticLayout, manifest: ElasticManifest): Promise<number[]> {
-  const [claimed, done, written] = await Promise.all([
+  const [claimed, written] = await Promise.all([
     claimedUnits(elastic),
-    unitsWithFiles(layout.resultsDir, 'result'),
     manifest.units === null ? unitsWithFiles(layout.chunksDir, 'tasks') : undefined,
   ]);
   const all = written ? [...written].sort((a, b) => a - b) : Array.from({ length: manifest.units ?? 0 }, (_, k) => k);
-  return all.filter((unit) => !claimed.has(unit) && !done.has(unit));
+  return all.filter((unit) => !claimed.has(unit));
 }
 
 async function unitsWithFiles(folder: string, extension: string): Promise<Set<number>> {

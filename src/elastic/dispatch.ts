@@ -170,6 +170,8 @@ export class ElasticDispatch {
 
   /** New claims: a unit claimed by a live worker is that worker's attempt; one of a dead worker's goes back. */
   private async scanClaims(now: number): Promise<void> {
+    const seen: number[] = [];
+    const jobs: string[] = [];
     for (const unit of await claimedUnits(this.layout)) {
       if (this.claimedBy.has(unit)) continue;
       const record = this.ctx.units.record(unit);
@@ -180,14 +182,18 @@ export class ElasticDispatch {
       if (record.phase !== 'unsubmitted') continue; // done or failed already: nothing to watch
       const jobId = this.fleet.jobIdOfTicket(owner.ticket);
       if (jobId !== undefined && this.fleet.isLive(owner.ticket)) {
-        this.ctx.units.submitted([unit], [jobId], now);
-        await this.ctx.journal.append({ t: 'submit', time: new Date(now).toISOString(), chunks: [unit], ids: [jobId] });
+        seen.push(unit);
+        jobs.push(jobId);
       } else {
         // A claim left by a worker that is over (a resumed run, or its end was seen before its claim).
         await releaseClaim(this.layout, unit);
         this.claimedBy.delete(unit);
       }
     }
+    if (seen.length === 0) return;
+    // One 'submit' record for all the claims of this look: unit k was handed to job k.
+    this.ctx.units.submitted(seen, jobs, now);
+    await this.ctx.journal.append({ t: 'submit', time: new Date(now).toISOString(), chunks: seen, ids: jobs });
   }
 
   /** Workers holding claims whose heartbeat stopped: their units go back, their job is cancelled. */

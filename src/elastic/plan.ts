@@ -15,14 +15,14 @@
  */
 
 /** Most units (task files) in one elastic map. */
-export const MAX_UNITS = 2000;
+export const MAX_UNITS = 1000;
 /**
  * Units of a map whose tasks come from an iterable of unknown length grow: the first holds
  * STREAM_FIRST_UNIT tasks, each next one twice as many, up to STREAM_MAX_UNIT. A short stream
- * still spreads over the workers; 10^6 streamed tasks make about a thousand units, not 10^5.
+ * still spreads over the workers; 10^6 streamed tasks make about 200 units (each unit costs the submitting side a few file operations).
  */
 export const STREAM_FIRST_UNIT = 10;
-export const STREAM_MAX_UNIT = 1000;
+export const STREAM_MAX_UNIT = 5000;
 /** A worker gets at least this many tasks' worth of work (fewer workers for small maps). */
 export const MIN_TASKS_PER_WORKER = 10;
 /** Most worker jobs of one map unless maxWorkers says otherwise. */
