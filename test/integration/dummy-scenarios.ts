@@ -24,6 +24,7 @@ import { pollerFor } from '../../src/poller.js';
 import { openQueue } from '../../src/queues/registry.js';
 import { assertBuilt } from '../dummy-queue/helpers.js';
 import { FIXTURES } from '../helpers/fixtures.js';
+import { unitStarts } from '../helpers/unit-starts.js';
 
 /** What the scenarios need to know about one flavor (or dialect) of the emulator. */
 export interface DummyTarget {
@@ -102,18 +103,6 @@ async function workerStarts(workDir: string): Promise<number[]> {
   const counts: number[] = [];
   for (const name of (await readdir(logs)).filter((n) => /^chunk-\d+\.err$/.test(n)).sort()) {
     counts.push(((await readFile(path.join(logs, name), 'utf8')).match(/started as job/g) ?? []).length);
-  }
-  return counts;
-}
-
-/** Elastic maps: how many times each unit started, from the `chunk N (tasks ...) started` lines of every worker's log. */
-async function unitStarts(workDir: string): Promise<Map<number, number>> {
-  const logs = path.join(workDir, 'logs');
-  const counts = new Map<number, number>();
-  for (const name of (await readdir(logs)).filter((n) => /^worker-\d+\.err$/.test(n))) {
-    for (const m of (await readFile(path.join(logs, name), 'utf8')).matchAll(/chunk (\d+) \(tasks [^)]*\) started as job/g)) {
-      counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
-    }
   }
   return counts;
 }

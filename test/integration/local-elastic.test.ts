@@ -2,12 +2,13 @@
  * Elastic maps on the local flavor: worker processes that claim units by time, end themselves
  * before their walltime and are replaced, and die mid-claim without losing or repeating work.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
 import { readJournal, type JournalRecord } from '../../src/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
+import { unitStarts } from '../helpers/unit-starts.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
@@ -16,16 +17,6 @@ beforeAll(async () => {
 afterAll(async () => folder?.cleanup());
 const workDirOf = (name: string) => path.join(folder.path, name);
 const of = <T extends JournalRecord['t']>(records: JournalRecord[], t: T) => records.filter((r): r is Extract<JournalRecord, { t: T }> => r.t === t);
-
-async function unitStarts(workDir: string): Promise<Map<number, number>> {
-  const counts = new Map<number, number>();
-  for (const name of (await readdir(path.join(workDir, 'logs'))).filter((n) => /^worker-\d+\.err$/.test(n))) {
-    for (const m of (await readFile(path.join(workDir, 'logs', name), 'utf8')).matchAll(/chunk (\d+) \(tasks [^)]*\) started as job/g)) {
-      counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
 
 describe('local flavor, elastic workers', () => {
   it('a worker stops claiming before its walltime and exits by itself; the pool starts another while work is left', async () => {

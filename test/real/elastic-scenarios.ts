@@ -12,18 +12,7 @@ import { AbortError, Pool, type PoolOptions } from '../../src/index.js';
 import { readJournal, type JournalRecord } from '../../src/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { jobsLeft, mapInChild, resultsIn, type RealFlavor } from './scenarios.js';
-
-/** How many times each unit started, from the `chunk N (tasks ...) started` lines of every worker log. */
-async function unitStarts(workDir: string): Promise<Map<number, number>> {
-  const counts = new Map<number, number>();
-  const logs = path.join(workDir, 'logs');
-  for (const name of (await readdir(logs)).filter((n) => /^worker-\d+\.err$/.test(n))) {
-    for (const m of (await readFile(path.join(logs, name), 'utf8')).matchAll(/chunk (\d+) \(tasks [^)]*\) started as job/g)) {
-      counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
+import { unitStarts } from '../helpers/unit-starts.js';
 
 const of = <T extends JournalRecord['t']>(records: JournalRecord[], t: T) => records.filter((r): r is Extract<JournalRecord, { t: T }> => r.t === t);
 
