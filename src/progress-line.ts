@@ -14,11 +14,14 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatProgress(p: Progress): string {
-  const parts = [
-    `${p.chunksDone}/${p.chunks ?? '?'} chunks done`,
-    `${p.chunksRunning} running`,
-    `${p.chunksPending} pending`,
-  ];
+  // Elastic maps: tasks and worker jobs say more than units (which workers claim by the dozen).
+  const parts = p.workersSubmitted !== undefined
+    ? [
+        `${p.tasksDone}/${p.tasks ?? '?'} tasks done`,
+        `${p.workersRunning ?? 0} workers running`,
+        `${p.workersPending ?? 0} waiting`,
+      ]
+    : [`${p.chunksDone}/${p.chunks ?? '?'} chunks done`, `${p.chunksRunning} running`, `${p.chunksPending} pending`];
   if (p.chunksHeld > 0) parts.push(`${p.chunksHeld} held/error`);
   if (p.chunksFailed > 0 || p.tasksFailed > 0) parts.push(`${p.chunksFailed} chunks failed`);
   if (p.resubmissions > 0) parts.push(`${p.resubmissions} resubmitted`);
