@@ -30,6 +30,8 @@ export const sge: CommandFlavor = {
     // SGE sets SGE_TASK_ID to the word "undefined" in a job that is not an array.
     jobIdSuffixOfPlainJobs: '.undefined',
   },
+  // NAME.oJOB / NAME.eJOB (array: NAME.oJOB.TASK), .po/.pe for parallel environments.
+  schedulerLogNames: (j, t) => [t === undefined ? `.+\\.p?[oe]${j}` : `.+\\.p?[oe]${j}\\.${t}`],
 
   submitCommand(request, command): CommandLine {
     const { count, array } = arrayShape(request);

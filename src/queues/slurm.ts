@@ -59,6 +59,8 @@ export const slurm: CommandFlavor = {
     // A plain job gets --index 0 (it may have inherited SLURM_ARRAY_* from a caller inside an array).
     explicitIndexJobIdExpression: '${SLURM_JOB_ID:-unknown}',
   },
+  // From submitCommand's %x-%j and %x-%A_%a.
+  schedulerLogNames: (j, t) => [t === undefined ? `.+-${j}\\.(?:out|err)` : `.+-${j}_${t}\\.(?:out|err)`],
 
   submitCommand(request, command): CommandLine {
     const { count, array } = arrayShape(request);
