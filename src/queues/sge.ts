@@ -5,6 +5,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { formatChunkSpec } from '../chunk-spec.js';
+import { expandLenientIndexList } from '../index-ranges.js';
 import { formatHms } from '../options.js';
 import {
   arrayShape,
@@ -179,16 +180,7 @@ function jobLists(node: unknown): XmlJob[] {
 
 /** `4,5` → [4, 5]; `1-7:2` → [1, 3, 5, 7]; `6` → [6]. */
 export function expandSgeTaskRanges(text: string): number[] {
-  const out: number[] = [];
-  for (const part of text.split(',')) {
-    const m = /^\s*(\d+)(?:-(\d+)(?::(\d+))?)?\s*$/.exec(part);
-    if (!m) continue;
-    const first = Number(m[1]);
-    const last = m[2] === undefined ? first : Number(m[2]);
-    const step = m[3] === undefined ? 1 : Math.max(1, Number(m[3]));
-    for (let t = first; t <= last; t += step) out.push(t);
-  }
-  return out;
+  return expandLenientIndexList(text);
 }
 
 /**

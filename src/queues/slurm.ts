@@ -30,6 +30,7 @@
  * here came from someone else (a user, an admin, a limit).
  */
 import { formatChunkSpec } from '../chunk-spec.js';
+import { expandLenientIndexList } from '../index-ranges.js';
 import { splitIntoBatches } from './batches.js';
 import {
   arrayShape,
@@ -294,17 +295,8 @@ function describeExitCode(exitCode: string): string | undefined {
 export function expandSlurmIds(id: string, task: string | undefined): string[] {
   if (task === undefined) return [id];
   if (!task.startsWith('[')) return [`${id}_${task}`];
-  const out: string[] = [];
   const body = task.slice(1, -1).split('%')[0]!;
-  for (const part of body.split(',')) {
-    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
-    if (!m) continue;
-    const first = Number(m[1]);
-    const last = m[2] === undefined ? first : Number(m[2]);
-    const step = m[3] === undefined ? 1 : Math.max(1, Number(m[3]));
-    for (let t = first; t <= last; t += step) out.push(`${id}_${t}`);
-  }
-  return out;
+  return expandLenientIndexList(body).map((t) => `${id}_${t}`);
 }
 
 /**
