@@ -3,6 +3,7 @@
  * elements of its job array) which chunks to run. The k-th array element runs the k-th chunk of
  * the list. Shared by the submitting side (formatting) and the worker-node script (reading).
  */
+import { expandIndexRanges, parseIndexRange, type IndexRange } from './index-ranges.js';
 
 /**
  * Also accepted between the parts of a list: `0-3+7` is `0-3,7`. For schedulers that split
@@ -32,15 +33,13 @@ export function parseChunkSpec(spec: string): number[] {
   if (!/^\d+(-\d+)?([,+]\d+(-\d+)?)*$/.test(spec)) {
     throw new Error(`not a chunk list: ${JSON.stringify(spec)} (expected e.g. "0-99,105")`);
   }
-  const out: number[] = [];
+  const ranges: IndexRange[] = [];
   for (const part of spec.split(/[,+]/)) {
-    const [a, b] = part.split('-');
-    const start = Number(a);
-    const end = b === undefined ? start : Number(b);
-    if (end < start) throw new Error(`descending range ${part} in chunk list ${spec}`);
-    for (let c = start; c <= end; c++) out.push(c);
+    const range = parseIndexRange(part, { steps: false })!; // the pattern above checked every part
+    if (range.last < range.first) throw new Error(`descending range ${part} in chunk list ${spec}`);
+    ranges.push(range);
   }
-  return out;
+  return expandIndexRanges(ranges);
 }
 
 /** The chunk at position k of the list, without expanding it (lists can hold 10^6 chunks). */

@@ -39,19 +39,33 @@ export class SerializationError extends QmrError {
   }
 }
 
+/** What a QueueCommandError tells about the command that failed, by name (six positional fields were easy to swap). */
+export interface QueueCommandFailure {
+  message: string;
+  /** The command line as run, quoted for a shell. */
+  command: string;
+  exitCode: number | undefined;
+  stderr: string;
+  stdout: string;
+  timedOut: boolean;
+  cause?: unknown;
+}
+
 /** A scheduler command failed (after retries) in a way the pool cannot work around. */
 export class QueueCommandError extends QmrError {
   override name = 'QueueCommandError';
-  constructor(
-    message: string,
-    readonly command: string,
-    readonly exitCode: number | undefined,
-    readonly stderr: string,
-    readonly stdout: string,
-    readonly timedOut: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  readonly command: string;
+  readonly exitCode: number | undefined;
+  readonly stderr: string;
+  readonly stdout: string;
+  readonly timedOut: boolean;
+  constructor(failure: QueueCommandFailure) {
+    super(failure.message, 'cause' in failure ? { cause: failure.cause } : undefined);
+    this.command = failure.command;
+    this.exitCode = failure.exitCode;
+    this.stderr = failure.stderr;
+    this.stdout = failure.stdout;
+    this.timedOut = failure.timedOut;
   }
 }
 

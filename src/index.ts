@@ -9,6 +9,7 @@ export {
   FunctionShippingError,
   SerializationError,
   QueueCommandError,
+  type QueueCommandFailure,
   AbortError,
   MapError,
   RemoteTaskError,

@@ -534,15 +534,16 @@ export class MapRun<R> {
         this.lastStatusError = snapshot.error;
         if (this.statusFailures >= this.options.maxStatusFailures) {
           const cause = this.lastStatusError;
-          throw new QueueCommandError(
-            `the ${this.queue.flavor} status command failed ${this.statusFailures} polls in a row (maxStatusFailures); last failure: ${cause.message}`,
-            cause instanceof QueueCommandError ? cause.command : 'status',
-            cause instanceof QueueCommandError ? cause.exitCode : undefined,
-            cause instanceof QueueCommandError ? cause.stderr : '',
-            cause instanceof QueueCommandError ? cause.stdout : '',
-            cause instanceof QueueCommandError ? cause.timedOut : false,
-            { cause },
-          );
+          const failed = cause instanceof QueueCommandError ? cause : undefined;
+          throw new QueueCommandError({
+            message: `the ${this.queue.flavor} status command failed ${this.statusFailures} polls in a row (maxStatusFailures); last failure: ${cause.message}`,
+            command: failed?.command ?? 'status',
+            exitCode: failed?.exitCode,
+            stderr: failed?.stderr ?? '',
+            stdout: failed?.stdout ?? '',
+            timedOut: failed?.timedOut ?? false,
+            cause,
+          });
         }
         continue;
       }

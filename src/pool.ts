@@ -9,7 +9,7 @@ import { resolveOptions, type FlavorName, type PoolOptions, type ResolvedOptions
 import { pollerFor } from './poller.js';
 import type { Queue } from './queues/queue.js';
 import { detectFlavor } from './queues/detect.js';
-import { openQueue } from './queues/registry.js';
+import { flavorTraits, openQueue } from './queues/registry.js';
 
 export type Tasks<T> = Iterable<T> | AsyncIterable<T>;
 
@@ -73,10 +73,10 @@ export class Pool {
   private openQueue(): Queue {
     if (!this.queue) {
       const flavor = this.options.flavor === 'auto' ? detectFlavor(this.options.commands).flavor : this.options.flavor;
-      if (flavor === 'htcondor' && this.options.maxRunning !== undefined) {
-        // HTCondor's throttle (max_materialize) keeps jobs out of the queue until their turn,
-        // so condor_q cannot list them and they would look vanished and be submitted again.
-        throw new OptionError('maxRunning', this.options.maxRunning, 'left out on the htcondor flavor (use numChunks for fewer jobs at once)');
+      // Checked before the queue opens: a flavor may refuse maxRunning (HTCondor: see htcondor.ts).
+      const refusal = flavorTraits(flavor)?.maxRunningRefusal;
+      if (refusal !== undefined && this.options.maxRunning !== undefined) {
+        throw new OptionError('maxRunning', this.options.maxRunning, refusal);
       }
       this.queue = openQueue(this.options, flavor);
     }

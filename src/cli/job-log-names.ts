@@ -1,6 +1,7 @@
 /**
- * Which files in logs/scheduler/ a job wrote, by the file-name template its flavor gave the
- * scheduler (src/queues/*.ts; NAME is the job name, J the job, T the array element):
+ * Which files in logs/scheduler/ a job wrote, by the file-name templates its flavor gave the
+ * scheduler (each flavor's schedulerLogNames in src/queues/*.ts; NAME is the job name, J the
+ * job, T the array element):
  *
  *   sge       NAME.oJ  NAME.eJ  (array: NAME.oJ.T), NAME.poJ/.peJ for parallel environments
  *   slurm     NAME-J.out  NAME-J.err  (array: NAME-J_T.out, from %x-%j and %x-%A_%a)
@@ -16,6 +17,7 @@
  * as any text: the templates' tails after it tell the cases apart on their own, and submitArgs
  * may have renamed the job.
  */
+import { anyFlavorLogNames, flavorTraits } from '../queues/registry.js';
 
 /** The job number and array element of an id as the flavors print them: 12.3, 12_3, 12[3].server, 12.server, 12. */
 export function jobNumbers(jobId: string): { job: string; element?: string } | undefined {
@@ -27,26 +29,7 @@ export function jobNumbers(jobId: string): { job: string; element?: string } | u
 
 /** The file names `jobId` can have written on `flavor` (the run's, from run.json), as regular expressions. */
 function templates(flavor: string, job: string, element: string | undefined): string[] {
-  const j = job;
-  const t = element;
-  switch (flavor) {
-    case 'sge':
-      return [t === undefined ? `.+\\.p?[oe]${j}` : `.+\\.p?[oe]${j}\\.${t}`];
-    case 'slurm':
-      return [t === undefined ? `.+-${j}\\.(?:out|err)` : `.+-${j}_${t}\\.(?:out|err)`];
-    case 'pbs':
-      return t === undefined ? [`.+\\.[oe]${j}`, `pbs-${j}\\.(?:out|err)`] : [`.+\\.[oe]${j}[-.]${t}`];
-    case 'lsf':
-      return [t === undefined ? `lsf-${j}\\.(?:out|err)` : `lsf-${j}\\.${t}\\.(?:out|err)`];
-    case 'htcondor':
-      // Every HTCondor id has a process number (a single job is J.0); the log is the cluster's.
-      return [t === undefined ? `condor-${j}\\.\\d+\\.(?:out|err)` : `condor-${j}\\.${t}\\.(?:out|err)`, `condor-${j}\\.log`];
-    case 'local':
-      return []; // the local flavor writes no scheduler logs
-    default:
-      // A flavor this qmr does not know (a newer run.json): any flavor's template.
-      return ['sge', 'slurm', 'pbs', 'lsf', 'htcondor'].flatMap((f) => templates(f, job, element));
-  }
+  return flavorTraits(flavor)?.schedulerLogNames(job, element) ?? anyFlavorLogNames(job, element);
 }
 
 export function isLogOf(fileName: string, jobId: string, flavor: string): boolean {

@@ -162,12 +162,17 @@ export class CommandQueue implements Queue {
     });
     const errno = (r as { code?: string }).code;
     if (errno === 'ENOENT' && r.exitCode === undefined) {
-      throw new CommandNotFoundError(
-        `${line.file} was not found. The ${this.flavor} flavor runs ${this.spec.commandNames.join(', ')}: ` +
+      throw new CommandNotFoundError({
+        message:
+          `${line.file} was not found. The ${this.flavor} flavor runs ${this.spec.commandNames.join(', ')}: ` +
           `is the scheduler's client set up in this shell (PATH)? Or give the path with the commands option, ` +
           `e.g. { commands: { ${this.spec.commandNames[0]}: '/path/to/${this.spec.commandNames[0]}' } }.`,
-        line.file, undefined, '', '', false,
-      );
+        command: line.file,
+        exitCode: undefined,
+        stderr: '',
+        stdout: '',
+        timedOut: false,
+      });
     }
     return {
       command: line,
@@ -183,13 +188,18 @@ export class CommandQueue implements Queue {
     const how = r.timedOut
       ? `timed out after ${this.options.commandTimeout} ms`
       : `exited with ${r.exitCode ?? 'no exit code'}`;
-    return new QueueCommandError(
-      `${this.flavor} ${what} command failed: \`${text}\` ${how}` +
+    return new QueueCommandError({
+      message:
+        `${this.flavor} ${what} command failed: \`${text}\` ${how}` +
         (detail ? ` (${detail})` : '') +
         (r.stderr.trim() ? `\nstderr: ${r.stderr.trim().slice(0, 2000)}` : '') +
         (r.stdout.trim() && r.exitCode !== 0 ? `\nstdout: ${r.stdout.trim().slice(0, 2000)}` : ''),
-      text, r.exitCode, r.stderr, r.stdout, r.timedOut,
-    );
+      command: text,
+      exitCode: r.exitCode,
+      stderr: r.stderr,
+      stdout: r.stdout,
+      timedOut: r.timedOut,
+    });
   }
 
   private retrying<T>(retries: number, attempt: () => Promise<T>): Promise<T> {

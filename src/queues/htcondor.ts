@@ -38,6 +38,11 @@ export const htcondor: CommandFlavor = {
     // Set per job by the submit description's environment line: `CLUSTER.PROC`, the tracked id.
     jobIdExpression: '${QMR_JOB_ID:-unknown}',
   },
+  // Every HTCondor id has a process number (a single job is J.0); the event log is the cluster's.
+  schedulerLogNames: (j, t) => [t === undefined ? `condor-${j}\\.\\d+\\.(?:out|err)` : `condor-${j}\\.${t}\\.(?:out|err)`, `condor-${j}\\.log`],
+  // HTCondor's throttle (max_materialize) keeps jobs out of the queue until their turn, so
+  // condor_q cannot list them and they would look vanished and be submitted again.
+  maxRunningRefusal: 'left out on the htcondor flavor (use numChunks for fewer jobs at once)',
 
   submitCommand(request, command): CommandLine {
     return { file: command('condor_submit'), args: ['-terse', ...request.submitArgs, '-'], input: submitDescription(request) };

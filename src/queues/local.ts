@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
+import type { FlavorTraits, JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
 
 interface LocalJob {
   id: string;
@@ -33,6 +33,12 @@ interface Server {
 }
 
 const STDERR_KEPT = 4096;
+
+/** The local flavor runs job.sh as a child process: no scheduler, so no scheduler logs. */
+export const localTraits: FlavorTraits = {
+  name: 'local',
+  schedulerLogNames: () => [],
+};
 
 export class LocalQueue implements Queue {
   readonly flavor = 'local' as const;

@@ -42,6 +42,8 @@ export const lsf: CommandFlavor = {
     // LSF sets LSB_JOBINDEX to 0 in a job that is not an array.
     jobIdSuffixOfPlainJobs: '[0]',
   },
+  // From submitCommand's lsf-%J.out and lsf-%J.%I.out.
+  schedulerLogNames: (j, t) => [t === undefined ? `lsf-${j}\\.(?:out|err)` : `lsf-${j}\\.${t}\\.(?:out|err)`],
 
   submitCommand(request, command): CommandLine {
     const { count, array } = arrayShape(request);

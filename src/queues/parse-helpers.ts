@@ -1,7 +1,7 @@
 /**
- * Small pieces the PBS, LSF and HTCondor flavors share: reading ids and JSON out of outputs
- * that may carry noise lines, judging a failed command by its messages, batching ids into
- * command lines, and turning an exit code into an outcome. Pure, like the flavors.
+ * Small pieces the command-line flavors (SGE, Slurm, PBS, LSF, HTCondor) share: reading ids and
+ * JSON out of outputs that may carry noise lines, judging a failed command by its messages,
+ * batching ids into command lines, and turning an exit code into an outcome. Pure, like the flavors.
  */
 import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from '../options.js';
 import { splitIntoBatches } from './batches.js';
@@ -30,20 +30,26 @@ export function cancelFailedUnless(result: CommandResult, harmless: RegExp, sile
   return lines.some((line) => !harmless.test(line));
 }
 
+/** For commands whose every non-zero exit is a failure, whatever they print (SGE's qstat, Slurm's scancel). */
+export const NO_HARMLESS_MESSAGE = /(?!)/;
+
 /**
  * For status commands: throws CommandOutputError (so the poll is retried) when the command
  * timed out, or exited non-zero with a message that is not in `harmless` (unknown ids are
- * harmless: such a job has left the queue).
+ * harmless: such a job has left the queue). `silentExitAnswers: false` for commands that explain
+ * every failure, so that a non-zero exit without a word is not taken for "all these jobs are gone".
  */
-export function assertStatusRan(result: CommandResult, what: string, harmless: RegExp): void {
+export function assertStatusRan(result: CommandResult, what: string, harmless: RegExp, { silentExitAnswers = true } = {}): void {
   if (result.timedOut) throw new CommandOutputError(`${what} timed out`);
   if (result.exitCode === 0) return;
-  const stray = result.stderr
+  const lines = result.stderr
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !harmless.test(line));
-  if (stray.length > 0 || result.exitCode === undefined) {
-    throw new CommandOutputError(`${what} exited with ${result.exitCode ?? 'no exit code'}: ${stray.slice(0, 3).join(' | ')}`);
+    .filter((line) => line !== '');
+  const stray = lines.filter((line) => !harmless.test(line));
+  if (stray.length > 0 || result.exitCode === undefined || (lines.length === 0 && !silentExitAnswers)) {
+    const said = stray.length > 0 ? `: ${stray.slice(0, 3).join(' | ')}` : '';
+    throw new CommandOutputError(`${what} exited with ${result.exitCode ?? 'no exit code'}${said}`);
   }
 }
 

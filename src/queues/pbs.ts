@@ -68,6 +68,9 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
       // PBS_JOBID is `4711[3].server` in an array element: the id the pool tracks.
       jobIdExpression: '${PBS_JOBID:-${SLURM_JOB_ID:-unknown}}',
     },
+    // Every dialect's names (run.json says only "pbs"): Torque NAME.oJ (array NAME.oJ-T), PBS Pro
+    // NAME.oJ (array NAME.oJ.T), Slurm's qsub wrapper pbs-J.out / pbs-J.err (plain jobs only).
+    schedulerLogNames: (j, t) => (t === undefined ? [`.+\\.[oe]${j}`, `pbs-${j}\\.(?:out|err)`] : [`.+\\.[oe]${j}[-.]${t}`]),
 
     submitCommand(request, command): CommandLine {
       const { count, array } = arrayShape(request); // PBS Pro refuses a one-element -J: a plain job then

@@ -114,11 +114,26 @@ export class HistoryUnavailableError extends Error {
 }
 
 /**
+ * What a flavor tells of itself without talking to its scheduler, so that code outside
+ * src/queues (`qmr logs`, the Pool's option checks) need not know flavors by name.
+ */
+export interface FlavorTraits {
+  readonly name: FlavorName;
+  /**
+   * The file names a job may have written into schedulerLogDir, as regular-expression sources
+   * matched against whole names: what the -o/-e templates of submitCommand make of job number
+   * `job` and array element `element` (undefined for a plain job).
+   */
+  schedulerLogNames(job: string, element: string | undefined): string[];
+  /** Set when maxRunning cannot work on this flavor: why, and what to use instead (the OptionError's wording). */
+  readonly maxRunningRefusal?: string;
+}
+
+/**
  * A flavor that talks to its scheduler through commands. Pure: it builds command lines and
  * parses outputs; running them (timeouts, retries, batching) is CommandQueue's job.
  */
-export interface CommandFlavor {
-  readonly name: FlavorName;
+export interface CommandFlavor extends FlavorTraits {
   readonly convention: ArrayConvention;
   readonly supportsArrays: boolean;
   /** The scheduler commands this flavor runs; the `commands` option may give a path for each. */

@@ -7,14 +7,27 @@ import { OptionError } from '../errors.js';
 import type { FlavorName, ResolvedOptions } from '../options.js';
 import { CommandQueue } from './command-queue.js';
 import { htcondor } from './htcondor.js';
-import { LocalQueue } from './local.js';
+import { LocalQueue, localTraits } from './local.js';
 import { lsf } from './lsf.js';
 import { detectPbsDialect, pbsFlavor, type PbsDialect } from './pbs.js';
-import type { CommandFlavor, Queue } from './queue.js';
+import type { CommandFlavor, FlavorTraits, Queue } from './queue.js';
 import { sge } from './sge.js';
 import { slurm } from './slurm.js';
 
 const shared = new Map<string, Queue>();
+
+/** Every command-line flavor, as the rest of qmr may know it before a queue is open (PBS: any dialect). */
+const COMMAND_FLAVORS: readonly CommandFlavor[] = [sge, slurm, pbsFlavor('torque'), lsf, htcondor];
+
+/** The traits of the flavor named so (in the flavor option or a run.json), or undefined for a name this qmr does not know. */
+export function flavorTraits(name: string): FlavorTraits | undefined {
+  return [...COMMAND_FLAVORS, localTraits].find((f) => f.name === name);
+}
+
+/** Log names of a flavor this qmr does not know (a newer run.json): any known flavor's. */
+export function anyFlavorLogNames(job: string, element: string | undefined): string[] {
+  return COMMAND_FLAVORS.flatMap((f) => f.schedulerLogNames(job, element));
+}
 
 export function openQueue(options: ResolvedOptions, flavor: FlavorName): Queue {
   const key = JSON.stringify([flavor, options.commands, options.commandTimeout, flavor === 'local' ? options.concurrency : 0, flavor === 'pbs' ? options.pbsDialect : '']);
@@ -38,7 +51,7 @@ const OTHER_TOOLS = ['qacct', 'qhold', 'qrls', 'qalter', 'qmod', 'qhost', 'scont
 
 /** A name no flavor knows is most likely a typo: say so rather than ignore it. */
 function checkCommandNames(commands: Readonly<Record<string, string>>, spec: CommandFlavor): void {
-  const known = new Set([...[sge, slurm, lsf, htcondor, pbsFlavor('torque')].flatMap((f) => f.commandNames), ...OTHER_TOOLS]);
+  const known = new Set([...COMMAND_FLAVORS.flatMap((f) => f.commandNames), ...OTHER_TOOLS]);
   for (const name of Object.keys(commands)) {
     if (!known.has(name)) {
       throw new OptionError(`commands.${name}`, commands[name], `the path of a scheduler command; the ${spec.name} flavor runs ${spec.commandNames.join(', ')}`);

@@ -5,8 +5,18 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { formatChunkSpec } from '../chunk-spec.js';
-import { formatHms, parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
-import { splitIntoBatches } from './batches.js';
+import { expandLenientIndexList } from '../index-ranges.js';
+import { formatHms } from '../options.js';
+import {
+  arrayShape,
+  assertStatusRan,
+  cancelFailedUnless,
+  commandsForIds,
+  elementIds,
+  matchSubmitOutput,
+  NO_HARMLESS_MESSAGE,
+  queueAccountAndNumbers,
+} from './parse-helpers.js';
 import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from './queue.js';
 import { CommandOutputError } from './queue.js';
 
@@ -21,13 +31,16 @@ export const sge: CommandFlavor = {
     // SGE sets SGE_TASK_ID to the word "undefined" in a job that is not an array.
     jobIdSuffixOfPlainJobs: '.undefined',
   },
+  // NAME.oJOB / NAME.eJOB (array: NAME.oJOB.TASK), .po/.pe for parallel environments.
+  schedulerLogNames: (j, t) => [t === undefined ? `.+\\.p?[oe]${j}` : `.+\\.p?[oe]${j}\\.${t}`],
 
   submitCommand(request, command): CommandLine {
+    const { count, array } = arrayShape(request);
     const args = ['-terse', '-N', request.jobName, '-S', '/bin/bash'];
     // A folder for -o/-e: SGE names the files NAME.oJOB[.TASK] inside it.
     args.push('-o', `${request.schedulerLogDir}/`, '-e', `${request.schedulerLogDir}/`, '-wd', request.workingDir);
-    if (request.array) {
-      args.push('-t', `1-${request.chunks.length}`);
+    if (array) {
+      args.push('-t', `1-${count}`);
       if (request.throttle !== undefined) args.push('-tc', String(request.throttle));
     }
     args.push(...sgeResourceArgs(request));
@@ -37,8 +50,8 @@ export const sge: CommandFlavor = {
 
   parseSubmitOutput(result, request) {
     const id = parseQsubTerse(result.stdout);
-    if (!request.array) return [id];
-    return request.chunks.map((_, k) => `${id}.${k + 1}`);
+    const { count, array } = arrayShape(request);
+    return array ? elementIds(count, (k) => `${id}.${k + 1}`) : [id];
   },
 
   statusCommands(_jobIds, command) {
@@ -48,14 +61,13 @@ export const sge: CommandFlavor = {
   },
 
   parseStatusOutput(result) {
-    if (result.exitCode !== 0 || result.timedOut) {
-      throw new CommandOutputError(result.timedOut ? 'qstat timed out' : `qstat exited with ${result.exitCode}`);
-    }
+    // qstat shows all of the user's jobs, so it has no "unknown job" to shrug off: any failure counts.
+    assertStatusRan(result, 'qstat', NO_HARMLESS_MESSAGE, { silentExitAnswers: false });
     return parseQstatXml(result.stdout);
   },
 
   cancelCommands(jobIds, command) {
-    return splitIntoBatches(jobIds).map((ids) => ({ file: command('qdel'), args: [...ids] }));
+    return commandsForIds(command('qdel'), [], jobIds);
   },
 
   infoCommands(command) {
@@ -80,38 +92,28 @@ export const sge: CommandFlavor = {
   },
 
   cancelFailed(result) {
-    if (result.exitCode === 0) return false;
     // qdel exits 1 when any id is unknown, printing `denied: job "N" does not exist` on stdout;
     // a job that is gone is what we wanted. Anything else (qmaster down, no permission) is a failure.
-    const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.trim() !== '');
-    return lines.length === 0 || lines.some((l) => !QDEL_HARMLESS.test(l));
+    return cancelFailedUnless(result, QDEL_HARMLESS);
   },
 };
 
 const QDEL_HARMLESS = /does not exist|has deleted|registered the job|already in deletion/;
 
 function sgeResourceArgs(request: SubmitRequest): string[] {
-  const r = request.resources;
-  const args: string[] = [];
-  if (r.queue) args.push('-q', r.queue);
-  if (r.account) args.push('-P', r.account);
-  if (r.walltime !== undefined) args.push('-l', `h_rt=${formatHms(parseWalltimeSeconds(r.walltime))}`);
-  if (r.cpus !== undefined && r.cpus > 1) args.push('-pe', 'smp', String(r.cpus));
-  if (r.memory !== undefined) {
+  const { cpus, memoryMb, walltimeSeconds, args } = queueAccountAndNumbers(request.resources, '-P');
+  if (walltimeSeconds !== undefined) args.push('-l', `h_rt=${formatHms(walltimeSeconds)}`);
+  if (cpus !== undefined && cpus > 1) args.push('-pe', 'smp', String(cpus));
+  if (memoryMb !== undefined) {
     // h_vmem is per slot in Grid Engine: divide the job's memory among its slots.
-    const perSlot = Math.ceil(parseMemoryMegabytes(r.memory) / (r.cpus ?? 1));
-    args.push('-l', `h_vmem=${perSlot}M`);
+    args.push('-l', `h_vmem=${Math.ceil(memoryMb / (cpus ?? 1))}M`);
   }
   return args;
 }
 
 /** `qsub -terse` prints `55`, or `58.1-5:1` for an array; site wrappers may add lines around it. */
 export function parseQsubTerse(stdout: string): string {
-  for (const line of stdout.split('\n')) {
-    const m = /^\s*(\d+)(?:\.\d+-\d+:\d+)?\s*$/.exec(line);
-    if (m) return m[1]!;
-  }
-  throw new Error(`no job id in qsub's output: ${JSON.stringify(stdout.slice(0, 500))}`);
+  return matchSubmitOutput(stdout, /^[ \t\r]*(\d+)(?:\.\d+-\d+:\d+)?[ \t\r]*$/m, 'qsub')[1]!;
 }
 
 interface XmlJob {
@@ -178,16 +180,7 @@ function jobLists(node: unknown): XmlJob[] {
 
 /** `4,5` → [4, 5]; `1-7:2` → [1, 3, 5, 7]; `6` → [6]. */
 export function expandSgeTaskRanges(text: string): number[] {
-  const out: number[] = [];
-  for (const part of text.split(',')) {
-    const m = /^\s*(\d+)(?:-(\d+)(?::(\d+))?)?\s*$/.exec(part);
-    if (!m) continue;
-    const first = Number(m[1]);
-    const last = m[2] === undefined ? first : Number(m[2]);
-    const step = m[3] === undefined ? 1 : Math.max(1, Number(m[3]));
-    for (let t = first; t <= last; t += step) out.push(t);
-  }
-  return out;
+  return expandLenientIndexList(text);
 }
 
 /**

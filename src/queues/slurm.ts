@@ -30,8 +30,17 @@
  * here came from someone else (a user, an admin, a limit).
  */
 import { formatChunkSpec } from '../chunk-spec.js';
-import { parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
+import { expandLenientIndexList } from '../index-ranges.js';
 import { splitIntoBatches } from './batches.js';
+import {
+  arrayShape,
+  assertStatusRan,
+  cancelFailedUnless,
+  commandsForIds,
+  elementIds,
+  NO_HARMLESS_MESSAGE,
+  resourceNumbers,
+} from './parse-helpers.js';
 import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from './queue.js';
 import { CommandOutputError, HistoryUnavailableError } from './queue.js';
 
@@ -51,11 +60,14 @@ export const slurm: CommandFlavor = {
     // A plain job gets --index 0 (it may have inherited SLURM_ARRAY_* from a caller inside an array).
     explicitIndexJobIdExpression: '${SLURM_JOB_ID:-unknown}',
   },
+  // From submitCommand's %x-%j and %x-%A_%a.
+  schedulerLogNames: (j, t) => [t === undefined ? `.+-${j}\\.(?:out|err)` : `.+-${j}_${t}\\.(?:out|err)`],
 
   submitCommand(request, command): CommandLine {
+    const { count, array } = arrayShape(request);
     const dir = escapeFilenamePattern(request.schedulerLogDir);
     // %x = job name, %A_%a = array job id and index (as squeue shows the element), %j = job id.
-    const stem = request.array ? `${dir}/%x-%A_%a` : `${dir}/%x-%j`;
+    const stem = array ? `${dir}/%x-%A_%a` : `${dir}/%x-%j`;
     const args = [
       '--parsable',
       `--job-name=${request.jobName}`,
@@ -69,25 +81,25 @@ export const slurm: CommandFlavor = {
       // someone releases it. One retry policy, the pool's. submitArgs may say --requeue.
       '--no-requeue',
     ];
-    if (request.array) {
+    if (array) {
       // Indices always start at 0: MaxArraySize caps the highest INDEX, not the count, so
       // `--array=1000-1999` fails where `--array=0-999` passes.
       const throttle = request.throttle !== undefined ? `%${request.throttle}` : '';
-      args.push(`--array=0-${request.chunks.length - 1}${throttle}`);
+      args.push(`--array=0-${count - 1}${throttle}`);
     }
     args.push(...slurmResourceArgs(request));
     args.push(...request.submitArgs, request.script, '--chunks', formatChunkSpec(request.chunks));
     // A plain job submitted from inside an array element inherits that element's
     // SLURM_ARRAY_TASK_ID and SLURM_ARRAY_JOB_ID (seen on 22.05; --export=ALL,VAR=... does not
     // override them): job.sh would take the caller's index. Its --index wins over the variable.
-    if (!request.array) args.push('--index', String(slurm.convention.indexBase));
+    if (!array) args.push('--index', String(slurm.convention.indexBase));
     return { file: command('sbatch'), args };
   },
 
   parseSubmitOutput(result, request) {
     const id = parseSbatchParsable(result.stdout);
-    if (!request.array) return [id];
-    return request.chunks.map((_, k) => `${id}_${k}`);
+    const { count, array } = arrayShape(request);
+    return array ? elementIds(count, (k) => `${id}_${k}`) : [id];
   },
 
   statusCommands(jobIds, command) {
@@ -97,43 +109,32 @@ export const slurm: CommandFlavor = {
     // MinJobAge, so that a failure is seen at once (without it they vanish with exit 0).
     // Several ids: unknown ones are left out silently; a single unknown id fails with exit 1
     // ("Invalid job id specified"), which parseStatusOutput reads as "gone".
-    return splitIntoBatches(baseJobIds(jobIds)).map((ids) => ({
-      file: command('squeue'),
-      args: ['--noheader', '--array', '--states=all', `--format=${SQUEUE_FORMAT}`, `--jobs=${ids.join(',')}`],
-    }));
+    return commandsForJobList(command('squeue'), ['--noheader', '--array', '--states=all', `--format=${SQUEUE_FORMAT}`], jobIds);
   },
 
   parseStatusOutput(result) {
-    if (result.timedOut) throw new CommandOutputError('squeue timed out');
-    if (result.exitCode !== 0) {
-      // Every listed id is unknown to slurmctld (never existed, or purged after MinJobAge): those
-      // jobs are gone, which is an answer. Anything else (controller unreachable) is a failure.
-      if (result.exitCode === 1 && /Invalid job id specified/i.test(result.stderr) && !SLURM_UNREACHABLE.test(result.stderr)) {
-        return new Map();
-      }
-      throw new CommandOutputError(`squeue exited with ${result.exitCode ?? 'no exit code'}`);
-    }
+    // "Invalid job id specified": every listed id is unknown to slurmctld (never existed, or purged
+    // after MinJobAge): those jobs are gone, which is an answer. Anything else (controller
+    // unreachable), or an exit without a word, is a failure.
+    assertStatusRan(result, 'squeue', SQUEUE_UNKNOWN_IDS, { silentExitAnswers: false });
     return parseSqueueOutput(result.stdout);
   },
 
   cancelCommands(jobIds, command) {
     // scancel takes `ID_TASK` for one array element, and several ids per call.
-    return splitIntoBatches([...new Set(jobIds)]).map((ids) => ({ file: command('scancel'), args: [...ids] }));
+    return commandsForIds(command('scancel'), [], jobIds);
   },
 
   cancelFailed(result) {
     // scancel exits 0 for jobs that are unknown or already finished (it says so only with -v):
     // a non-zero exit means it could not do its work at all (controller unreachable, bad id).
-    return result.timedOut || result.exitCode !== 0;
+    return cancelFailedUnless(result, NO_HARMLESS_MESSAGE);
   },
 
   historyCommands(jobIds, command) {
     // -X: the job (allocation) lines only, not the `ID.batch`/`ID.extern` steps. With --jobs
     // and no --starttime, sacct searches all of history. An array's base id lists its elements.
-    return splitIntoBatches(baseJobIds(jobIds)).map((ids) => ({
-      file: command('sacct'),
-      args: ['--noheader', '--parsable2', '--allocations', '--format=JobID,State,ExitCode', `--jobs=${ids.join(',')}`],
-    }));
+    return commandsForJobList(command('sacct'), ['--noheader', '--parsable2', '--allocations', '--format=JobID,State,ExitCode'], jobIds);
   },
 
   parseHistoryOutput(result) {
@@ -141,8 +142,7 @@ export const slurm: CommandFlavor = {
     if (/accounting storage is disabled/i.test(text)) {
       throw new HistoryUnavailableError('Slurm accounting storage is disabled on this cluster: sacct has no history');
     }
-    if (result.timedOut) throw new CommandOutputError('sacct timed out');
-    if (result.exitCode !== 0) throw new CommandOutputError(`sacct exited with ${result.exitCode ?? 'no exit code'}`);
+    assertStatusRan(result, 'sacct', NO_HARMLESS_MESSAGE, { silentExitAnswers: false });
     return parseSacctOutput(result.stdout);
   },
 
@@ -168,18 +168,28 @@ export const slurm: CommandFlavor = {
   },
 };
 
-/** What the client commands print when slurmctld cannot be reached (also with exit 1). */
-const SLURM_UNREACHABLE = /unable to contact|connect(ion)? (failure|refused)|timed? ?out|not responding|communication/i;
+/**
+ * squeue's one harmless message (exit 1, every listed id unknown). Only the line that says just
+ * that: an unreachable controller prints other lines (`slurm_load_jobs error: Unable to contact
+ * slurm controller`), which stay failures.
+ */
+const SQUEUE_UNKNOWN_IDS = /Invalid job id specified/i;
+
+/** One command per batch of base ids, given as one `--jobs=1,2,3` (squeue and sacct take the list in one argument). */
+function commandsForJobList(file: string, args: readonly string[], jobIds: readonly string[]): CommandLine[] {
+  return splitIntoBatches(baseJobIds(jobIds)).map((ids) => ({ file, args: [...args, `--jobs=${ids.join(',')}`] }));
+}
 
 function slurmResourceArgs(request: SubmitRequest): string[] {
   const r = request.resources;
+  const { cpus, memoryMb, walltimeSeconds } = resourceNumbers(r);
   const args: string[] = [];
   if (r.queue) args.push(`--partition=${r.queue}`);
   if (r.account) args.push(`--account=${r.account}`);
-  if (r.walltime !== undefined) args.push(`--time=${formatSlurmTime(parseWalltimeSeconds(r.walltime))}`);
-  if (r.cpus !== undefined) args.push(`--cpus-per-task=${r.cpus}`);
+  if (walltimeSeconds !== undefined) args.push(`--time=${formatSlurmTime(walltimeSeconds)}`);
+  if (cpus !== undefined) args.push(`--cpus-per-task=${cpus}`);
   // --mem is per node, and each job (or array element) is one task on one node: the job's memory.
-  if (r.memory !== undefined) args.push(`--mem=${parseMemoryMegabytes(r.memory)}M`);
+  if (memoryMb !== undefined) args.push(`--mem=${memoryMb}M`);
   return args;
 }
 
@@ -285,17 +295,8 @@ function describeExitCode(exitCode: string): string | undefined {
 export function expandSlurmIds(id: string, task: string | undefined): string[] {
   if (task === undefined) return [id];
   if (!task.startsWith('[')) return [`${id}_${task}`];
-  const out: string[] = [];
   const body = task.slice(1, -1).split('%')[0]!;
-  for (const part of body.split(',')) {
-    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
-    if (!m) continue;
-    const first = Number(m[1]);
-    const last = m[2] === undefined ? first : Number(m[2]);
-    const step = m[3] === undefined ? 1 : Math.max(1, Number(m[3]));
-    for (let t = first; t <= last; t += step) out.push(`${id}_${t}`);
-  }
-  return out;
+  return expandLenientIndexList(body).map((t) => `${id}_${t}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 /** LSF job arrays: `-J "name[1-10:2,15]%4"` → name, index list, slot limit. Indices start at 1. */
+import { expandIndexRanges, parseIndexRangeList } from '../../../../src/index-ranges.js';
 import type { ArraySpec } from '../../engine/types.js';
 
 /** MAX_JOB_ARRAY_SIZE (lsb.params default). */
@@ -12,18 +13,10 @@ export interface ParsedJobName {
 export function parseJobName(text: string): ParsedJobName | undefined {
   const match = /^(.*?)\[([^\]]+)\](?:%(\d+))?$/.exec(text);
   if (!match) return text.includes('[') ? undefined : { name: text, array: null };
-  const indices: number[] = [];
-  let step = 1;
-  for (const part of match[2]!.split(',')) {
-    const range = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
-    if (!range) return undefined;
-    const first = Number(range[1]);
-    const last = range[2] === undefined ? first : Number(range[2]);
-    step = range[3] === undefined ? 1 : Number(range[3]);
-    if (first < 1 || last < first || step < 1 || last > MAX_JOB_ARRAY_SIZE) return undefined;
-    for (let i = first; i <= last; i += step) indices.push(i);
-  }
-  const sorted = [...new Set(indices)].sort((a, b) => a - b);
+  const ranges = parseIndexRangeList(match[2]!, { trim: true });
+  if (!ranges || ranges.some((r) => r.first < 1 || r.last < r.first || r.step < 1 || r.last > MAX_JOB_ARRAY_SIZE)) return undefined;
+  const step = ranges.at(-1)!.step; // the last part's, as this emulator has always reported it
+  const sorted = [...new Set(expandIndexRanges(ranges))].sort((a, b) => a - b);
   return {
     name: match[1]!,
     array: { indices: sorted, first: sorted[0]!, last: sorted[sorted.length - 1]!, step, ...(match[3] ? { throttle: Number(match[3]) } : {}) },

@@ -1,16 +1,14 @@
 /** SGE array task ranges: `-t 1-10:2` in, `1-5:1` / `4,5` / `6` out. */
+import { expandIndexRanges, parseIndexRange } from '../../../../src/index-ranges.js';
 import type { ArraySpec } from '../../engine/types.js';
 
 /** Parses `n`, `n-m` or `n-m:s` (SGE indices start at 1). Returns undefined if malformed. */
 export function parseTaskRange(text: string): ArraySpec | undefined {
-  const match = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const first = Number(match[1]);
-  const last = match[2] === undefined ? first : Number(match[2]);
-  const step = match[3] === undefined ? 1 : Number(match[3]);
+  const range = parseIndexRange(text.trim());
+  if (!range) return undefined;
+  const { first, last, step } = range;
   if (first < 1 || last < first || step < 1) return undefined;
-  const indices: number[] = [];
-  for (let i = first; i <= last; i += step) indices.push(i);
+  const indices = expandIndexRanges([range]);
   // `last` stays as given: qsub answers `61.1-10:2` even though task 10 does not exist.
   return { indices, first, last, step };
 }

@@ -1,4 +1,5 @@
 /** Slurm array specifications: `--array=0-4`, `1,3,5-7`, `0-15:4`, `0-99%10`, and their printing. */
+import { expandIndexRanges, parseIndexRangeList } from '../../../../src/index-ranges.js';
 import type { ArraySpec } from '../../engine/types.js';
 
 /** MaxArraySize of the emulated cluster: indices go up to MAX_ARRAY_SIZE - 1. */
@@ -7,19 +8,10 @@ export const MAX_ARRAY_SIZE = 10001;
 export function parseArraySpec(text: string): ArraySpec | undefined {
   const [list, throttle] = text.split('%');
   if (list === undefined || list === '' || (throttle !== undefined && !/^\d+$/.test(throttle))) return undefined;
-  const indices: number[] = [];
-  let step = 1;
-  for (const part of list.split(',')) {
-    const match = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part);
-    if (!match) return undefined;
-    const first = Number(match[1]);
-    const last = match[2] === undefined ? first : Number(match[2]);
-    const partStep = match[3] === undefined ? 1 : Number(match[3]);
-    if (last < first || partStep < 1 || last >= MAX_ARRAY_SIZE) return undefined;
-    for (let i = first; i <= last; i += partStep) indices.push(i);
-    step = partStep;
-  }
-  const unique = [...new Set(indices)].sort((a, b) => a - b);
+  const ranges = parseIndexRangeList(list);
+  if (!ranges || ranges.some((r) => r.last < r.first || r.step < 1 || r.last >= MAX_ARRAY_SIZE)) return undefined;
+  const step = ranges.at(-1)!.step; // the last part's, as this emulator has always reported it
+  const unique = [...new Set(expandIndexRanges(ranges))].sort((a, b) => a - b);
   return {
     indices: unique,
     first: unique[0]!,

@@ -3,6 +3,7 @@
  * record (it has its own job id), one folded record for the tasks still in it (`12_[2-4]`,
  * `24_[1-3%1]`), and one record per plain job. `--array` unfolds the pending record.
  */
+import { expandIndexRanges, parseIndexRangeList } from '../../../../src/index-ranges.js';
 import { isLive } from '../../engine/jobs.js';
 import { ownJobId } from '../../engine/task-ids.js';
 import type { Job, State, Task } from '../../engine/types.js';
@@ -77,12 +78,8 @@ export function parseJobSelector(text: string): JobSelector | undefined {
   const id = Number(match[1]);
   if (match[2] === undefined) return { id, indices: null };
   if (match[3] === undefined) return { id, indices: [Number(match[2])] };
-  const indices: number[] = [];
-  for (const part of match[3].split(',')) {
-    const [a, b] = part.split('-').map(Number);
-    for (let i = a!; i <= (b ?? a!); i++) indices.push(i);
-  }
-  return { id, indices };
+  const ranges = parseIndexRangeList(match[3], { steps: false });
+  return ranges && { id, indices: expandIndexRanges(ranges) };
 }
 
 /** Splits `--jobs=1,2_[3-4],5` at the commas that are not inside brackets. */
