@@ -4,26 +4,19 @@
  * uneven tasks pulled in claims, a worker deleted from outside in the middle of a claim, the
  * submitting process killed and the map resumed, and abort.
  */
-import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { AbortError, Pool, type PoolOptions } from '../../src/index.js';
 import { readJournal, type JournalRecord } from '../../src/journal.js';
-import { temporaryFolder } from '../helpers/tmp.js';
-import { jobsLeft, mapInChild, resultsIn, type RealFlavor } from './scenarios.js';
+import { jobNameFor, jobsLeft, mapInChild, resultsIn, scenarioFolder, type RealFlavor } from './scenarios.js';
 import { unitStarts } from '../helpers/unit-starts.js';
 
 const of = <T extends JournalRecord['t']>(records: JournalRecord[], t: T) => records.filter((r): r is Extract<JournalRecord, { t: T }> => r.t === t);
 
 export function realElasticScenarios(real: RealFlavor): void {
-  let folder: { path: string; cleanup: () => Promise<void> };
-  beforeAll(async () => {
-    folder = await temporaryFolder(`qmr-real-${real.flavor}-elastic-`);
-  });
-  afterAll(async () => folder?.cleanup());
-
-  const name = (what: string) => `q${what}${randomBytes(3).toString('hex')}`;
+  const folder = scenarioFolder(`qmr-real-${real.flavor}-elastic-`);
+  const name = jobNameFor;
   const base = (jobName: string, extra: PoolOptions = {}): PoolOptions => ({
     flavor: real.flavor,
     ...(real.commands ? { commands: real.commands } : {}),

@@ -57,14 +57,30 @@ const rich = (i: number) => ({
   samples: new Float64Array([i, i / 2]),
 });
 
-export function realScenarios(real: RealFlavor): void {
-  let folder: { path: string; cleanup: () => Promise<void> };
+/**
+ * A temporary folder for one block of scenarios, made before its tests and removed after them
+ * (`folder.path` once the tests run).
+ */
+export function scenarioFolder(prefix: string): { readonly path: string } {
+  let made: { path: string; cleanup: () => Promise<void> } | undefined;
   beforeAll(async () => {
-    folder = await temporaryFolder(`qmr-real-${real.flavor}-`);
+    made = await temporaryFolder(prefix);
   });
-  afterAll(async () => folder?.cleanup());
+  afterAll(async () => made?.cleanup());
+  return {
+    get path() {
+      if (!made) throw new Error('scenarioFolder: used outside a test');
+      return made.path;
+    },
+  };
+}
 
-  const name = (what: string) => `q${what}${randomBytes(3).toString('hex')}`;
+/** A job name of its own for each map, so that a test finds its jobs in the queue by name. */
+export const jobNameFor = (what: string) => `q${what}${randomBytes(3).toString('hex')}`;
+
+export function realScenarios(real: RealFlavor): void {
+  const folder = scenarioFolder(`qmr-real-${real.flavor}-`);
+  const name = jobNameFor;
   const base = (jobName: string, extra: PoolOptions = {}): PoolOptions => ({
     flavor: real.flavor,
     ...(real.commands ? { commands: real.commands } : {}),
@@ -347,12 +363,8 @@ async function workerStarts(workDir: string): Promise<Record<string, number>> {
 
 /** Scenarios of a map whose submitting process is killed or interrupted (issue: operations). */
 export function realInterruptionScenarios(real: RealFlavor): void {
-  let folder: { path: string; cleanup: () => Promise<void> };
-  beforeAll(async () => {
-    folder = await temporaryFolder(`qmr-real-${real.flavor}-kill-`);
-  });
-  afterAll(async () => folder?.cleanup());
-  const name = (what: string) => `q${what}${randomBytes(3).toString('hex')}`;
+  const folder = scenarioFolder(`qmr-real-${real.flavor}-kill-`);
+  const name = jobNameFor;
 
   it('survives SIGKILL of the submitting process: resumed, no chunk computed twice, same results', async () => {
     const jobName = name('kill');
