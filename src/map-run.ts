@@ -5,7 +5,7 @@
  * ends: jobs still in the queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
 import { existsSync } from 'node:fs';
-import { access, readFile, rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from './chunk-files.js';
@@ -13,7 +13,7 @@ import { leaveTrace } from './trace/leave-trace.js';
 import { ChunkTracker, type TrackerAction } from './chunk-tracker.js';
 import { failureEvidence } from './failure-evidence.js';
 import { chunkSizeAt, planChunks, type ChunkPlan } from './chunking.js';
-import { decode, encode, isExactJson, UnencodableValueError } from './codec.js';
+import { encode, isExactJson, UnencodableValueError } from './codec.js';
 import {
   AbortError,
   MapError,
@@ -38,6 +38,7 @@ import { ProgressLine } from './progress-line.js';
 import { whileRunning } from './shutdown.js';
 import { Waker } from './waker.js';
 import { workerProgramPath } from './worker-path.js';
+import { readResultFile } from './result-file.js';
 import { ElasticDispatch } from './elastic/dispatch.js';
 import { planElastic, type ElasticPlan } from './elastic/plan.js';
 import { ElasticLayout } from './elastic/layout.js';
@@ -612,8 +613,7 @@ export class MapRun<R> {
       const meta = this.meta.get(chunk)!;
       let result: ChunkResultFile;
       try {
-        result = decode(await readFile(this.workDir!.resultFile(chunk))) as ChunkResultFile;
-        if (result.chunk !== chunk || result.values.length !== meta.count) throw new Error('it belongs to another chunk');
+        result = await readResultFile(this.workDir!, chunk, meta.count);
       } catch (error) {
         this.tracker.fail(chunk, `its result file ${this.workDir!.resultFile(chunk)} cannot be read: ${(error as Error).message}`);
         continue;

@@ -2,6 +2,7 @@
  * `qmr inspect`: a chunk's tasks, and each task's result or error, decoded from the work dir.
  * Decoding never evaluates code. --json turns types JSON lacks into tagged objects.
  */
+import { readResultFile } from '../result-file.js';
 import { readFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import type { ChunkResultFile, ChunkTasksFile } from '../chunk-files.js';
@@ -37,8 +38,10 @@ export async function inspectChunk(layout: WorkDirLayout, chunk: number, failure
   }
   let result: ChunkResultFile | undefined;
   try {
-    result = decode(await readFile(layout.resultFile(chunk))) as ChunkResultFile;
-  } catch {
+    result = await readResultFile(layout, chunk, input.tasks.length);
+  } catch (error) {
+    // No result yet is normal; one that cannot be read is said, not shown as "no result yet".
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     result = undefined;
   }
   const failures = new Map(result?.failures ?? []);

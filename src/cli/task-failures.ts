@@ -7,9 +7,7 @@
  * written before that field, or results written after the submitting process died) cost a
  * decode of their result file.
  */
-import { readFile } from 'node:fs/promises';
-import type { ChunkResultFile } from '../chunk-files.js';
-import { decode } from '../codec.js';
+import { readResultFile } from '../result-file.js';
 import type { RecordedRun } from '../run-state.js';
 import type { WorkDirLayout } from '../work-dir.js';
 
@@ -23,7 +21,7 @@ export async function failedTasksByChunk(layout: WorkDirLayout, recorded: Record
       continue;
     }
     try {
-      const result = decode(await readFile(layout.resultFile(chunk))) as ChunkResultFile;
+      const result = await readResultFile(layout, chunk);
       counts.set(chunk, result.failures.length);
     } catch {
       // Unreadable result: the submitting process will fail the chunk; nothing to count here.

@@ -3,9 +3,8 @@
  * result files. A result file that cannot be read (being written, truncated, another version) is
  * left out: its attempt stays as the journal describes it.
  */
+import { readResultFile } from '../result-file.js';
 import { readdir, readFile } from 'node:fs/promises';
-import type { ChunkResultFile } from '../chunk-files.js';
-import { decode } from '../codec.js';
 import { readJournal, type JournalRecord } from '../journal.js';
 import { chunkOfFileName, WorkDirLayout } from '../work-dir.js';
 import { buildTraceRows, type ResultSummary, type TraceRow } from './trace-rows.js';
@@ -34,7 +33,7 @@ async function readResultSummaries(layout: WorkDirLayout): Promise<Map<number, R
     const chunk = chunkOfFileName(name, 'result');
     if (chunk === undefined) continue;
     try {
-      const result = decode(await readFile(layout.resultFile(chunk))) as ChunkResultFile;
+      const result = await readResultFile(layout, chunk);
       summaries.set(chunk, {
         jobId: result.jobId,
         host: result.host,

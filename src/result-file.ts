@@ -1,0 +1,32 @@
+/**
+ * The one reader of result files: decodes (never evaluating code), and checks that the file is
+ * a result file of this version, of the chunk asked for, with one value per task, before anyone
+ * relies on its fields. The submitting side, `qmr inspect`, `qmr status` and the trace all read
+ * through it, so a file from another version or a truncated one is told apart from a result.
+ */
+import { readFile } from 'node:fs/promises';
+import { CHUNK_FILE_VERSION, type ChunkResultFile } from './chunk-files.js';
+import { decode } from './codec.js';
+import type { WorkDirLayout } from './work-dir.js';
+
+export class ResultFileError extends Error {
+  override name = 'ResultFileError';
+}
+
+/**
+ * Reads chunk `chunk`'s result file; `tasks`, when given, is how many values it must hold.
+ * Throws ResultFileError (or the file system's error, e.g. ENOENT) with what is wrong.
+ */
+export async function readResultFile(layout: WorkDirLayout, chunk: number, tasks?: number): Promise<ChunkResultFile> {
+  const file = layout.resultFile(chunk);
+  const value = decode(await readFile(file)) as Partial<ChunkResultFile> | null;
+  const wrong = (what: string) => new ResultFileError(`${file} ${what}`);
+  if (value === null || typeof value !== 'object') throw wrong('is not a result file');
+  if (value.version !== CHUNK_FILE_VERSION) {
+    throw wrong(`has version ${String(value.version)}; this queue-map-reduce reads version ${CHUNK_FILE_VERSION} (written by another release?)`);
+  }
+  if (value.chunk !== chunk) throw wrong(`belongs to chunk ${String(value.chunk)}, not ${chunk}`);
+  if (!Array.isArray(value.values) || !Array.isArray(value.failures) || typeof value.jobId !== 'string') throw wrong('lacks its values, failures or job id');
+  if (tasks !== undefined && value.values.length !== tasks) throw wrong(`holds ${value.values.length} values for ${tasks} tasks`);
+  return value as ChunkResultFile;
+}
