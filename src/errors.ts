@@ -8,6 +8,14 @@ export class QmrError extends Error {
   override name = 'QmrError';
 }
 
+/**
+ * A map was run again on a work dir (to resume it) with other inputs than its first run: another
+ * function, other tasks, another chunk size or flavor. Thrown before anything is submitted.
+ */
+export class ResumeMismatchError extends QmrError {
+  override name = 'ResumeMismatchError';
+}
+
 /** A Pool option, or a map argument, has a wrong value. Thrown before anything is submitted. */
 export class OptionError extends TypeError {
   override name = 'OptionError';

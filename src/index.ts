@@ -9,6 +9,7 @@ export {
   FunctionShippingError,
   SerializationError,
   QueueCommandError,
+  ResumeMismatchError,
   type QueueCommandFailure,
   AbortError,
   MapError,

@@ -5,26 +5,18 @@
  * ends: jobs still in the queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
 import { existsSync } from 'node:fs';
-import { access, rm } from 'node:fs/promises';
-import { hostname, userInfo } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from './chunk-files.js';
+import { CHUNK_FILE_VERSION, type ChunkResultFile, type FunctionFile } from './chunk-files.js';
 import { leaveTrace } from './trace/leave-trace.js';
 import { ChunkTracker, type TrackerAction } from './chunk-tracker.js';
 import { failureEvidence } from './failure-evidence.js';
-import { chunkSizeAt, planChunks, type ChunkPlan } from './chunking.js';
-import { encode, isExactJson, UnencodableValueError } from './codec.js';
-import {
-  AbortError,
-  MapError,
-  QueueCommandError,
-  RemoteTaskError,
-  SerializationError,
-  type Settled,
-  type TaskFailure,
-} from './errors.js';
+import { planChunks, type ChunkPlan } from './chunking.js';
+import { encode } from './codec.js';
+import { AbortError, MapError, QueueCommandError, type Settled } from './errors.js';
 import { describeFunction, type FunctionSpec } from './function-spec.js';
-import { functionFingerprint, sha256 } from './fingerprint.js';
+import { functionFingerprint } from './fingerprint.js';
 import { Journal, readJournal, type Fingerprint, type JournalRecord } from './journal.js';
 import { replayJournal, type RecordedRun } from './run-state.js';
 import { captureEnvironment, renderJobScript } from './job-script.js';
@@ -38,7 +30,11 @@ import { ProgressLine } from './progress-line.js';
 import { whileRunning } from './shutdown.js';
 import { Waker } from './waker.js';
 import { workerProgramPath } from './worker-path.js';
+import { checkResume } from './resume-check.js';
+import { exists, feedTasks } from './task-feed.js';
+import { describeFailures, failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from './outcomes.js';
 import { readResultFile } from './result-file.js';
+import { runRecord, writeRunRecord } from './run-record.js';
 import { ElasticDispatch } from './elastic/dispatch.js';
 import { planElastic, type ElasticPlan } from './elastic/plan.js';
 import { ElasticLayout } from './elastic/layout.js';
@@ -57,16 +53,7 @@ export interface MapSource {
   keepJobScript?: boolean;
 }
 
-/** Resuming a work dir with other inputs than its first run. */
-export class ResumeMismatchError extends Error {
-  override name = 'ResumeMismatchError';
-}
-
-export interface ChunkOutcome<R> {
-  chunk: number;
-  firstTask: number;
-  settled: Settled<R>[];
-}
+export type { ChunkOutcome } from './outcomes.js';
 
 interface ChunkMeta {
   firstTask: number;
@@ -140,7 +127,14 @@ export class MapRun<R> {
     const { hash: fnHash, description: fnDescription } = await functionFingerprint(fnSpec);
     this.recorded = await this.recordedRun();
     if (this.recorded) {
-      this.plan = this.checkResume(this.recorded, fnHash, fnDescription, count);
+      this.plan = checkResume(this.recorded, {
+        workDir: this.options.workDir!,
+        fnHash,
+        fnDescription,
+        flavor: this.queue.flavor,
+        chunkSize: this.options.chunkSize,
+        tasks: count,
+      });
       const recordedElastic = this.recorded.fingerprint?.elastic;
       if (recordedElastic) {
         this.elasticPlan = {
@@ -222,8 +216,20 @@ export class MapRun<R> {
       : () => undefined;
     try {
       await this.writeRunFiles(fnSpec, source.keepJobScript === true);
-      const feeding = this.feed(tasks, this.plan).then(
-        () => {
+      const feeding = feedTasks(tasks, this.plan, {
+        workDir: this.workDir,
+        journal: this.journal,
+        recorded: this.recorded,
+        throwIfAborted: () => this.throwIfAborted(),
+        onChunk: (chunk, firstTask, count) => {
+          this.meta.set(chunk, { firstTask, count, readyAt: Date.now() });
+          this.tracker.add(chunk);
+          this.waker.wake();
+        },
+      }).then(
+        (fed) => {
+          this.totalChunks = fed.chunks;
+          this.totalTasks = fed.tasks;
           this.feedDone = true;
           this.waker.wake();
         },
@@ -306,36 +312,6 @@ export class MapRun<R> {
     return replayJournal(records);
   }
 
-  /** Refuses a resume whose inputs differ from the first run's; returns the first run's chunking. */
-  private checkResume(recorded: RecordedRun, fnHash: string, fnDescription: string, count: number | undefined): ChunkPlan {
-    const first = recorded.fingerprint;
-    const where = `the work dir ${this.options.workDir}`;
-    if (!first) throw new ResumeMismatchError(`${where} has a journal without a start record; it cannot be resumed`);
-    if (first.fn !== fnHash) {
-      throw new ResumeMismatchError(
-        `${where} holds a run of a different function: it ran ${first.fnDescription}, this map gives ${fnDescription}` +
-          `${first.fnDescription === fnDescription ? ' with different code' : ''}. Its results belong to that function; ` +
-          'use a new workDir to run this one.',
-      );
-    }
-    if (first.flavor !== this.queue.flavor) {
-      throw new ResumeMismatchError(`${where} holds a run on the ${first.flavor} flavor, whose jobs this ${this.queue.flavor} pool cannot see; resume it with flavor '${first.flavor}'.`);
-    }
-    if (this.options.chunkSize !== undefined && this.options.chunkSize !== first.chunkSize) {
-      throw new ResumeMismatchError(`${where} holds a run with chunkSize ${first.chunkSize}, this map asks for ${this.options.chunkSize}; leave chunkSize out (or use a new workDir).`);
-    }
-    if (count !== undefined && recorded.input && recorded.input.tasks !== count) {
-      throw new ResumeMismatchError(`${where} holds a run of ${recorded.input.tasks} tasks, this map gives ${count}; the tasks differ, so its results cannot be reused. Use a new workDir.`);
-    }
-    return {
-      chunkSize: first.chunkSize,
-      ...(first.growing ? { growing: true } : {}),
-      ...(first.elastic?.growUpTo !== undefined ? { growUpTo: first.elastic.growUpTo } : {}),
-      numChunks: recorded.input?.chunks,
-      rule: `chunkSize ${first.chunkSize}${first.growing ? ', growing' : ''} (recorded by the first run)`,
-    };
-  }
-
   /** Gives the tracker what the journal knew: attempts, and jobs that may still be queued. */
   private restoreRecordedChunks(recorded: RecordedRun): void {
     for (const chunk of recorded.chunks.values()) {
@@ -396,105 +372,20 @@ export class MapRun<R> {
     // 0700: the scripts hold the caller's environment (tokens, keys) and must be executable.
     await writeFileAtomic(dir.jobScript, renderJobScript(scriptInput), 0o700);
     if (this.elasticPlan) await writeFileAtomic(new ElasticLayout(dir.root).workerScript, renderJobScript({ ...scriptInput, mode: 'claim' }), 0o700);
-    const record = {
-      version: CHUNK_FILE_VERSION,
-      runId: dir.runId,
-      createdAt: new Date(this.startedAt).toISOString(),
-      host: hostname(),
-      user: safeUser(),
-      pid: process.pid,
-      flavor: this.queue.flavor,
-      cwd: this.cwd,
-      workingDir: this.options.workingDir,
-      tasks: this.totalTasks ?? null,
-      chunkSize: this.plan!.chunkSize,
-      chunks: this.plan!.numChunks ?? null,
-      chunking: this.plan!.rule,
-      ...(this.elasticPlan ? { elastic: { workers: this.elasticPlan.workers, unitSize: this.elasticPlan.unitSize } } : {}),
-      node: process.version,
-      function: fnSpec.kind === 'module' ? `${fnSpec.module}#${fnSpec.exportName}` : fnSpec.name || '(anonymous)',
-      // What `qmr resume` needs to talk to the queue the way this map did.
-      options: {
+    await writeRunRecord(
+      dir,
+      runRecord({
+        runId: dir.runId,
+        startedAt: this.startedAt,
         flavor: this.queue.flavor,
-        commands: this.options.commands,
-        resources: this.options.resources,
-        submitArgs: this.options.submitArgs,
-        arrays: this.options.arrays,
-        elastic: this.options.elastic,
-        maxWorkers: this.options.maxWorkers,
-        leaseTimeout: this.options.leaseTimeout,
-        maxRunning: this.options.maxRunning,
-        maxArraySize: this.options.maxArraySize,
-        pbsDialect: this.options.pbsDialect,
-        concurrency: this.options.concurrency,
-        maxStatusFailures: this.options.maxStatusFailures,
-        maxResubmissions: this.options.maxResubmissions,
-        pollInterval: this.options.pollInterval,
-        maxPollInterval: this.options.maxPollInterval,
-        missingGrace: this.options.missingGrace,
-        heldTimeout: this.options.heldTimeout,
-        stalledTimeout: this.options.stalledTimeout,
-        commandTimeout: this.options.commandTimeout,
-        workingDir: this.options.workingDir,
-      },
-    };
-    await writeFileAtomic(dir.runRecord, `${JSON.stringify(record, null, 2)}\n`);
-  }
-
-  /**
-   * Splits the tasks into chunk files, checking every task can make the trip. When resuming,
-   * each chunk is compared with the first run's (by the hash of its bytes) and not rewritten.
-   */
-  private async feed(tasks: Iterable<unknown> | AsyncIterable<unknown>, plan: ChunkPlan): Promise<void> {
-    let chunk = 0;
-    let firstTask = 0;
-    const flush = async (batch: unknown[]) => {
-      const file: ChunkTasksFile = { version: CHUNK_FILE_VERSION, chunk, firstTask, tasks: batch };
-      const bytes = encodeTasks(file);
-      const hash = sha256(bytes);
-      const earlier = this.recorded?.chunks.get(chunk);
-      if (earlier && earlier.hash !== hash) {
-        throw new ResumeMismatchError(
-          `the work dir ${this.workDir!.root} holds a run whose tasks differ from these: chunk ${chunk} ` +
-            `(tasks ${firstTask}-${firstTask + batch.length - 1}) is not the same. Its results cannot be reused; use a new workDir.`,
-        );
-      }
-      if (!earlier || !(await exists(this.workDir!.chunkFile(chunk)))) {
-        await writeFileAtomic(this.workDir!.chunkFile(chunk), bytes);
-      }
-      if (!earlier) await this.journal!.append({ t: 'chunk', chunk, firstTask, count: batch.length, hash });
-      this.meta.set(chunk, { firstTask, count: batch.length, readyAt: Date.now() });
-      this.tracker.add(chunk);
-      chunk += 1;
-      firstTask += batch.length;
-      this.waker.wake();
-    };
-    if (Array.isArray(tasks)) {
-      for (let i = 0; i < tasks.length; ) {
-        const size = chunkSizeAt(plan, chunk);
-        await flush(tasks.slice(i, i + size));
-        i += size;
-      }
-    } else {
-      let batch: unknown[] = [];
-      for await (const task of tasks as AsyncIterable<unknown>) {
-        batch.push(task);
-        if (batch.length === chunkSizeAt(plan, chunk)) {
-          await flush(batch);
-          batch = [];
-        }
-        this.throwIfAborted();
-      }
-      if (batch.length > 0) await flush(batch);
-    }
-    if (this.recorded?.input && this.recorded.input.tasks !== firstTask) {
-      throw new ResumeMismatchError(
-        `the work dir ${this.workDir!.root} holds a run of ${this.recorded.input.tasks} tasks, this map gives ${firstTask}; use a new workDir.`,
-      );
-    }
-    this.totalChunks = chunk;
-    this.totalTasks = firstTask;
-    if (!this.recorded?.input) await this.journal!.append({ t: 'input-end', chunks: chunk, tasks: firstTask });
+        cwd: this.cwd,
+        tasks: this.totalTasks,
+        plan: this.plan!,
+        elasticPlan: this.elasticPlan,
+        fn: fnSpec,
+        options: this.options,
+      }),
+    );
   }
 
   private async submitWaiting(): Promise<void> {
@@ -622,7 +513,8 @@ export class MapRun<R> {
       this.elastic?.fleet.progressMade();
       // failedTasks lets `qmr status` count failed tasks without decoding every result file.
       done.push({ t: 'done', chunk, job: result.jobId, failedTasks: result.failures.length });
-      this.outcomes.set(chunk, this.outcomeFromResult(chunk, meta, result));
+      if (result.failures.length > 0) this.anyTaskFailed = true;
+      this.outcomes.set(chunk, outcomeFromResult<R>(chunk, meta.firstTask, result, (c) => this.logsOf(c)));
     }
     await this.journal?.append(...done);
   }
@@ -633,38 +525,9 @@ export class MapRun<R> {
       this.readResults.add(r.chunk);
       const meta = this.meta.get(r.chunk)!;
       const jobId = r.attempts[r.attempts.length - 1]?.jobId;
-      const message = `chunk ${r.chunk} ${r.failure ?? 'failed'}`;
       this.anyTaskFailed = true;
-      const settled: Settled<R>[] = [];
-      for (let i = 0; i < meta.count; i++) {
-        settled.push({ status: 'rejected', reason: new RemoteTaskError(this.failure(meta.firstTask + i, r.chunk, jobId, undefined, message)) });
-      }
-      this.outcomes.set(r.chunk, { chunk: r.chunk, firstTask: meta.firstTask, settled });
+      this.outcomes.set(r.chunk, failedChunkOutcome<R>(r.chunk, meta.firstTask, meta.count, jobId, r.failure, (c) => this.logsOf(c)));
     }
-  }
-
-  private outcomeFromResult(chunk: number, meta: ChunkMeta, result: ChunkResultFile): ChunkOutcome<R> {
-    const failures = new Map(result.failures);
-    if (failures.size > 0) this.anyTaskFailed = true;
-    const settled = result.values.map((value, position): Settled<R> => {
-      const remote = failures.get(position);
-      if (!remote) return { status: 'fulfilled', value: value as R };
-      const index = meta.firstTask + position;
-      return { status: 'rejected', reason: new RemoteTaskError(this.failure(index, chunk, result.jobId, remote, `${remote.name}: ${remote.message}`)) };
-    });
-    return { chunk, firstTask: meta.firstTask, settled };
-  }
-
-  private failure(index: number, chunk: number, jobId: string | undefined, remote: TaskFailure['remote'], message: string): TaskFailure {
-    return {
-      index,
-      chunk,
-      jobId,
-      remote,
-      message,
-      stdoutPath: this.logsOf(chunk).stdout,
-      stderrPath: this.logsOf(chunk).stderr,
-    };
   }
 
   /** A chunk's log files: its own, or in an elastic map those of the worker that claimed it. */
@@ -759,66 +622,5 @@ export class MapRun<R> {
       await leaveTrace(dir.root);
       await dir.remove();
     }
-  }
-}
-
-function encodeTasks(file: ChunkTasksFile): string | Buffer {
-  try {
-    return encode(file);
-  } catch (error) {
-    if (!(error instanceof UnencodableValueError)) throw error;
-  }
-  // Find the task at fault, so that the message can name it.
-  file.tasks.forEach((task, i) => {
-    try {
-      isExactJson(task);
-    } catch (error) {
-      if (!(error instanceof UnencodableValueError)) throw error;
-      const index = file.firstTask + i;
-      const where = `tasks[${index}]${error.path.slice(1)}`;
-      throw new SerializationError(
-        `task ${index} cannot be sent to a worker: ${where} ${error.reason} Nothing was submitted.`,
-        index,
-        error.path,
-      );
-    }
-  });
-  throw new Error('a task failed to encode, but no single task is at fault');
-}
-
-function describeFailures(failures: TaskFailure[], total: number, workDirNote: string): string {
-  const shown = failures.slice(0, 10).map((f) => {
-    // The remote stack, without its first line when that only repeats the message.
-    const stackLines = f.remote?.stack?.split('\n') ?? [];
-    if (stackLines[0]?.trim() === f.message.split('\n')[0]?.trim()) stackLines.shift();
-    const stack = stackLines.length > 0 ? `\n${indent(stackLines.slice(0, 8).join('\n'), 6)}` : '';
-    const job = f.jobId ? `, job ${f.jobId}` : '';
-    return `  task ${f.index} (chunk ${f.chunk}${job}): ${f.message.split('\n')[0]}${f.message.includes('\n') ? `\n${indent(f.message.split('\n').slice(1).join('\n'), 4)}` : ''}${stack}\n      logs: ${f.stdoutPath} ${f.stderrPath}`;
-  });
-  const more = failures.length > 10 ? `\n  ... and ${failures.length - 10} more (error.failures lists them all)` : '';
-  return `${failures.length} of ${total} tasks failed${workDirNote ? ` (${workDirNote})` : ''}:\n${shown.join('\n')}${more}\nThe results of the other tasks are in error.results.`;
-}
-
-function indent(text: string, spaces: number): string {
-  return text
-    .split('\n')
-    .map((line) => ' '.repeat(spaces) + line.trimStart())
-    .join('\n');
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return String(process.getuid?.() ?? 'unknown');
   }
 }

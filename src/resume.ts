@@ -9,12 +9,13 @@ import type { FunctionFile } from './chunk-files.js';
 import type { ChunkTasksFile } from './chunk-files.js';
 import { decode } from './codec.js';
 import { MapRun } from './map-run.js';
-import { resolveOptions, type PoolOptions, type FlavorName } from './options.js';
+import { resolveOptions } from './options.js';
 import { pollerFor } from './poller.js';
 import type { Progress } from './progress.js';
 import { detectFlavor } from './queues/detect.js';
 import { openQueue } from './queues/registry.js';
 import { readJournal } from './journal.js';
+import { readRunRecord } from './run-record.js';
 import { replayJournal } from './run-state.js';
 import { WorkDirLayout } from './work-dir.js';
 
@@ -29,7 +30,7 @@ export async function resumeRun(
   options: { progress?: boolean; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {},
 ): Promise<ResumeSummary> {
   const layout = new WorkDirLayout(dir);
-  const record = JSON.parse(await readFile(layout.runRecord, 'utf8')) as { options?: PoolOptions & { flavor?: FlavorName } };
+  const record = await readRunRecord(layout);
   const recorded = replayJournal(await readJournal(layout.journal));
   if (!recorded.fingerprint) throw new Error(`${dir} has no journal to resume from`);
   if (!recorded.input) {

@@ -2,7 +2,8 @@
  * Finding and describing runs for the qmr command: the run record, the journal replayed, the
  * result files present, and whether the submitting process is still alive.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readRunRecord, type RunRecord } from '../run-record.js';
+import { readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { readJournal } from '../journal.js';
@@ -10,21 +11,8 @@ import { replayJournal, type RecordedRun } from '../run-state.js';
 import { chunkOfFileName, WorkDirLayout } from '../work-dir.js';
 import { failedTasksByChunk } from './task-failures.js';
 
-export interface RunRecordFile {
-  runId: string;
-  createdAt: string;
-  host: string;
-  user: string;
-  pid: number;
-  flavor: string;
-  cwd: string;
-  tasks: number | null;
-  chunkSize: number;
-  chunks: number | null;
-  chunking: string;
-  function: string;
-  options?: Record<string, unknown>;
-}
+/** run.json (see run-record.ts). */
+export type RunRecordFile = RunRecord;
 
 export type RunState = 'running' | 'finished' | 'failed' | 'aborted' | 'detached' | 'interrupted';
 
@@ -86,12 +74,7 @@ async function exists(file: string): Promise<boolean> {
 
 export async function loadRun(dir: string): Promise<RunInfo> {
   const layout = new WorkDirLayout(dir);
-  let record: RunRecordFile;
-  try {
-    record = JSON.parse(await readFile(layout.runRecord, 'utf8')) as RunRecordFile;
-  } catch (error) {
-    throw new Error(`${dir} is not a queue-map-reduce run folder (no readable run.json: ${(error as Error).message})`);
-  }
+  const record = await readRunRecord(layout);
   const records = await readJournal(layout.journal);
   const recorded = replayJournal(records);
   const results = new Set<number>();

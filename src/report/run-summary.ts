@@ -2,6 +2,8 @@
  * The numbers at the top of a run's report, and the hints a user can act on, from its trace.
  * Pure: the clock comes in as `now` (a live run's wall time runs to now).
  */
+import type { RunRecord } from '../run-record.js';
+import type { Resources } from '../options.js';
 import { parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
 import type { RunTrace } from '../trace/read-trace.js';
 import type { TraceRow } from '../trace/trace-rows.js';
@@ -73,9 +75,9 @@ function failedTaskCount(rows: readonly TraceRow[]): number {
   return failed;
 }
 
-function resourcesOf(record: Record<string, unknown> | undefined): Record<string, unknown> {
-  const options = record?.options as Record<string, unknown> | undefined;
-  return (options?.resources as Record<string, unknown> | undefined) ?? {};
+/** What the run asked of each job; a run.json from an older release may lack its options. */
+function resourcesOf(record: RunRecord | undefined): Resources {
+  return record?.options?.resources ?? {};
 }
 
 function safely<T>(f: () => T): T | undefined {

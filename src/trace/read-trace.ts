@@ -3,8 +3,9 @@
  * result files. A result file that cannot be read (being written, truncated, another version) is
  * left out: its attempt stays as the journal describes it.
  */
+import { readRunRecord, type RunRecord } from '../run-record.js';
 import { readResultFile } from '../result-file.js';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { readJournal, type JournalRecord } from '../journal.js';
 import { chunkOfFileName, WorkDirLayout } from '../work-dir.js';
 import { buildTraceRows, type ResultSummary, type TraceRow } from './trace-rows.js';
@@ -12,7 +13,7 @@ import { buildTraceRows, type ResultSummary, type TraceRow } from './trace-rows.
 export interface RunTrace {
   dir: string;
   /** run.json as written by the map (undefined when it cannot be read). */
-  record: Record<string, unknown> | undefined;
+  record: RunRecord | undefined;
   records: JournalRecord[];
   rows: TraceRow[];
 }
@@ -20,9 +21,7 @@ export interface RunTrace {
 export async function readTrace(dir: string): Promise<RunTrace> {
   const layout = new WorkDirLayout(dir);
   const records = await readJournal(layout.journal);
-  const record = await readFile(layout.runRecord, 'utf8')
-    .then((text) => JSON.parse(text) as Record<string, unknown>)
-    .catch(() => undefined);
+  const record = await readRunRecord(layout).catch(() => undefined);
   const results = await readResultSummaries(layout);
   return { dir, record, records, rows: buildTraceRows(records, results) };
 }

@@ -1,0 +1,50 @@
+/**
+ * Whether a work dir's first run may be resumed by this map, and with what chunking: the same
+ * function (by the hash of its code), the same flavor, the same chunk size if one is given, the
+ * same number of tasks if known. The tasks themselves are compared chunk by chunk as they are
+ * fed (task-feed.ts). Pure.
+ */
+import type { ChunkPlan } from './chunking.js';
+import { ResumeMismatchError } from './errors.js';
+import type { RecordedRun } from './run-state.js';
+
+export interface ResumeInputs {
+  workDir: string;
+  fnHash: string;
+  fnDescription: string;
+  flavor: string;
+  /** The chunkSize option, when given. */
+  chunkSize: number | undefined;
+  /** The number of tasks, when known (an array). */
+  tasks: number | undefined;
+}
+
+/** Refuses a resume whose inputs differ from the first run's; returns the first run's chunking. */
+export function checkResume(recorded: RecordedRun, inputs: ResumeInputs): ChunkPlan {
+  const first = recorded.fingerprint;
+  const where = `the work dir ${inputs.workDir}`;
+  if (!first) throw new ResumeMismatchError(`${where} has a journal without a start record; it cannot be resumed`);
+  if (first.fn !== inputs.fnHash) {
+    throw new ResumeMismatchError(
+      `${where} holds a run of a different function: it ran ${first.fnDescription}, this map gives ${inputs.fnDescription}` +
+        `${first.fnDescription === inputs.fnDescription ? ' with different code' : ''}. Its results belong to that function; ` +
+        'use a new workDir to run this one.',
+    );
+  }
+  if (first.flavor !== inputs.flavor) {
+    throw new ResumeMismatchError(`${where} holds a run on the ${first.flavor} flavor, whose jobs this ${inputs.flavor} pool cannot see; resume it with flavor '${first.flavor}'.`);
+  }
+  if (inputs.chunkSize !== undefined && inputs.chunkSize !== first.chunkSize) {
+    throw new ResumeMismatchError(`${where} holds a run with chunkSize ${first.chunkSize}, this map asks for ${inputs.chunkSize}; leave chunkSize out (or use a new workDir).`);
+  }
+  if (inputs.tasks !== undefined && recorded.input && recorded.input.tasks !== inputs.tasks) {
+    throw new ResumeMismatchError(`${where} holds a run of ${recorded.input.tasks} tasks, this map gives ${inputs.tasks}; the tasks differ, so its results cannot be reused. Use a new workDir.`);
+  }
+  return {
+    chunkSize: first.chunkSize,
+    ...(first.growing ? { growing: true } : {}),
+    ...(first.elastic?.growUpTo !== undefined ? { growUpTo: first.elastic.growUpTo } : {}),
+    numChunks: recorded.input?.chunks,
+    rule: `chunkSize ${first.chunkSize}${first.growing ? ', growing' : ''} (recorded by the first run)`,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Feeding tasks into chunk files: splits the tasks by the plan, checks that every task can make
+ * the trip (naming the first that cannot), writes each chunk file atomically and journals it.
+ * When resuming, each chunk is compared with the first run's (by the hash of its bytes) and not
+ * written again; different tasks are refused. A function of its inputs: the caller learns of
+ * each chunk through `onChunk`.
+ */
+import { access } from 'node:fs/promises';
+import { CHUNK_FILE_VERSION, type ChunkTasksFile } from './chunk-files.js';
+import { chunkSizeAt, type ChunkPlan } from './chunking.js';
+import { encode, isExactJson, UnencodableValueError } from './codec.js';
+import { ResumeMismatchError, SerializationError } from './errors.js';
+import { sha256 } from './fingerprint.js';
+import type { Journal } from './journal.js';
+import type { RecordedRun } from './run-state.js';
+import { writeFileAtomic, type WorkDir } from './work-dir.js';
+
+export interface FeedContext {
+  workDir: WorkDir;
+  journal: Journal;
+  /** The first run, when resuming: its chunks' hashes and its task count. */
+  recorded: RecordedRun | undefined;
+  /** Called between streamed tasks, so that an abort stops a long stream. */
+  throwIfAborted(): void;
+  /** A chunk file is in place (written now, or by the first run). */
+  onChunk(chunk: number, firstTask: number, count: number): void;
+}
+
+/** Writes the chunk files; resolves to how many chunks and tasks there were. */
+export async function feedTasks(
+  tasks: Iterable<unknown> | AsyncIterable<unknown>,
+  plan: ChunkPlan,
+  ctx: FeedContext,
+): Promise<{ chunks: number; tasks: number }> {
+  const { workDir, journal, recorded } = ctx;
+  let chunk = 0;
+  let firstTask = 0;
+  const flush = async (batch: unknown[]) => {
+    const bytes = encodeTasks({ version: CHUNK_FILE_VERSION, chunk, firstTask, tasks: batch });
+    const hash = sha256(bytes);
+    const earlier = recorded?.chunks.get(chunk);
+    if (earlier && earlier.hash !== hash) {
+      throw new ResumeMismatchError(
+        `the work dir ${workDir.root} holds a run whose tasks differ from these: chunk ${chunk} ` +
+          `(tasks ${firstTask}-${firstTask + batch.length - 1}) is not the same. Its results cannot be reused; use a new workDir.`,
+      );
+    }
+    if (!earlier || !(await exists(workDir.chunkFile(chunk)))) await writeFileAtomic(workDir.chunkFile(chunk), bytes);
+    if (!earlier) await journal.append({ t: 'chunk', chunk, firstTask, count: batch.length, hash });
+    ctx.onChunk(chunk, firstTask, batch.length);
+    chunk += 1;
+    firstTask += batch.length;
+  };
+  if (Array.isArray(tasks)) {
+    for (let i = 0; i < tasks.length; ) {
+      const size = chunkSizeAt(plan, chunk);
+      await flush(tasks.slice(i, i + size));
+      i += size;
+    }
+  } else {
+    let batch: unknown[] = [];
+    for await (const task of tasks as AsyncIterable<unknown>) {
+      batch.push(task);
+      if (batch.length === chunkSizeAt(plan, chunk)) {
+        await flush(batch);
+        batch = [];
+      }
+      ctx.throwIfAborted();
+    }
+    if (batch.length > 0) await flush(batch);
+  }
+  if (recorded?.input && recorded.input.tasks !== firstTask) {
+    throw new ResumeMismatchError(`the work dir ${workDir.root} holds a run of ${recorded.input.tasks} tasks, this map gives ${firstTask}; use a new workDir.`);
+  }
+  if (!recorded?.input) await journal.append({ t: 'input-end', chunks: chunk, tasks: firstTask });
+  return { chunks: chunk, tasks: firstTask };
+}
+
+function encodeTasks(file: ChunkTasksFile): string | Buffer {
+  try {
+    return encode(file);
+  } catch (error) {
+    if (!(error instanceof UnencodableValueError)) throw error;
+  }
+  // Find the task at fault, so that the message can name it.
+  file.tasks.forEach((task, i) => {
+    try {
+      isExactJson(task);
+    } catch (error) {
+      if (!(error instanceof UnencodableValueError)) throw error;
+      const index = file.firstTask + i;
+      const where = `tasks[${index}]${error.path.slice(1)}`;
+      throw new SerializationError(`task ${index} cannot be sent to a worker: ${where} ${error.reason} Nothing was submitted.`, index, error.path);
+    }
+  });
+  throw new Error('a task failed to encode, but no single task is at fault');
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
