@@ -4,6 +4,8 @@
  * reading a run's journal. The binary and the library come from dist/: build first (npm test
  * does; otherwise `npm run build`).
  */
+import { readJournal } from '../../src/journal.js';
+import { waitFor as sharedWaitFor } from '../helpers/wait-for.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -75,23 +77,12 @@ export function startSgeMap(config: { workDir: string; statePath: string; jobNam
   return { child, exited };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** The CLI tests start child maps on a loaded machine: a minute, polled every 200 ms. */
+export const waitFor = <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> => sharedWaitFor(probe, what, timeoutMs, 200);
 
-/** The journal's records (checksums not verified: the tests only look for record types). */
+/** The journal's records, read as the library reads them (torn or corrupt lines skipped). */
 export async function journal(dir: string): Promise<Array<Record<string, unknown> & { t: string }>> {
-  const text = await readFile(path.join(dir, 'journal.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown> & { t: string });
+  return (await readJournal(path.join(dir, 'journal.jsonl'))) as unknown as Array<Record<string, unknown> & { t: string }>;
 }
 
 /** How many times each chunk started, from the "started as job" lines of its stderr log. */

@@ -97,15 +97,15 @@ describe('dummyq and the control API', () => {
     await c.run('sge', 'qsub', ['-N', 'runs', '-cwd', 'sleep.sh']);
     expect(JSON.parse((await c.dummyq(['calls'])).stdout)).toEqual({ qstat: 1, qsub: 2 });
     expect(JSON.parse((await c.dummyq(['fired'])).stdout).map((f: { kind: string }) => f.kind)).toEqual(['statusFail', 'held']);
-    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'running', 30_000, 'running');
+    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'running', 'running', 30_000);
     expect((await c.dummyq(['wait-idle', '--timeout', '0.2'])).code).toBe(1);
     expect((await c.dummyq(['show'])).stdout).toMatch(/^sge 1 held -:held$/m);
     expect(await c.queue.release(1)).toBe(1);
-    await waitFor(async () => (await c.queue.jobs())[0]!.tasks[0]!.state === 'running', 30_000, 'released job running');
+    await waitFor(async () => (await c.queue.jobs())[0]!.tasks[0]!.state === 'running', 'released job running', 30_000);
     const pids = (await c.queue.jobs()).map((j) => j.tasks[0]!.pid!);
     const dispatcher = (await c.queue.state()).dispatcher!.pid;
     expect((await c.dummyq(['stop'])).stdout).toBe('2\n');
-    await waitFor(async () => !pids.some(isProcessAlive) && !isProcessAlive(dispatcher), 30_000, 'everything to die');
+    await waitFor(async () => !pids.some(isProcessAlive) && !isProcessAlive(dispatcher), 'everything to die', 30_000);
     expect((await c.queue.jobs()).map((j) => j.tasks[0]!.outcome)).toEqual(['killed', 'killed']);
     expect((await c.dummyq(['wait-idle', '--timeout', '1'])).code).toBe(0);
   });
@@ -113,7 +113,7 @@ describe('dummyq and the control API', () => {
   it('holds every job for startDelay seconds before it may start', async () => {
     await c.queue.settings({ startDelay: 0.6 });
     await c.run('sge', 'qsub', ['-cwd', '-b', 'y', 'true']);
-    await waitFor(async () => (await c.queue.jobs())[0]!.tasks[0]!.state === 'finished', 30_000, 'job to run');
+    await waitFor(async () => (await c.queue.jobs())[0]!.tasks[0]!.state === 'finished', 'job to run', 30_000);
     // The emulator's own record: the start came no sooner than startDelay after the submit.
     const job = (await c.queue.jobs())[0]!;
     expect(job.tasks[0]!.startTime! - job.submitTime).toBeGreaterThanOrEqual(600);

@@ -47,7 +47,7 @@ describe.concurrent.each(FLAVOR_ADAPTERS.map((a) => [a.label, a] as [string, Fla
 
     // Held at submit; the others go their ways within a moment.
     expect((await taskOf(1, k(2)))?.state).toBe('held');
-    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'suspended', 30_000, 'suspension');
+    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'suspended', 'suspension', 30_000);
     const state = await c.queue.state();
     const tasks = state.jobs[0]!.tasks;
     expect(tasks.map((t) => t.state)).toEqual(['error', 'finished', 'held', 'vanished', 'suspended', 'running']);
@@ -76,15 +76,15 @@ describe.concurrent.each(FLAVOR_ADAPTERS.map((a) => [a.label, a] as [string, Fla
     // The earlyGone task's result appears later; the suspended one resumes and finishes.
     await writeFile(goFile(c), '');
     expect(await c.queue.resume(jobId, k(4))).toBe(1);
-    await waitFor(async () => (await taskOf(1, k(5)))?.state === 'finished', 30_000, 'earlyGone task to end');
-    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'finished', 30_000, 'suspended task to end');
+    await waitFor(async () => (await taskOf(1, k(5)))?.state === 'finished', 'earlyGone task to end', 30_000);
+    await waitFor(async () => (await taskOf(1, k(4)))?.state === 'finished', 'suspended task to end', 30_000);
     expect((await taskOf(1, k(4)))).toMatchObject({ outcome: 'exited', exitCode: 0 });
     // Error and held tasks stay until deleted.
     expect((await taskOf(1, k(0)))?.state).toBe('error');
     expect((await taskOf(1, k(2)))?.state).toBe('held');
     const cancel = await adapter.cancel(c, jobId);
     expect(cancel.code).toBe(0);
-    await waitFor(async () => (await c.queue.jobs())[0]!.tasks.every((t) => t.state === 'finished' || t.state === 'vanished'), 30_000, 'all ended');
+    await waitFor(async () => (await c.queue.jobs())[0]!.tasks.every((t) => t.state === 'finished' || t.state === 'vanished'), 'all ended', 30_000);
   });
 
   it('command faults: statusFail, statusHang, statusWarning, submitFail', async ({ expect, onTestFinished }) => {

@@ -73,15 +73,7 @@ export async function makeCluster(settings: Partial<Settings> = {}): Promise<Clu
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from '../helpers/wait-for.js';
 
 export async function fixture(flavor: string, name: string): Promise<string> {
   return readFile(join(FIXTURES, flavor, name), 'utf8');

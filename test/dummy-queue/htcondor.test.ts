@@ -35,7 +35,7 @@ describe('HTCondor condor_submit', () => {
     const r = await submit(BASIC, '-batch-name', 'qmr-test');
     expect(r).toEqual({ stdout: 'Submitting job(s)...\n3 job(s) submitted to cluster 1.\n', stderr: '', code: 0 });
     expect((await submit(BASIC, '-terse')).stdout).toBe('2.0 - 2.2\n');
-    await waitFor(allEnded, 30_000, 'procs to end');
+    await waitFor(allEnded, 'procs to end', 30_000);
     expect(await readFile(join(c.dir, 'out.1.1'), 'utf8')).toBe(`proc 1 args 1 two words --cluster 1 in ${c.dir}\n`);
     const env = await readFile(join(c.dir, 'env.2'), 'utf8');
     expect(env).toContain('GREETING=hello there\n');
@@ -64,7 +64,7 @@ log = cluster-$(Cluster).log
 queue 2
 `;
     expect((await submit(description, '-terse')).stdout).toBe('1.0 - 1.1\n');
-    await waitFor(allEnded, 30_000, 'procs to end');
+    await waitFor(allEnded, 'procs to end', 30_000);
     for (const proc of [0, 1]) {
       const env = await readFile(join(c.dir, 'iwd-1', `env.${proc}`), 'utf8');
       expect(env).toContain(`QMR_JOB_ID=1.${proc}\n`);
@@ -95,7 +95,7 @@ describe('HTCondor condor_q, condor_rm, condor_history', () => {
   it('prints -json in HTCondor layout, -af, -constraint; nothing at all when nothing matches', async () => {
     await submit('executable = job.sh\narguments = $(Process)\nenvironment = "S=30"\nbatch_name = longrun\nqueue 2\n');
     await submit('executable = job.sh\nhold = true\nqueue\n');
-    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout.split('\n').filter((l) => l === '2').length === 2, 30_000, 'running');
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout.split('\n').filter((l) => l === '2').length === 2, 'running', 30_000);
     const json = (await c.run('htcondor', 'condor_q', ['-json', '-attributes', 'ClusterId,ProcId,JobStatus'])).stdout;
     expect(json).toBe(
       '[\n{\n  "ClusterId": 1,\n  "JobStatus": 2,\n  "ProcId": 0\n}\n,\n{\n  "ClusterId": 1,\n  "JobStatus": 2,\n  "ProcId": 1\n}\n,\n{\n  "ClusterId": 2,\n  "JobStatus": 5,\n  "ProcId": 0\n}\n]\n',
@@ -112,7 +112,7 @@ describe('HTCondor condor_q, condor_rm, condor_history', () => {
     expect(await c.run('htcondor', 'condor_rm', ['2'])).toEqual({ stdout: 'All jobs in cluster 2 have been marked for removal\n', stderr: '', code: 0 });
     expect((await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout).toBe('3\n');
     expect((await c.run('htcondor', 'condor_rm', ['99'])).code).toBe(1);
-    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout === '', 30_000, 'removed job to leave');
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout === '', 'removed job to leave', 30_000);
     const history = (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus', 'RemoveReason'])).stdout;
     expect(history).toMatch(/^3 via condor_rm \(by user \S+\)\n$/);
     await c.run('htcondor', 'condor_rm', ['1']);
@@ -122,13 +122,13 @@ describe('HTCondor condor_q, condor_rm, condor_history', () => {
     // Long enough that the gap below is still there on a loaded machine.
     await c.queue.settings({ historyLag: 10 });
     await submit(`executable = ${join(c.dir, 'job.sh')}\ninitialdir = /no/such/dir\nqueue\n`);
-    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout === '5\n', 30_000, 'held');
+    await waitFor(async () => (await c.run('htcondor', 'condor_q', ['-af', 'JobStatus'])).stdout === '5\n', 'held', 30_000);
     expect((await c.run('htcondor', 'condor_q', ['-af', 'HoldReasonCode'])).stdout).toBe('14\n');
     await submit('executable = job.sh\narguments = quick\nqueue\n');
-    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'finished', 30_000, 'quick job');
+    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'finished', 'quick job', 30_000);
     // In neither condor_q nor condor_history for a moment (b2luigi retries for this).
     expect((await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout).toBe('');
     expect((await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout).toBe('');
-    await waitFor(async () => (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout === '4\n', 30_000, 'history');
+    await waitFor(async () => (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout === '4\n', 'history', 30_000);
   });
 });

@@ -30,7 +30,7 @@ describe('LSF bsub and the jobs it runs', () => {
     await c.run('lsf', 'bsub', ['-env', 'none', '-J', 'bare', '-o', 'bare.out', './job.sh'], { env: { QMR_TEST_SECRET: 'x' } });
     await c.run('lsf', 'bsub', ['-J', 'inherit', '-o', 'inherit.out', './job.sh'], { env: { QMR_TEST_SECRET: 'x' } });
     await c.run('lsf', 'bsub', [], { input: '#!/bin/sh\n#BSUB -J fromstdin\n#BSUB -o stdin.out\necho "stdin job $LSB_JOBNAME"\n' });
-    await waitFor(allEnded, 10_000, 'jobs to end');
+    await waitFor(allEnded, 'jobs to end', 10_000);
     // -o without -e: stderr goes to the same file; LSF appends to -o files.
     expect(await readFile(join(c.dir, 'out.1'), 'utf8')).toBe(`ran single in ${c.dir}\nto stderr\n`);
     expect(await readFile(join(c.dir, 'env.1.0'), 'utf8')).toContain('LSB_JOBINDEX=0\n');
@@ -53,7 +53,7 @@ describe('LSF bjobs and bkill', () => {
     const ok = await bsub('-J', 'ok', './job.sh');
     const failing = await bsub('-J', 'failing', './job.sh', '3');
     const array = await bsub('-J', 'arr[1-2]', './job.sh');
-    await waitFor(allEnded, 10_000, 'jobs to end');
+    await waitFor(allEnded, 'jobs to end', 10_000);
     expect((await c.run('lsf', 'bjobs')).stderr).toBe('No unfinished job found\n');
     const table = (await c.run('lsf', 'bjobs', ['-a'])).stdout.split('\n');
     expect(table[0]).toBe('JOBID   USER    STAT  QUEUE      FROM_HOST   EXEC_HOST   JOB_NAME   SUBMIT_TIME');
@@ -83,11 +83,11 @@ describe('LSF bjobs and bkill', () => {
     const running = await bsub('-J', 'quick', './job.sh');
     await c.run('lsf', 'bsub', ['-J', 'long', '-env', 'all, S=30', './job.sh']);
     const pending = await bsub('-J', 'waits', './job.sh');
-    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'running', 5000, 'second job running');
+    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state === 'running', 'second job running', 5000);
     expect(await c.run('lsf', 'bkill', [String(running)])).toEqual({ stdout: '', stderr: `Job <${running}>: Job has already finished\n`, code: 255 });
     expect(await c.run('lsf', 'bkill', ['2', String(pending)])).toEqual({ stdout: `Job <2> is being terminated\nJob <${pending}> is being terminated\n`, stderr: '', code: 0 });
     expect(await c.run('lsf', 'bkill', ['999'])).toEqual({ stdout: '', stderr: 'Job <999>: No matching job found\n', code: 255 });
-    await waitFor(allEnded, 5000, 'kills');
+    await waitFor(allEnded, 'kills', 5000);
     const json = JSON.parse((await c.run('lsf', 'bjobs', ['-o', 'jobid stat exit_reason', '-json', '2', String(pending)])).stdout) as { RECORDS: Record<string, string>[] };
     expect(json.RECORDS.map((r) => [r.STAT, r.EXIT_REASON])).toEqual([
       ['EXIT', 'TERM_OWNER: job killed by owner'],

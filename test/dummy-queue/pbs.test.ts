@@ -27,7 +27,7 @@ describe('PBS Torque', () => {
     expect(array.stdout).toBe('2[].server1\n');
     const failing = await c.run('pbs', 'qsub', ['-N', 'fails', '-d', c.dir, '-v', 'TAG=fails,CODE=3', 'job.sh'], torque);
     expect(failing.stdout).toBe('3.server1\n');
-    await waitFor(allEnded, 10_000, 'jobs to end');
+    await waitFor(allEnded, 'jobs to end', 10_000);
     const env = await readFile(join(c.dir, 'env.single'), 'utf8');
     expect(env).toContain('PBS_JOBID=1.server1\n');
     expect(env).toContain(`PBS_O_WORKDIR=${c.dir}\n`);
@@ -85,7 +85,7 @@ describe('PBS Pro', () => {
     expect((await c.run('pbs', 'qsub', ['-N', 'bad', '-v', 'TAG=bad,CODE=5', 'job.sh'])).stdout).toBe('3.server1\n');
     const wrong = await c.run('pbs', 'qsub', ['-t', '1-3', 'job.sh']);
     expect(wrong.stderr).toMatch(/^qsub: invalid option -- 't'/);
-    await waitFor(allEnded, 10_000, 'jobs to end');
+    await waitFor(allEnded, 'jobs to end', 10_000);
     expect(await readFile(join(c.dir, 'env.arr'), 'utf8')).toMatch(/^PBS_ARRAY_INDEX=[123]$/m);
     expect(await readFile(join(c.dir, 'env.arr'), 'utf8')).toContain('PBS_ARRAY_ID=2[].server1\n');
     expect(await readFile(join(c.dir, 'arr.o2.1'), 'utf8')).toContain('ran arr');
@@ -115,14 +115,14 @@ describe('PBS Pro', () => {
   it('shows running arrays as B, cancels running jobs with 256+signal, runs `-- program`', async () => {
     await c.queue.settings({ dialect: 'pro' });
     await c.run('pbs', 'qsub', ['-J', '1-2', '-v', 'S=30', 'job.sh']);
-    await waitFor(async () => (await c.run('pbs', 'qstat')).stdout.includes(' B workq'), 5000, 'array begun');
+    await waitFor(async () => (await c.run('pbs', 'qstat')).stdout.includes(' B workq'), 'array begun', 5000);
     expect(await c.run('pbs', 'qdel', ['1[]'])).toEqual({ stdout: '', stderr: '', code: 0 });
-    await waitFor(allEnded, 5000, 'array killed');
+    await waitFor(allEnded, 'array killed', 5000);
     const json = JSON.parse((await c.run('pbs', 'qstat', ['-f', '-F', 'json', '-x', '-t', '1[]'])).stdout) as { Jobs: Record<string, Record<string, unknown>> };
     expect(json.Jobs['1[1].server1']).toMatchObject({ job_state: 'X', Exit_status: 271 });
     const program = await c.run('pbs', 'qsub', ['-N', 'prog', '-o', join(c.dir, 'prog.out'), '-j', 'oe', '--', '/bin/sh', '-c', 'echo hi; echo err >&2']);
     expect(program.stdout).toBe('2.server1\n');
-    await waitFor(allEnded, 5000, 'program');
+    await waitFor(allEnded, 'program', 5000);
     expect(await readFile(join(c.dir, 'prog.out'), 'utf8')).toBe('hi\nerr\n');
   });
 });

@@ -123,9 +123,9 @@ describe('SGE qstat', () => {
     await c.queue.settings({ slots: 1 });
     // Started and failed at once (no such directory): Eqw, without taking the slot.
     await c.run('sge', 'qsub', ['-wd', '/nonexistent', '-N', 'badwd', 'sleeper.sh']);
-    await waitFor(async () => (await taskStates(1))[0] === 'error', 30_000, 'badwd in Eqw');
+    await waitFor(async () => (await taskStates(1))[0] === 'error', 'badwd in Eqw', 30_000);
     await c.run('sge', 'qsub', ['-cwd', '-N', 'run1', 'sleeper.sh', '30']);
-    await waitFor(async () => (await taskStates(2))[0] === 'running', 30_000, 'job 2 running');
+    await waitFor(async () => (await taskStates(2))[0] === 'running', 'job 2 running', 30_000);
     await c.run('sge', 'qsub', ['-cwd', '-N', 'pendarray', '-t', '1-3', 'sleeper.sh']);
     await c.run('sge', 'qsub', ['-h', '-cwd', '-N', 'heldjob', 'sleeper.sh']);
     const ours = await c.run('sge', 'qstat', ['-xml']);
@@ -168,7 +168,7 @@ describe('SGE qdel and qacct', () => {
     // to be seen by the qstat below on a loaded machine.
     await c.queue.settings({ slots: 1, cancelLinger: 10 });
     await c.run('sge', 'qsub', ['-cwd', 'sleeper.sh', '30']); // 1 runs
-    await waitFor(async () => (await taskStates(1))[0] === 'running', 30_000, 'job 1 running');
+    await waitFor(async () => (await taskStates(1))[0] === 'running', 'job 1 running', 30_000);
     await c.run('sge', 'qsub', ['-cwd', 'sleeper.sh']); // 2 waits
     await c.run('sge', 'qsub', ['-h', '-cwd', 'sleeper.sh']); // 3 held
     const pending = await c.run('sge', 'qdel', ['2']);
@@ -179,7 +179,7 @@ describe('SGE qdel and qacct', () => {
     expect(running.stdout).toBe(`${me} has registered the job 1 for deletion\n`);
     expect(shape(running.stdout)).toBe(shape(await fixture('sge', 'qdel-running-job.txt')));
     expect((await c.run('sge', 'qstat', ['-xml'])).stdout).toContain('<state>dr</state>');
-    await waitFor(async () => (await taskStates(1))[0] === 'finished', 30_000, 'job 1 killed');
+    await waitFor(async () => (await taskStates(1))[0] === 'finished', 'job 1 killed', 30_000);
     const job1 = (await c.queue.jobs())[0]!.tasks[0]!;
     expect(job1).toMatchObject({ outcome: 'cancelled', signal: 'SIGKILL' });
     expect(job1.endTime! - job1.cancelRequestedAt!).toBeGreaterThanOrEqual(10_000); // reported after the linger
@@ -192,7 +192,7 @@ describe('SGE qdel and qacct', () => {
     // Array: a running task is registered for deletion, the rest deleted.
     await c.queue.settings({ slots: 2, cancelLinger: 1 });
     await c.run('sge', 'qsub', ['-cwd', '-t', '1-4', 'sleeper.sh', '30']); // job 4
-    await waitFor(async () => (await taskStates(4)).filter((s) => s === 'running').length === 2, 30_000, 'two tasks running');
+    await waitFor(async () => (await taskStates(4)).filter((s) => s === 'running').length === 2, 'two tasks running', 30_000);
     const task = await c.run('sge', 'qdel', ['4.1']);
     expect(task.stdout).toBe(`${me} has registered the job-array task 4.1 for deletion\n`);
     expect(shape(task.stdout)).toBe(shape(await fixture('sge', 'qdel-running-array-task.txt')));
@@ -237,8 +237,8 @@ describe('SGE dispatcher', () => {
     await c.run('sge', 'qsub', ['-cwd', 'job.sh']);
     const first = (await c.queue.state()).dispatcher!.pid;
     expect(isProcessAlive(first)).toBe(true);
-    await waitFor(async () => (await c.queue.state()).dispatcher === null, 30_000, 'dispatcher to leave');
-    await waitFor(async () => !isProcessAlive(first), 30_000, 'dispatcher process to end');
+    await waitFor(async () => (await c.queue.state()).dispatcher === null, 'dispatcher to leave', 30_000);
+    await waitFor(async () => !isProcessAlive(first), 'dispatcher process to end', 30_000);
     await c.run('sge', 'qsub', ['-cwd', 'job.sh']);
     expect(await c.queue.waitIdle(30_000)).toBe(true);
     expect((await c.queue.jobs()).map((j) => j.tasks[0]!.outcome)).toEqual(['exited', 'exited']);

@@ -57,7 +57,7 @@ describe('Slurm sbatch', () => {
     const single = Number(inherited.stdout);
     const array = await sbatch('-J', 'arr', '--array=0-2', '-o', 'out-%A_%a.txt', 'job.sh');
     const directives = await sbatch('-J', 'cli-wins', 'directives.sh');
-    await waitFor(allEnded, 30_000, 'jobs to end');
+    await waitFor(allEnded, 'jobs to end', 30_000);
     const env = await readFile(join(c.dir, `env.${single}`), 'utf8');
     expect(env).toContain('QMR_TEST_INHERITED=yes\n');
     expect(env).toContain(`SLURM_JOB_ID=${single}\n`);
@@ -87,10 +87,10 @@ describe('Slurm squeue, scancel, sacct, scontrol', () => {
     expect((await c.run('slurm', 'squeue')).stdout).toBe(await fixture('slurm', 'squeue_empty_default.out'));
     const running = (n: number) => async () => (await squeue('--format=%T')).split('\n').filter((l) => l === 'RUNNING').length === n;
     await sbatch('-J', 'fx-running1', 'job.sh', '30');
-    await waitFor(running(1), 30_000, 'one running');
+    await waitFor(running(1), 'one running', 30_000);
     await sbatch('-J', 'fx-held', '--hold', 'job.sh');
     await sbatch('-J', 'fx-array', '--array=0-4', 'job.sh', '30');
-    await waitFor(running(2), 30_000, 'two running');
+    await waitFor(running(2), 'two running', 30_000);
     await sbatch('-J', 'fx-array-throttled', '--array=0-3%1', 'job.sh', '30');
     const table = (await c.run('slurm', 'squeue')).stdout;
     expect(table.split('\n')[0]).toBe((await fixture('slurm', 'squeue_pending_running_default.out')).split('\n')[0]);
@@ -109,7 +109,7 @@ describe('Slurm squeue, scancel, sacct, scontrol', () => {
     );
     // Captured shapes: a throttled array waiting for its running element.
     await c.run('slurm', 'scancel', ['1', '3']);
-    await waitFor(async () => (await squeue('--format=%i %T %r')).includes('JobArrayTaskLimit'), 30_000, 'throttle');
+    await waitFor(async () => (await squeue('--format=%i %T %r')).includes('JobArrayTaskLimit'), 'throttle', 30_000);
     const throttled = (await squeue('--format=%i %T %r')).split('\n').filter((l) => l.startsWith('5_'));
     expect(throttled.map(shape)).toEqual((await fixture('slurm', 'squeue_array_throttled_format.out')).trim().split('\n').map(shape));
     const perTask = await squeue('--array', '--format=%i %A %F %K %T %r', '--jobs=5');
@@ -123,17 +123,17 @@ describe('Slurm squeue, scancel, sacct, scontrol', () => {
     const verbose = await c.run('slurm', 'scancel', ['-v', '999999']);
     expect(verbose).toEqual({ stdout: '', stderr: await fixture('slurm', 'scancel_verbose_unknown_job.err'), code: 0 });
     expect(await c.run('slurm', 'scancel', ['1', '2', '3', '5'])).toEqual({ stdout: '', stderr: '', code: 0 });
-    await waitFor(async () => (await squeue()) === '', 30_000, 'queue to empty');
+    await waitFor(async () => (await squeue()) === '', 'queue to empty', 30_000);
   });
 
   it('shows finished jobs only with --states=all, with Slurm states, reasons and exit codes', async () => {
     const ok = await sbatch('-J', 'fx-completed', 'job.sh');
     const failed = await sbatch('-J', 'fx-failed', 'job.sh', '0', '3');
     const cancelled = await sbatch('-J', 'fx-cancelled', 'job.sh', '30');
-    await waitFor(async () => (await squeue('--format=%T')).includes('RUNNING'), 30_000, 'running');
-    await waitFor(async () => (await c.queue.jobs())[2]!.tasks[0]!.state === 'running', 30_000, 'cancel target running');
+    await waitFor(async () => (await squeue('--format=%T')).includes('RUNNING'), 'running', 30_000);
+    await waitFor(async () => (await c.queue.jobs())[2]!.tasks[0]!.state === 'running', 'cancel target running', 30_000);
     await c.run('slurm', 'scancel', [String(cancelled)]);
-    await waitFor(allEnded, 30_000, 'all ended');
+    await waitFor(allEnded, 'all ended', 30_000);
     const ids = `--jobs=${ok},${failed},${cancelled}`;
     expect(await squeue('--format=%i %T %r', ids)).toBe('');
     const all = await squeue('--states=all', '--format=%i %T %r', ids);
@@ -176,10 +176,10 @@ describe('Slurm squeue, scancel, sacct, scontrol', () => {
     // COMPLETING lasts until the SIGKILL: long enough to be seen by the squeue below on a loaded machine.
     await c.queue.settings({ killGrace: 10 });
     const id = await sbatch('-J', 'fx-completing', 'stubborn.sh');
-    await waitFor(async () => (await squeue('--format=%T')).includes('RUNNING'), 30_000, 'running');
+    await waitFor(async () => (await squeue('--format=%T')).includes('RUNNING'), 'running', 30_000);
     await c.run('slurm', 'scancel', [String(id)]);
     expect(await squeue('--format=%i|%T|%r')).toBe(`${id}|COMPLETING|None\n`);
-    await waitFor(allEnded, 30_000, 'the kill');
+    await waitFor(allEnded, 'the kill', 30_000);
     const task = (await c.queue.jobs())[0]!.tasks[0]!;
     expect(task).toMatchObject({ outcome: 'cancelled', signal: 'SIGKILL' });
     expect(task.killSentAt! - task.cancelRequestedAt!).toBeGreaterThanOrEqual(10_000);
@@ -188,7 +188,7 @@ describe('Slurm squeue, scancel, sacct, scontrol', () => {
 
   it('reports array tasks in sacct as ID_N with their own raw ids', async () => {
     const array = await sbatch('-J', 'fx-array', '--array=0-2', 'job.sh');
-    await waitFor(allEnded, 30_000, 'array done');
+    await waitFor(allEnded, 'array done', 30_000);
     const acct = (await c.run('slurm', 'sacct', ['-X', '--parsable2', '--noheader', '--format=JobID,JobIDRaw,State,ExitCode', `--jobs=${array}`])).stdout;
     const lines = acct.trim().split('\n');
     expect(lines.map((l) => l.split('|')[0])).toEqual([`${array}_0`, `${array}_1`, `${array}_2`]);
@@ -200,7 +200,7 @@ describe('Slurm squeue, scancel, sacct, scontrol', () => {
   it('scontrol show job prints the captured field layout', async () => {
     const running = await sbatch('-J', 'fx-running1', 'job.sh', '30');
     const held = await sbatch('-J', 'fx-held', '--hold', 'job.sh');
-    await waitFor(async () => (await squeue('--format=%T')).includes('RUNNING'), 30_000, 'running');
+    await waitFor(async () => (await squeue('--format=%T')).includes('RUNNING'), 'running', 30_000);
     const keys = (text: string) => text.split('\n').map((line) => line.split(' ').map((kv) => kv.split('=')[0]).join(' '));
     const show = await c.run('slurm', 'scontrol', ['show', 'job', String(running)]);
     expect(keys(show.stdout)).toEqual(keys(await fixture('slurm', 'scontrol_show_job_running.out')));
@@ -210,6 +210,6 @@ describe('Slurm squeue, scancel, sacct, scontrol', () => {
     const unknown = await c.run('slurm', 'scontrol', ['show', 'job', '999999']);
     expect(unknown).toEqual({ stdout: '', stderr: await fixture('slurm', 'scontrol_show_job_unknown.err'), code: 1 });
     expect((await c.run('slurm', 'scontrol', ['release', String(held)])).code).toBe(0);
-    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state !== 'held', 30_000, 'release');
+    await waitFor(async () => (await c.queue.jobs())[1]!.tasks[0]!.state !== 'held', 'release', 30_000);
   });
 });

@@ -11,6 +11,8 @@
  * commands with this process's environment, and the tests of a file run concurrently, each on
  * its own cluster. The emulator runs the compiled code in dist/: build first (npm test does).
  */
+import { readJournal } from '../../src/journal.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -93,8 +95,7 @@ const rich = (i: number): Rich => ({
 type JournalRecord = { t: string; [key: string]: unknown };
 
 async function journalOf(workDir: string): Promise<JournalRecord[]> {
-  const text = await readFile(path.join(workDir, 'journal.jsonl'), 'utf8');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as JournalRecord);
+  return (await readJournal(path.join(workDir, 'journal.jsonl'))) as unknown as JournalRecord[];
 }
 
 /** How many times each chunk's worker started (`started as job` lines in its .err log), by chunk. */
@@ -122,13 +123,6 @@ async function jobsLeft(queue: DummyQueue): Promise<string[]> {
   }
 }
 
-async function waitFor(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The emulator's commands for this flavor, each behind a wrapper that points it at this cluster:
