@@ -121,121 +121,85 @@ export interface PoolOptions {
   pbsDialect?: 'auto' | 'torque' | 'pro' | 'slurm';
 }
 
-/** Options after defaults are applied. */
-export interface ResolvedOptions {
-  flavor: FlavorName | 'auto';
-  workDir: string | undefined;
-  elastic: boolean;
-  maxWorkers: number | undefined;
-  leaseTimeout: number;
-  chunkSize: number | undefined;
-  numChunks: number | undefined;
-  maxResubmissions: number;
-  pollInterval: number;
-  maxPollInterval: number;
-  keepWorkDir: 'on-error' | 'always' | 'never';
-  env: Record<string, string>;
-  exportEnv: boolean | readonly string[];
-  envScript: string | undefined;
-  executable: readonly string[];
-  workingDir: string;
-  resources: Resources;
-  submitArgs: readonly string[];
-  commands: Readonly<Record<string, string>>;
-  signal: AbortSignal | undefined;
-  onProgress: ((progress: Progress) => void) | undefined;
-  concurrency: number;
-  missingGrace: number;
-  heldTimeout: number;
-  stalledTimeout: number;
-  commandTimeout: number;
-  maxStatusFailures: number;
-  arrays: boolean;
-  maxRunning: number | undefined;
-  maxArraySize: number | undefined;
-  keepJobsOnExit: boolean;
-  handleSignals: boolean;
-  progress: boolean;
-  pbsDialect: 'auto' | 'torque' | 'pro' | 'slurm';
-}
 
-export const DEFAULTS = {
-  flavor: 'local',
-  maxResubmissions: 10,
-  pollInterval: 1000,
-  maxPollInterval: 30_000,
-  keepWorkDir: 'on-error',
-  missingGrace: 30_000,
-  leaseTimeout: 180_000,
-  heldTimeout: 60_000,
-  stalledTimeout: 300_000,
-  commandTimeout: 60_000,
-  maxStatusFailures: 10,
-} as const;
 
+const DEFAULT_POLL_INTERVAL_MS = 1000;
+const DEFAULT_MAX_POLL_INTERVAL_MS = 30_000;
 /** Polling faster than this would put real load on a scheduler (and is surely a unit mix-up). */
 const MIN_POLL_INTERVAL_MS = 20;
 
-const KNOWN_OPTIONS = new Set<string>([
-  'flavor', 'workDir', 'elastic', 'maxWorkers', 'leaseTimeout', 'chunkSize', 'numChunks', 'maxResubmissions', 'pollInterval', 'maxPollInterval',
-  'keepWorkDir', 'env', 'exportEnv', 'envScript', 'executable', 'workingDir', 'resources', 'submitArgs',
-  'commands', 'signal', 'onProgress', 'concurrency', 'missingGrace', 'heldTimeout', 'stalledTimeout',
-  'commandTimeout', 'maxStatusFailures', 'arrays', 'maxRunning', 'maxArraySize', 'keepJobsOnExit', 'handleSignals', 'progress', 'pbsDialect',
-]);
+
+type Resolver = (o: PoolOptions, cwd: string) => unknown;
+
+function pollIntervalOption(o: PoolOptions): number {
+  return milliseconds('pollInterval', o.pollInterval, DEFAULT_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS);
+}
+
+/**
+ * Every option: how its value is checked and what it defaults to, in one table. The keys are
+ * PoolOptions' own (the compiler holds the two to the same names), the resolved options are what
+ * these return, and the "did you mean" list is these keys.
+ */
+const RESOLVERS = {
+  flavor: (o) => oneOf('flavor', o.flavor ?? 'local', [...FLAVORS, 'auto'] as const),
+  workDir: (o, cwd) => (o.workDir === undefined ? undefined : path.resolve(cwd, nonEmptyString('workDir', o.workDir))),
+  elastic: (o) => optionalBoolean('elastic', o.elastic) ?? true,
+  maxWorkers: (o) => optionalPositiveInteger('maxWorkers', o.maxWorkers),
+  leaseTimeout: (o) => milliseconds('leaseTimeout', o.leaseTimeout, 180_000, 200),
+  chunkSize: (o) => optionalPositiveInteger('chunkSize', o.chunkSize),
+  numChunks: (o) => optionalPositiveInteger('numChunks', o.numChunks),
+  maxResubmissions: (o) => nonNegativeInteger('maxResubmissions', o.maxResubmissions, 10),
+  pollInterval: (o) => pollIntervalOption(o),
+  // Never below pollInterval: the back-off starts there.
+  maxPollInterval: (o) => milliseconds('maxPollInterval', o.maxPollInterval, Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, pollIntervalOption(o)), pollIntervalOption(o)),
+  keepWorkDir: (o) => oneOf('keepWorkDir', o.keepWorkDir ?? 'on-error', ['on-error', 'always', 'never'] as const),
+  env: (o) => stringRecord('env', o.env),
+  exportEnv: (o) => exportEnvOption(o.exportEnv),
+  envScript: (o, cwd) => (o.envScript === undefined ? undefined : path.resolve(cwd, nonEmptyString('envScript', o.envScript))),
+  executable: (o) => executableOption(o.executable),
+  workingDir: (o, cwd) => path.resolve(cwd, o.workingDir === undefined ? cwd : nonEmptyString('workingDir', o.workingDir)),
+  resources: (o) => resourcesOption(o.resources),
+  submitArgs: (o) => stringArray('submitArgs', o.submitArgs),
+  commands: (o) => stringRecord('commands', o.commands),
+  signal: (o) => signalOption(o.signal),
+  onProgress: (o) => optionalFunction('onProgress', o.onProgress) as ((progress: Progress) => void) | undefined,
+  concurrency: (o) => optionalPositiveInteger('concurrency', o.concurrency) ?? availableParallelism(),
+  missingGrace: (o) => milliseconds('missingGrace', o.missingGrace, 30_000, 0),
+  heldTimeout: (o) => milliseconds('heldTimeout', o.heldTimeout, 60_000, 0),
+  stalledTimeout: (o) => milliseconds('stalledTimeout', o.stalledTimeout, 300_000, 0),
+  commandTimeout: (o) => milliseconds('commandTimeout', o.commandTimeout, 60_000, 100),
+  maxStatusFailures: (o) => optionalPositiveInteger('maxStatusFailures', o.maxStatusFailures) ?? 10,
+  arrays: (o) => optionalBoolean('arrays', o.arrays) ?? true,
+  maxRunning: (o) => optionalPositiveInteger('maxRunning', o.maxRunning),
+  maxArraySize: (o) => optionalPositiveInteger('maxArraySize', o.maxArraySize),
+  keepJobsOnExit: (o) => optionalBoolean('keepJobsOnExit', o.keepJobsOnExit) ?? false,
+  handleSignals: (o) => optionalBoolean('handleSignals', o.handleSignals) ?? true,
+  progress: (o) => optionalBoolean('progress', o.progress) ?? process.stderr.isTTY === true,
+  pbsDialect: (o) => oneOf('pbsDialect', o.pbsDialect ?? 'auto', ['auto', 'torque', 'pro', 'slurm'] as const),
+} satisfies Record<keyof PoolOptions, Resolver>;
+
+/** Options after defaults are applied: what each resolver above returns. */
+export type ResolvedOptions = { [K in keyof typeof RESOLVERS]: ReturnType<(typeof RESOLVERS)[K]> };
+
+const KNOWN_OPTIONS = Object.keys(RESOLVERS);
 
 export function resolveOptions(options: PoolOptions = {}, cwd = process.cwd()): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new OptionError('options', options, 'an object (or nothing)');
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      const hint = closestName(key, [...KNOWN_OPTIONS]);
+    if (!KNOWN_OPTIONS.includes(key)) {
+      const hint = closestName(key, KNOWN_OPTIONS);
       throw new OptionError(key, (options as Record<string, unknown>)[key], `a known option${hint ? ` (did you mean \`${hint}\`?)` : ''}; \`${key}\` is not one`);
     }
   }
-  const o = options;
-  const flavor = oneOf('flavor', o.flavor ?? DEFAULTS.flavor, [...FLAVORS, 'auto'] as const);
-  if (o.chunkSize !== undefined && o.numChunks !== undefined) {
-    throw new OptionError('chunkSize', o.chunkSize, 'left out when numChunks is given (they exclude each other)');
+  if (options.chunkSize !== undefined && options.numChunks !== undefined) {
+    throw new OptionError('chunkSize', options.chunkSize, 'left out when numChunks is given (they exclude each other)');
   }
-  const pollInterval = milliseconds('pollInterval', o.pollInterval, DEFAULTS.pollInterval, MIN_POLL_INTERVAL_MS);
-  const maxPollInterval = milliseconds('maxPollInterval', o.maxPollInterval, Math.max(DEFAULTS.maxPollInterval, pollInterval), pollInterval);
-  return {
-    flavor,
-    workDir: o.workDir === undefined ? undefined : path.resolve(cwd, nonEmptyString('workDir', o.workDir)),
-    elastic: optionalBoolean('elastic', o.elastic) ?? true,
-    maxWorkers: optionalPositiveInteger('maxWorkers', o.maxWorkers),
-    leaseTimeout: milliseconds('leaseTimeout', o.leaseTimeout, DEFAULTS.leaseTimeout, 200),
-    chunkSize: optionalPositiveInteger('chunkSize', o.chunkSize),
-    numChunks: optionalPositiveInteger('numChunks', o.numChunks),
-    maxResubmissions: nonNegativeInteger('maxResubmissions', o.maxResubmissions, DEFAULTS.maxResubmissions),
-    pollInterval,
-    maxPollInterval,
-    keepWorkDir: oneOf('keepWorkDir', o.keepWorkDir ?? DEFAULTS.keepWorkDir, ['on-error', 'always', 'never'] as const),
-    env: stringRecord('env', o.env),
-    exportEnv: exportEnvOption(o.exportEnv),
-    envScript: o.envScript === undefined ? undefined : path.resolve(cwd, nonEmptyString('envScript', o.envScript)),
-    executable: executableOption(o.executable),
-    workingDir: path.resolve(cwd, o.workingDir === undefined ? cwd : nonEmptyString('workingDir', o.workingDir)),
-    resources: resourcesOption(o.resources),
-    submitArgs: stringArray('submitArgs', o.submitArgs),
-    commands: stringRecord('commands', o.commands),
-    signal: signalOption(o.signal),
-    onProgress: optionalFunction('onProgress', o.onProgress) as ResolvedOptions['onProgress'],
-    concurrency: optionalPositiveInteger('concurrency', o.concurrency) ?? availableParallelism(),
-    missingGrace: milliseconds('missingGrace', o.missingGrace, DEFAULTS.missingGrace, 0),
-    heldTimeout: milliseconds('heldTimeout', o.heldTimeout, DEFAULTS.heldTimeout, 0),
-    stalledTimeout: milliseconds('stalledTimeout', o.stalledTimeout, DEFAULTS.stalledTimeout, 0),
-    commandTimeout: milliseconds('commandTimeout', o.commandTimeout, DEFAULTS.commandTimeout, 100),
-    maxStatusFailures: optionalPositiveInteger('maxStatusFailures', o.maxStatusFailures) ?? DEFAULTS.maxStatusFailures,
-    arrays: optionalBoolean('arrays', o.arrays) ?? true,
-    maxRunning: optionalPositiveInteger('maxRunning', o.maxRunning),
-    maxArraySize: optionalPositiveInteger('maxArraySize', o.maxArraySize),
-    keepJobsOnExit: optionalBoolean('keepJobsOnExit', o.keepJobsOnExit) ?? false,
-    handleSignals: optionalBoolean('handleSignals', o.handleSignals) ?? true,
-    progress: optionalBoolean('progress', o.progress) ?? process.stderr.isTTY === true,
-    pbsDialect: oneOf('pbsDialect', o.pbsDialect ?? 'auto', ['auto', 'torque', 'pro', 'slurm'] as const),
-  };
+  // In table order, which is the order options are checked in (flavor first).
+  const resolved: Record<string, unknown> = {};
+  for (const [name, resolve] of Object.entries(RESOLVERS) as Array<[string, Resolver]>) resolved[name] = resolve(options, cwd);
+  return resolved as ResolvedOptions;
 }
 
 function oneOf<const T extends readonly string[]>(name: string, value: unknown, allowed: T): T[number] {
