@@ -8,10 +8,10 @@ import { readJournal } from '../../src/journal.js';
 import { waitFor as sharedWaitFor } from '../helpers/wait-for.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { startsPerLog } from '../helpers/unit-starts.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const QMR = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -87,6 +87,6 @@ export async function journal(dir: string): Promise<Array<Record<string, unknown
 
 /** How many times each chunk started, from the "started as job" lines of its stderr log. */
 export async function starts(dir: string, chunk: number): Promise<number> {
-  const text = await readFile(path.join(dir, 'logs', `chunk-${String(chunk).padStart(6, '0')}.err`), 'utf8').catch(() => '');
-  return (text.match(/started as job/g) ?? []).length;
+  const name = `chunk-${String(chunk).padStart(6, '0')}.err`;
+  return (await startsPerLog(dir, new RegExp(`^${name}$`)))[name] ?? 0;
 }

@@ -15,3 +15,16 @@ export async function unitStarts(workDir: string): Promise<Map<number, number>> 
   }
   return counts;
 }
+
+/**
+ * How many attempts each log recorded (`started as job` lines), by log file name, in name order:
+ * with static chunks one log per chunk; `only` narrows the files (default: every .err log).
+ */
+export async function startsPerLog(workDir: string, only: RegExp = /\.err$/): Promise<Record<string, number>> {
+  const logs = path.join(workDir, 'logs');
+  const counts: Record<string, number> = {};
+  for (const name of (await readdir(logs)).filter((n) => only.test(n)).sort()) {
+    counts[name] = ((await readFile(path.join(logs, name), 'utf8')).match(/started as job/g) ?? []).length;
+  }
+  return counts;
+}

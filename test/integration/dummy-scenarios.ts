@@ -26,7 +26,10 @@ import { pollerFor } from '../../src/poller.js';
 import { openQueue } from '../../src/queues/registry.js';
 import { assertBuilt } from '../dummy-queue/helpers.js';
 import { FIXTURES } from '../helpers/fixtures.js';
-import { unitStarts } from '../helpers/unit-starts.js';
+import { startsPerLog, unitStarts } from '../helpers/unit-starts.js';
+
+/** How many times each chunk's job started, in chunk order (static chunks: one log per chunk). */
+const workerStarts = async (workDir: string) => Object.values(await startsPerLog(workDir, /^chunk-\d+\.err$/));
 
 /** What the scenarios need to know about one flavor (or dialect) of the emulator. */
 export interface DummyTarget {
@@ -98,15 +101,6 @@ async function journalOf(workDir: string): Promise<JournalRecord[]> {
   return (await readJournal(path.join(workDir, 'journal.jsonl'))) as unknown as JournalRecord[];
 }
 
-/** How many times each chunk's worker started (`started as job` lines in its .err log), by chunk. */
-async function workerStarts(workDir: string): Promise<number[]> {
-  const logs = path.join(workDir, 'logs');
-  const counts: number[] = [];
-  for (const name of (await readdir(logs)).filter((n) => /^chunk-\d+\.err$/.test(n)).sort()) {
-    counts.push(((await readFile(path.join(logs, name), 'utf8')).match(/started as job/g) ?? []).length);
-  }
-  return counts;
-}
 
 /**
  * Tasks still waiting, held, in error or running in the emulator, after giving cancelled ones up

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
 import { Journal, readJournal } from '../../src/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
+import { startsPerLog as starts } from '../helpers/unit-starts.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
@@ -15,17 +16,6 @@ afterAll(async () => folder.cleanup());
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** How many times each chunk started, counted from the chunk logs. */
-async function starts(workDir: string): Promise<Record<string, number>> {
-  const logs = path.join(workDir, 'logs');
-  const counts: Record<string, number> = {};
-  for (const name of await readdir(logs)) {
-    if (!name.endsWith('.err')) continue;
-    const text = await readFile(path.join(logs, name), 'utf8');
-    counts[name] = (text.match(/started as job/g) ?? []).length;
-  }
-  return counts;
-}
 
 describe('resume on the local flavor', () => {
   it('reads finished chunks instead of computing them again', async () => {

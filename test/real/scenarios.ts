@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AbortError, MapError, Pool, type PoolOptions, type Progress } from '../../src/index.js';
 import { readJournal } from '../../src/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
+import { startsPerLog as workerStarts } from '../helpers/unit-starts.js';
 
 export interface RealFlavor {
   flavor: 'sge' | 'slurm' | 'pbs';
@@ -351,15 +352,6 @@ export async function resultsIn(workDir: string): Promise<string[]> {
   return (await readdir(path.join(workDir, 'results')).catch(() => [] as string[])).filter((n) => n.endsWith('.result'));
 }
 
-/** How many times each chunk's worker started, from the chunk logs. */
-async function workerStarts(workDir: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const name of await readdir(path.join(workDir, 'logs'))) {
-    if (!name.endsWith('.err')) continue;
-    counts[name] = ((await readFile(path.join(workDir, 'logs', name), 'utf8')).match(/started as job/g) ?? []).length;
-  }
-  return counts;
-}
 
 /** Scenarios of a map whose submitting process is killed or interrupted (issue: operations). */
 export function realInterruptionScenarios(real: RealFlavor): void {
