@@ -4,7 +4,9 @@
  * jobs the map's one array holds.
  *
  * Units are small so that claims can be sized by time later (see claim-size.ts): up to
- * MAX_UNITS of them, one task each for maps of up to MAX_UNITS tasks. Workers are bounded three
+ * UNITS_PER_WORKER for each worker and MAX_UNITS in all, one task each for smaller maps. More
+ * units than that buy no better balance (a worker's last claim is then under 1% of its share)
+ * but cost the submitting side a few file operations each. Workers are bounded three
  * ways, so that a cluster showing 4,000 free slots never turns 1,000 quick tasks into 1,000 jobs:
  *  - by the slots the queue reports (more workers than slots would only wait),
  *  - by the work: at least MIN_TASKS_PER_WORKER tasks for each worker, so a worker's start-up
@@ -16,6 +18,8 @@
 
 /** Most units (task files) in one elastic map. */
 export const MAX_UNITS = 1000;
+/** Most units for each worker: 2 workers on a laptop split 10^5 tasks into 200 units, not 1,000. */
+export const UNITS_PER_WORKER = 100;
 /**
  * Units of a map whose tasks come from an iterable of unknown length grow: the first holds
  * STREAM_FIRST_UNIT tasks, each next one twice as many, up to STREAM_MAX_UNIT. A short stream
@@ -54,12 +58,13 @@ export interface ElasticPlanInput {
 }
 
 export function planElastic(input: ElasticPlanInput): ElasticPlan {
-  const unitSize = input.tasks === undefined ? STREAM_FIRST_UNIT : Math.max(1, Math.ceil(input.tasks / MAX_UNITS));
-  const units = input.tasks === undefined ? undefined : Math.ceil(input.tasks / unitSize);
   const slots = input.slots ?? UNKNOWN_SLOTS;
   const byWork = input.tasks === undefined ? Infinity : Math.max(1, Math.floor(input.tasks / MIN_TASKS_PER_WORKER));
   const cap = input.maxWorkers ?? DEFAULT_MAX_WORKERS;
-  const workers = Math.max(1, Math.min(slots, byWork, cap, units ?? Infinity, input.maxArraySize ?? Infinity));
+  const workers = Math.max(1, Math.min(slots, byWork, cap, input.tasks ?? Infinity, input.maxArraySize ?? Infinity));
+  const maxUnits = Math.min(MAX_UNITS, workers * UNITS_PER_WORKER);
+  const unitSize = input.tasks === undefined ? STREAM_FIRST_UNIT : Math.max(1, Math.ceil(input.tasks / maxUnits));
+  const units = input.tasks === undefined ? undefined : Math.ceil(input.tasks / unitSize);
   const bounds = [
     `${slots} slots${input.slots === undefined ? ' (queue size unknown)' : ''}`,
     input.tasks === undefined ? undefined : `${input.tasks} tasks / ${MIN_TASKS_PER_WORKER}`,

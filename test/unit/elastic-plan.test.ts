@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_WORKERS, MAX_UNITS, MIN_TASKS_PER_WORKER, planElastic, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNKNOWN_SLOTS } from '../../src/elastic/plan.js';
+import { DEFAULT_MAX_WORKERS, MAX_UNITS, MIN_TASKS_PER_WORKER, planElastic, UNITS_PER_WORKER, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNKNOWN_SLOTS } from '../../src/elastic/plan.js';
 
 const base = { slots: undefined, maxWorkers: undefined, maxArraySize: undefined };
 
@@ -18,6 +18,12 @@ describe('planElastic', () => {
       expect(plan.units! * plan.unitSize).toBeGreaterThanOrEqual(tasks);
       expect((plan.units! - 1) * plan.unitSize).toBeLessThan(tasks);
     }
+  });
+  it('makes no more than UNITS_PER_WORKER units per worker (few workers, few task files)', () => {
+    const plan = planElastic({ ...base, tasks: 100_000, slots: 2 });
+    expect(plan).toMatchObject({ workers: 2, units: 2 * UNITS_PER_WORKER, unitSize: 100_000 / (2 * UNITS_PER_WORKER) });
+    // Small maps still get one task per unit: 200 uneven tasks on 2 slots balance by the task.
+    expect(planElastic({ ...base, tasks: 200, slots: 2 })).toMatchObject({ workers: 2, units: 200, unitSize: 1 });
   });
   it('has at least one worker, even for one task or zero slots', () => {
     expect(planElastic({ ...base, tasks: 1 }).workers).toBe(1);
