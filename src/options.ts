@@ -8,8 +8,9 @@ import path from 'node:path';
 import { OptionError } from './errors.js';
 import type { Progress } from './progress.js';
 
-export const FLAVORS = ['local', 'sge', 'slurm', 'pbs', 'lsf', 'htcondor'] as const;
-export type FlavorName = (typeof FLAVORS)[number];
+import { FLAVORS, type FlavorName } from './queues/flavor-names.js';
+
+export type { FlavorName };
 
 /** What each job asks the scheduler for. Every flavor turns these into its own flags. */
 export interface Resources {

@@ -6,7 +6,8 @@
 import { execa } from 'execa';
 import pRetry, { AbortError as RetryAbort } from 'p-retry';
 import { QueueCommandError } from '../errors.js';
-import type { FlavorName, Resources } from '../options.js';
+import type { Resources } from '../options.js';
+import type { FlavorName } from './flavor-names.js';
 import type { CommandFlavor, CommandLine, CommandResult, JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
 import { CommandOutputError, HistoryUnavailableError } from './queue.js';
 

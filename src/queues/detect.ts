@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import type { FlavorName } from '../options.js';
+import type { FlavorName } from './flavor-names.js';
 
 export function findOnPath(command: string, pathVariable = process.env.PATH ?? ''): string | undefined {
   if (command.includes('/')) return isExecutable(command) ? command : undefined;

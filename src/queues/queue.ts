@@ -8,7 +8,8 @@
  * builders and output parsers) and get a `Queue` from `CommandQueue`.
  */
 import type { ArrayConvention } from '../job-script.js';
-import type { FlavorName, Resources } from '../options.js';
+import type { Resources } from '../options.js';
+import type { FlavorName } from './flavor-names.js';
 
 /** What the scheduler says of a job, reduced to what the pool acts on. */
 export type JobState =

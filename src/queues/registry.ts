@@ -4,7 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { OptionError } from '../errors.js';
-import type { FlavorName, ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../options.js';
+import type { FlavorName } from './flavor-names.js';
 import { CommandQueue } from './command-queue.js';
 import { htcondor } from './htcondor.js';
 import { LocalQueue, localTraits } from './local.js';
