@@ -4,8 +4,10 @@
  * or the variable QMR_CHUNKS given at submit, where `+` may stand for the commas because PBS's
  * `qsub -v` splits its list at commas), and element k of an array job (k = array index
  * minus the array's first index) runs the k-th chunk of the list; a job that is not an array
- * runs the first. The library has its own copy of this logic; this one is deliberately tiny.
+ * runs the first. Finding the list in a job is the emulator's; reading it is the library's own
+ * code (src/chunk-spec.ts), so the two cannot drift apart.
  */
+import { chunkAt as libraryChunkAt } from '../../../src/chunk-spec.js';
 
 /** The chunk list a job carries: `--chunks LIST` / `--chunks=LIST` in its arguments, else QMR_CHUNKS. */
 export function findChunkSpec(args: readonly string[], variables: Readonly<Record<string, string>>): string | null {
@@ -23,16 +25,7 @@ function validSpec(spec: string): string | null {
   return /^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(normal) ? normal : null;
 }
 
-/** The chunk at position k of the list, or null when the list is shorter. */
+/** The chunk at position k of the list (the library's reading of it), or null when the list is shorter. */
 export function chunkAt(spec: string, k: number): number | null {
-  if (k < 0) return null;
-  let position = 0;
-  for (const part of spec.split(',')) {
-    const [first, last] = part.split('-');
-    const start = Number(first);
-    const size = (last === undefined ? start : Number(last)) - start + 1;
-    if (k < position + size) return start + (k - position);
-    position += size;
-  }
-  return null;
+  return k < 0 ? null : (libraryChunkAt(spec, k) ?? null);
 }
