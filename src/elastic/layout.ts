@@ -13,7 +13,7 @@
  * a run (a replacement gets a new one), so a ticket names one job attempt.
  */
 import path from 'node:path';
-import { chunkBaseName } from '../work-dir.js';
+import { chunkBaseName, WorkDirLayout } from '../work-dir.js';
 
 const TICKET_DIGITS = 6;
 
@@ -27,8 +27,15 @@ export function unitOfClaimName(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * Not a subclass of WorkDirLayout: its log names take a worker ticket where WorkDirLayout's take
+ * a chunk, and the two must not be confused. The folders both have come from WorkDirLayout.
+ */
 export class ElasticLayout {
-  constructor(readonly root: string) {}
+  private readonly common: WorkDirLayout;
+  constructor(readonly root: string) {
+    this.common = new WorkDirLayout(root);
+  }
   get manifest(): string {
     return path.join(this.root, 'elastic.json');
   }
@@ -42,7 +49,7 @@ export class ElasticLayout {
     return path.join(this.root, 'workers');
   }
   get logsDir(): string {
-    return path.join(this.root, 'logs');
+    return this.common.logsDir;
   }
   claimDir(unit: number): string {
     return path.join(this.claimsDir, `${chunkBaseName(unit)}.claim`);
