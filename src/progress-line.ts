@@ -25,6 +25,11 @@ export function formatProgress(p: Progress): string {
   if (p.chunksHeld > 0) parts.push(`${p.chunksHeld} held/error`);
   if (p.chunksFailed > 0 || p.tasksFailed > 0) parts.push(`${p.chunksFailed} chunks failed`);
   if (p.resubmissions > 0) parts.push(`${p.resubmissions} resubmitted`);
+  if (p.failureCauses) {
+    // Most frequent first: "2 out of memory, 1 vanished".
+    const causes = Object.entries(p.failureCauses).sort((a, b) => b[1] - a[1]);
+    parts.push(causes.map(([cause, n]) => `${n} ${cause}`).join(', '));
+  }
   parts.push(formatDuration(p.elapsedMs));
   if (p.etaMs !== undefined && p.chunksDone < (p.chunks ?? Infinity)) parts.push(`~${formatDuration(p.etaMs)} left`);
   return `qmr ${p.runId}: ${parts.join(' · ')}`;

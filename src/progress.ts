@@ -1,3 +1,5 @@
+import type { FailureCause } from './trace/failure-cause.js';
+
 /**
  * The counts of one map, as onProgress receives them (and the progress line shows them).
  */
@@ -18,6 +20,11 @@ export interface Progress {
   /** Gave up after maxResubmissions. */
   chunksFailed: number;
   resubmissions: number;
+  /**
+   * Job attempts that ended without a result, by cause ('out of memory', 'time limit',
+   * 'preempted', 'node failure', 'cancelled', 'held', 'vanished'); absent while there are none.
+   */
+  failureCauses?: Partial<Record<FailureCause, number>>;
   /** Elastic maps: worker jobs running, waiting in the queue (or held), and submitted in all. */
   workersRunning?: number;
   workersPending?: number;

@@ -3,6 +3,10 @@
  * or one job per chunk when arrays are off or unavailable. Resubmitted chunks are not
  * contiguous; that is fine, since an array's elements find their chunks in its chunk list.
  */
+import type { ResolvedOptions } from './options.js';
+import type { Queue } from './queues/queue.js';
+import type { WorkDir } from './work-dir.js';
+
 /** Elements per array when the scheduler does not say (LSF's default MAX_JOB_ARRAY_SIZE). */
 export const DEFAULT_MAX_ARRAY_SIZE = 1000;
 /** Longest chunk list on one command line; scattered resubmissions are split to stay under it. */
@@ -42,4 +46,43 @@ export function groupForSubmission(
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/** What every submission of a map shares; `script` is job.sh (static chunks) or worker.sh (elastic). */
+export interface GroupSubmission {
+  queue: Queue;
+  options: ResolvedOptions;
+  workDir: WorkDir;
+  script: string;
+  throwIfAborted(): void;
+}
+
+/**
+ * Submits the items (chunks, or elastic worker tickets) in as few arrays as the site allows;
+ * `onSubmitted` records each group's job ids before the next group is submitted, so that a
+ * failure part way leaves every submitted job known (and cancelled).
+ */
+export async function submitInGroups(
+  s: GroupSubmission,
+  items: readonly number[],
+  onSubmitted: (group: number[], ids: string[]) => Promise<void>,
+): Promise<void> {
+  const { queue, options, workDir } = s;
+  const useArrays = options.arrays && queue.supportsArrays;
+  const info = useArrays && options.maxArraySize === undefined ? await queue.info(options.resources) : {};
+  for (const group of groupForSubmission(items, useArrays, options.maxArraySize ?? info.maxArraySize)) {
+    s.throwIfAborted();
+    const ids = await queue.submit({
+      chunks: group,
+      array: useArrays && group.length > 1,
+      throttle: options.maxRunning,
+      jobName: options.resources.jobName ?? `qmr-${workDir.runId.slice(-8)}`,
+      script: s.script,
+      schedulerLogDir: workDir.schedulerLogDir,
+      workingDir: options.workingDir,
+      resources: options.resources,
+      submitArgs: options.submitArgs,
+    });
+    await onSubmitted(group, ids);
+  }
 }

@@ -5,7 +5,6 @@
  * written again; different tasks are refused. A function of its inputs: the caller learns of
  * each chunk through `onChunk`.
  */
-import { access } from 'node:fs/promises';
 import { CHUNK_FILE_VERSION, type ChunkTasksFile } from './chunk-files.js';
 import { chunkSizeAt, type ChunkPlan } from './chunking.js';
 import { encode, isExactJson, UnencodableValueError } from './codec.js';
@@ -13,7 +12,7 @@ import { ResumeMismatchError, SerializationError } from './errors.js';
 import { sha256 } from './fingerprint.js';
 import type { Journal } from './journal.js';
 import type { RecordedRun } from './run-state.js';
-import { writeFileAtomic, type WorkDir } from './work-dir.js';
+import { exists, writeFileAtomic, type WorkDir } from './work-dir.js';
 
 export interface FeedContext {
   workDir: WorkDir;
@@ -94,13 +93,4 @@ function encodeTasks(file: ChunkTasksFile): string | Buffer {
     }
   });
   throw new Error('a task failed to encode, but no single task is at fault');
-}
-
-export async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

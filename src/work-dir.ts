@@ -15,7 +15,7 @@
  * reader never sees half a file, even on a shared file system.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile, chmod, unlink } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, writeFile, chmod, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 const CHUNK_DIGITS = 6;
@@ -71,6 +71,16 @@ export class WorkDirLayout {
   }
   stderrLog(chunk: number): string {
     return path.join(this.logsDir, `${chunkBaseName(chunk)}.err`);
+  }
+}
+
+/** Whether the file (or folder) is there. */
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
   }
 }
 

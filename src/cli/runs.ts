@@ -3,12 +3,12 @@
  * result files present, and whether the submitting process is still alive.
  */
 import { readRunRecord, type RunRecord } from '../run-record.js';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { readJournal } from '../journal.js';
 import { replayJournal, type RecordedRun } from '../run-state.js';
-import { chunkOfFileName, WorkDirLayout } from '../work-dir.js';
+import { chunkOfFileName, exists, WorkDirLayout } from '../work-dir.js';
 import { failedTasksByChunk } from './task-failures.js';
 
 /** run.json (see run-record.ts). */
@@ -61,15 +61,6 @@ export async function findRunDirs(dirs: string[], cwd = process.cwd()): Promise<
 
 async function isRunDir(dir: string): Promise<boolean> {
   return exists(path.join(dir, 'run.json'));
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function loadRun(dir: string): Promise<RunInfo> {

@@ -16,7 +16,7 @@ import { parseWalltimeSeconds, type ResolvedOptions } from '../options.js';
 import type { StatusSnapshot } from '../poller.js';
 import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../run-state.js';
-import { groupForSubmission } from '../submission-groups.js';
+import { submitInGroups } from '../submission-groups.js';
 import type { WorkDir } from '../work-dir.js';
 import { CLAIM_TARGET_SECONDS } from './claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from './claims.js';
@@ -254,24 +254,11 @@ export class ElasticDispatch {
     const wanted = this.fleet.wanted(open);
     if (wanted === 0) return;
     const { queue, options, workDir } = this.ctx;
-    const useArrays = options.arrays && queue.supportsArrays;
-    const info = useArrays && options.maxArraySize === undefined ? await queue.info(options.resources) : {};
-    for (const group of groupForSubmission(this.fleet.tickets(wanted), useArrays, options.maxArraySize ?? info.maxArraySize)) {
-      this.ctx.throwIfAborted();
-      const ids = await queue.submit({
-        chunks: group,
-        array: useArrays && group.length > 1,
-        throttle: options.maxRunning,
-        jobName: options.resources.jobName ?? `qmr-${workDir.runId.slice(-8)}`,
-        script: this.layout.workerScript,
-        schedulerLogDir: workDir.schedulerLogDir,
-        workingDir: options.workingDir,
-        resources: options.resources,
-        submitArgs: options.submitArgs,
-      });
+    const submission = { queue, options, workDir, script: this.layout.workerScript, throwIfAborted: this.ctx.throwIfAborted };
+    await submitInGroups(submission, this.fleet.tickets(wanted), async (group, ids) => {
       this.fleet.submitted(group, ids, Date.now());
       await this.ctx.journal.append({ t: 'workers', time: new Date().toISOString(), tickets: group, ids });
-    }
+    });
     this.ctx.kick();
   }
 }

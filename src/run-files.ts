@@ -1,0 +1,65 @@
+/**
+ * The files a map writes before its first submission: function.json (what the workers run),
+ * job.sh (and worker.sh for elastic maps: the caller's environment restored on the node) and
+ * run.json (what `qmr` shows about the run).
+ */
+import { CHUNK_FILE_VERSION, type FunctionFile } from './chunk-files.js';
+import type { ChunkPlan } from './chunking.js';
+import { encode } from './codec.js';
+import { ElasticLayout } from './elastic/layout.js';
+import type { ElasticPlan } from './elastic/plan.js';
+import type { FunctionSpec } from './function-spec.js';
+import { captureEnvironment, renderJobScript } from './job-script.js';
+import type { ResolvedOptions } from './options.js';
+import type { Queue } from './queues/queue.js';
+import { runRecord, writeRunRecord } from './run-record.js';
+import { exists, writeFileAtomic, type WorkDir } from './work-dir.js';
+import { workerProgramPath } from './worker-path.js';
+
+export interface RunFilesInput {
+  fnSpec: FunctionSpec;
+  /** Keep the job.sh the first run wrote (qmr resume has no environment of the user's to write). */
+  keepJobScript: boolean;
+  options: ResolvedOptions;
+  queue: Queue;
+  plan: ChunkPlan;
+  elasticPlan: ElasticPlan | undefined;
+  startedAt: number;
+  cwd: string;
+  tasks: number | undefined;
+}
+
+export async function writeRunFiles(dir: WorkDir, input: RunFilesInput): Promise<void> {
+  const { options } = input;
+  const functionFile: FunctionFile = { version: CHUNK_FILE_VERSION, fn: input.fnSpec };
+  await writeFileAtomic(dir.functionFile, encode(functionFile));
+  if (input.keepJobScript && (await exists(dir.jobScript))) return;
+  const scriptInput = {
+    runId: dir.runId,
+    layout: dir,
+    environment: captureEnvironment(process.env, options.exportEnv),
+    envScript: options.envScript,
+    env: options.env,
+    workingDir: options.workingDir,
+    executable: options.executable,
+    workerProgram: workerProgramPath(),
+    convention: input.queue.convention,
+  };
+  // 0700: the scripts hold the caller's environment (tokens, keys) and must be executable.
+  await writeFileAtomic(dir.jobScript, renderJobScript(scriptInput), 0o700);
+  if (input.elasticPlan) await writeFileAtomic(new ElasticLayout(dir.root).workerScript, renderJobScript({ ...scriptInput, mode: 'claim' }), 0o700);
+  await writeRunRecord(
+    dir,
+    runRecord({
+      runId: dir.runId,
+      startedAt: input.startedAt,
+      flavor: input.queue.flavor,
+      cwd: input.cwd,
+      tasks: input.tasks,
+      plan: input.plan,
+      elasticPlan: input.elasticPlan,
+      fn: input.fnSpec,
+      options,
+    }),
+  );
+}
