@@ -8,7 +8,9 @@
  * the queue without a result, it gets a grace period (shared file systems show files late), then
  * its chunk is resubmitted as missing. After maxResubmissions the chunk fails, with every reason.
  */
+import type { Resources } from './options.js';
 import type { JobStatus } from './queues/queue.js';
+import type { RaiseDecision, ResourceLimit } from './retry-policy.js';
 
 export type ChunkPhase = 'unsubmitted' | 'queued' | 'done' | 'failed';
 
@@ -17,6 +19,8 @@ export interface Attempt {
   submittedAt: number;
   /** Why this attempt did not produce a result, when it did not. */
   endedBecause?: string;
+  /** What the attempt asked for, when it differs from the map's resources (raised after a limit). */
+  resources?: Resources;
 }
 
 export interface ChunkRecord {
@@ -31,6 +35,8 @@ export interface ChunkRecord {
   goneSince?: number;
   /** Set when the chunk failed for good. */
   failure?: string;
+  /** The next attempt's request, once a limit raised it (absent: the map's resources). */
+  resources?: Resources;
 }
 
 export interface TrackerLimits {
@@ -39,11 +45,16 @@ export interface TrackerLimits {
   missingGrace: number;
   heldTimeout: number;
   stalledTimeout: number;
+  /**
+   * Retry by cause (retry-policy.ts): for an attempt that ran past its memory or time request,
+   * the next attempt's request, or why there is none. Absent: such a chunk fails at once.
+   */
+  raise?: (limit: ResourceLimit, attempt: number, current: Resources | undefined) => RaiseDecision;
 }
 
 /** What happened to chunks, for the journal. */
 export type TrackerEvent =
-  | { kind: 'retired'; chunk: number; job: string; reason: string }
+  | { kind: 'retired'; chunk: number; job: string; reason: string; limit?: ResourceLimit }
   | { kind: 'failed'; chunk: number; reason: string };
 
 export type TrackerAction =
@@ -61,6 +72,8 @@ export interface FailureEvidence {
   logTail?: string;
   /** Set when the logs show a failure a resubmission would meet again, with advice. */
   fatal?: string;
+  /** Set when the logs show which request the attempt ran past (node could not reserve its memory). */
+  limit?: ResourceLimit;
 }
 
 export class ChunkTracker {
@@ -82,8 +95,16 @@ export class ChunkTracker {
     const r = this.mustGet(chunk);
     r.attempts = attempts.map((a) => ({ ...a }));
     r.phase = phase;
+    // A raised request stays raised: the last attempt's, for the next one too.
+    const raised = attempts[attempts.length - 1]?.resources;
+    if (raised) r.resources = raised;
     if (failure !== undefined) r.failure = failure;
     this.resubmissions += Math.max(0, attempts.length - 1);
+  }
+
+  /** The request of the chunk's next attempt, when a limit raised it (else the map's resources apply). */
+  requestOf(chunk: number): Resources | undefined {
+    return this.records.get(chunk)?.resources;
   }
 
   /** Events since the last call, oldest first. */
@@ -121,7 +142,7 @@ export class ChunkTracker {
     chunks.forEach((chunk, k) => {
       const r = this.mustGet(chunk);
       r.phase = 'queued';
-      r.attempts.push({ jobId: jobIds[k]!, submittedAt: now });
+      r.attempts.push({ jobId: jobIds[k]!, submittedAt: now, ...(r.resources ? { resources: r.resources } : {}) });
       delete r.status;
       delete r.stateSince;
       delete r.goneSince;
@@ -175,7 +196,7 @@ export class ChunkTracker {
         case 'error':
           toCancel.push(attempt.jobId);
           // A fatal error (an impossible request, e.g. past a partition's time limit) would come back.
-          this.retire(r, `job ${why} is in an error state`, status.fatal === true);
+          this.retire(r, `job ${why} is in an error state`, status.fatal === true, status.limit);
           break;
         case 'held':
           if (since >= this.limits.heldTimeout) {
@@ -239,7 +260,7 @@ export class ChunkTracker {
     }
     if (evidence.fatal) reason += `: ${evidence.fatal}`;
     if (evidence.logTail) reason += `; its stderr ends with:\n${evidence.logTail.replace(/^/gm, '      | ')}`;
-    this.retire(r, reason, status?.fatal === true || evidence.fatal !== undefined);
+    this.retire(r, reason, status?.fatal === true || evidence.fatal !== undefined, status?.limit ?? evidence.limit);
   }
 
   /**
@@ -280,10 +301,26 @@ export class ChunkTracker {
     return true;
   }
 
-  private retire(r: ChunkRecord, reason: string, fatal = false): void {
+  /**
+   * Ends the current attempt. A fatal failure (the same job would fail the same way) fails the
+   * chunk, unless it ran past a request that the retry policy raises: then the chunk is
+   * resubmitted with the raised request, like any resubmission.
+   */
+  private retire(r: ChunkRecord, reason: string, fatal = false, limit?: ResourceLimit): void {
     const attempt = r.attempts[r.attempts.length - 1]!;
+    let refusal: string | undefined;
+    if (fatal && limit && this.limits.raise) {
+      const decision = this.limits.raise(limit, r.attempts.length, attempt.resources);
+      if ('resources' in decision) {
+        fatal = false;
+        r.resources = decision.resources;
+        reason += `; resubmitted with ${decision.change}`;
+      } else {
+        refusal = decision.refused;
+      }
+    }
     attempt.endedBecause = reason;
-    this.events.push({ kind: 'retired', chunk: r.chunk, job: attempt.jobId, reason });
+    this.events.push({ kind: 'retired', chunk: r.chunk, job: attempt.jobId, reason, ...(limit ? { limit } : {}) });
     delete r.status;
     delete r.stateSince;
     delete r.goneSince;
@@ -291,7 +328,7 @@ export class ChunkTracker {
     if (fatal || resubmissionsSoFar >= this.limits.maxResubmissions) {
       r.phase = 'failed';
       r.failure = fatal
-        ? `${reason}; not resubmitted, because the same job would fail the same way (raise its resources)`
+        ? `${reason}; not resubmitted, because the same job would fail the same way (${refusal ?? 'raise its resources'})`
         : `gave up after ${r.attempts.length} attempts (maxResubmissions is ${this.limits.maxResubmissions}):\n` +
           r.attempts.map((a, i) => `    attempt ${i + 1}: ${a.endedBecause ?? 'no reason recorded'}`).join('\n');
       this.events.push({ kind: 'failed', chunk: r.chunk, reason: r.failure });

@@ -5,17 +5,19 @@
  */
 import { open } from 'node:fs/promises';
 import type { FailureEvidence } from './chunk-tracker.js';
+import type { ResourceLimit } from './retry-policy.js';
 
 const TAIL_BYTES = 16 * 1024;
 const TAIL_LINES = 6;
 
-/** Failures that come back on every attempt, each with what to do about it. */
-const FATAL: Array<[RegExp, string]> = [
+/** Failures that come back on every attempt, each with what to do about it (and the request a retry may raise). */
+const FATAL: Array<[RegExp, string, ResourceLimit?]> = [
   [
     /Failed to reserve virtual memory|Fatal process OOM in .*(CodeRange|reserve)/,
     'node could not reserve virtual memory at start-up: the virtual-memory limit of the job (SGE h_vmem, ulimit -v) ' +
       'is below what V8 reserves (about 1 GB of address space, mostly never used). Request at least 1G of memory, ' +
       'or use a resident-memory limit if the site has one',
+    'memory',
   ],
   [
     /JavaScript heap out of memory|Reached heap limit/,
@@ -46,9 +48,10 @@ export async function failureEvidence(stderrLog: string): Promise<FailureEvidenc
   const lines = attempt.split('\n').filter((line) => line.trim() !== '' && !/^\[qmr [^\]]*\] (job\.sh: job|worker: job|chunk \d+ .*started as job)/.test(line));
   const evidence: FailureEvidence = {};
   if (lines.length > 0) evidence.logTail = lines.slice(-TAIL_LINES).join('\n').slice(-2000);
-  for (const [pattern, advice] of FATAL) {
+  for (const [pattern, advice, limit] of FATAL) {
     if (pattern.test(attempt)) {
       evidence.fatal = advice;
+      if (limit) evidence.limit = limit;
       break;
     }
   }

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
+import type { Resources } from './options.js';
 
 export interface Fingerprint {
   /** sha256 of how the worker finds fn (source text, or module URL + export + module file contents). */
@@ -31,7 +32,8 @@ export type JournalRecord =
   /** All tasks are in chunk files. */
   | { t: 'input-end'; chunks: number; tasks: number }
   /** One submit call: the chunks it covers and the job id of each. */
-  | { t: 'submit'; time: string; chunks: number[]; ids: string[] }
+  /** `resources`: what these jobs asked for, when a retry raised it above the map's own request. */
+  | { t: 'submit'; time: string; chunks: number[]; ids: string[]; resources?: Resources }
   /** A job's attempt ended without a result; its chunk will be resubmitted (or fail). */
   | { t: 'retire'; time: string; chunk: number; job: string; reason: string }
   /** A chunk's result file was read; failedTasks: how many of its tasks threw (absent in older journals). */
@@ -39,7 +41,7 @@ export type JournalRecord =
   | { t: 'failed'; chunk: number; reason: string }
   | { t: 'cancel'; time: string; ids: string[]; why: string }
   /** Elastic maps: one submit of worker jobs, their tickets and job ids (a claim is a 'submit' of one unit). */
-  | { t: 'workers'; time: string; tickets: number[]; ids: string[] }
+  | { t: 'workers'; time: string; tickets: number[]; ids: string[]; resources?: Resources }
   /** Elastic maps: a worker ended by itself ('exited', with its reason) or failed. */
   | { t: 'worker-end'; time: string; ticket: number; job: string; how: 'exited' | 'failed'; reason?: string }
   | { t: 'end'; time: string; outcome: 'finished' | 'aborted' | 'failed' | 'detached'; message?: string };

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { OptionError } from './errors.js';
 import type { Progress } from './progress.js';
+import { resolveRetry, type RetryOption } from './retry-policy.js';
 
 import { FLAVORS, type FlavorName } from './queues/flavor-names.js';
 
@@ -56,6 +57,13 @@ export interface PoolOptions {
   numChunks?: number;
   /** How often a chunk may be resubmitted after its job failed, vanished or was held too long. Default 10. */
   maxResubmissions?: number;
+  /**
+   * Retry by cause: after a job ran out of memory or reached its time limit, resubmit it with
+   * the request raised (default: doubled, no cap; each counts toward maxResubmissions).
+   * `{ outOfMemory: { factor, max }, timeLimit: { factor, max } }`, either one false to give up
+   * instead, or a function `({ cause, attempt, resources }) => resources | false`. See retry-policy.ts.
+   */
+  retry?: RetryOption;
   /** First interval between status polls, in milliseconds. Default 1000; it backs off while nothing changes. */
   pollInterval?: number;
   /** Longest interval between status polls, in milliseconds. Default 30000. */
@@ -150,6 +158,7 @@ const RESOLVERS = {
   chunkSize: (o) => optionalPositiveInteger('chunkSize', o.chunkSize),
   numChunks: (o) => optionalPositiveInteger('numChunks', o.numChunks),
   maxResubmissions: (o) => nonNegativeInteger('maxResubmissions', o.maxResubmissions, 10),
+  retry: (o) => resolveRetry(o.retry),
   pollInterval: (o) => pollIntervalOption(o),
   // Never below pollInterval: the back-off starts there.
   maxPollInterval: (o) => milliseconds('maxPollInterval', o.maxPollInterval, Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, pollIntervalOption(o)), pollIntervalOption(o)),

@@ -4,6 +4,7 @@
  */
 import type { Attempt } from './chunk-tracker.js';
 import type { Fingerprint, JournalRecord } from './journal.js';
+import type { Resources } from './options.js';
 
 export interface RecordedChunk {
   chunk: number;
@@ -26,6 +27,8 @@ export interface RecordedWorker {
   /** 'queued': submitted and not known to have ended; 'cancelled': by the pool as the run ended. */
   phase: 'queued' | 'exited' | 'failed' | 'cancelled';
   reason?: string;
+  /** What the worker asked for, when a retry raised it above the map's resources. */
+  resources?: Resources;
 }
 
 export interface RecordedRun {
@@ -83,7 +86,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
           const c = run.chunks.get(chunk);
           if (!c) return;
           if (c.attempts.length > 0) run.resubmissions += 1;
-          c.attempts.push({ jobId: r.ids[k]!, submittedAt: Date.parse(r.time) });
+          c.attempts.push({ jobId: r.ids[k]!, submittedAt: Date.parse(r.time), ...(r.resources ? { resources: r.resources } : {}) });
           chunkOfJob.set(r.ids[k]!, c);
           c.phase = 'queued';
         });
@@ -115,7 +118,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
       }
       case 'workers':
         r.tickets.forEach((ticket, k) => {
-          const worker: RecordedWorker = { ticket, jobId: r.ids[k]!, submittedAt: Date.parse(r.time), phase: 'queued' };
+          const worker: RecordedWorker = { ticket, jobId: r.ids[k]!, submittedAt: Date.parse(r.time), phase: 'queued', ...(r.resources ? { resources: r.resources } : {}) };
           run.workers.set(ticket, worker);
           workerOfJob.set(worker.jobId, worker);
         });

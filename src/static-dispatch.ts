@@ -4,7 +4,7 @@
  */
 import type { ChunkTracker } from './chunk-tracker.js';
 import type { Journal } from './journal.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedOptions, Resources } from './options.js';
 import type { Queue } from './queues/queue.js';
 import { submitInGroups } from './submission-groups.js';
 import type { WorkDir } from './work-dir.js';
@@ -27,6 +27,19 @@ export interface StaticDispatchContext {
   kick(): void;
 }
 
+/** The chunks grouped by their request, the map's own (undefined) first, each group in chunk order. */
+function byRequest(chunks: readonly number[], requestOf: (chunk: number) => Resources | undefined): Array<[Resources | undefined, number[]]> {
+  const groups = new Map<string, [Resources | undefined, number[]]>();
+  for (const chunk of chunks) {
+    const request = requestOf(chunk);
+    const key = request === undefined ? '' : JSON.stringify(request);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = [request, []]));
+    group[1].push(chunk);
+  }
+  return [...groups.values()].sort((a, b) => (a[0] === undefined ? -1 : b[0] === undefined ? 1 : 0));
+}
+
 export class StaticDispatch {
   constructor(private readonly ctx: StaticDispatchContext) {}
 
@@ -40,10 +53,14 @@ export class StaticDispatch {
       const oldest = Math.min(...waiting.map((c) => this.ctx.readyAt(c)));
       if (waiting.length < STREAM_SUBMIT_BATCH && now - oldest < STREAM_SUBMIT_DELAY_MS) return;
     }
-    await submitInGroups({ queue, options, workDir, script: workDir.jobScript, throwIfAborted: this.ctx.throwIfAborted }, waiting, async (group, ids) => {
-      tracker.submitted(group, ids, Date.now());
-      await journal.append({ t: 'submit', time: new Date().toISOString(), chunks: group, ids });
-    });
+    // Chunks resubmitted with a raised request (retry by cause) go in arrays of their own.
+    for (const [request, chunks] of byRequest(waiting, (c) => tracker.requestOf(c))) {
+      const resources = request ?? options.resources;
+      await submitInGroups({ queue, options, workDir, script: workDir.jobScript, resources, throwIfAborted: this.ctx.throwIfAborted }, chunks, async (group, ids) => {
+        tracker.submitted(group, ids, Date.now());
+        await journal.append({ t: 'submit', time: new Date().toISOString(), chunks: group, ids, ...(request ? { resources: request } : {}) });
+      });
+    }
     this.ctx.kick();
   }
 }

@@ -3,7 +3,7 @@
  * or one job per chunk when arrays are off or unavailable. Resubmitted chunks are not
  * contiguous; that is fine, since an array's elements find their chunks in its chunk list.
  */
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedOptions, Resources } from './options.js';
 import type { Queue } from './queues/queue.js';
 import type { WorkDir } from './work-dir.js';
 
@@ -54,6 +54,8 @@ export interface GroupSubmission {
   options: ResolvedOptions;
   workDir: WorkDir;
   script: string;
+  /** What these jobs ask for: the map's resources, or a request raised after a memory or time limit. */
+  resources: Resources;
   throwIfAborted(): void;
 }
 
@@ -69,7 +71,7 @@ export async function submitInGroups(
 ): Promise<void> {
   const { queue, options, workDir } = s;
   const useArrays = options.arrays && queue.supportsArrays;
-  const info = useArrays && options.maxArraySize === undefined ? await queue.info(options.resources) : {};
+  const info = useArrays && options.maxArraySize === undefined ? await queue.info(s.resources) : {};
   for (const group of groupForSubmission(items, useArrays, options.maxArraySize ?? info.maxArraySize)) {
     s.throwIfAborted();
     const ids = await queue.submit({
@@ -80,7 +82,7 @@ export async function submitInGroups(
       script: s.script,
       schedulerLogDir: workDir.schedulerLogDir,
       workingDir: options.workingDir,
-      resources: options.resources,
+      resources: s.resources,
       submitArgs: options.submitArgs,
     });
     await onSubmitted(group, ids);

@@ -18,6 +18,7 @@ import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../run-state.js';
 import { submitInGroups } from '../submission-groups.js';
 import type { WorkDir } from '../work-dir.js';
+import { raiseRequest } from '../retry-policy.js';
 import { CLAIM_TARGET_SECONDS } from './claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from './claims.js';
 import { WorkerFleet } from './fleet.js';
@@ -68,6 +69,7 @@ export class ElasticDispatch {
       missingGrace: ctx.queue.resultsMayLag ? ctx.options.missingGrace : 0,
       heldTimeout: ctx.options.heldTimeout,
       stalledTimeout: ctx.options.stalledTimeout,
+      raise: (limit, attempt, current) => raiseRequest(ctx.options.retry, limit, attempt, current ?? ctx.options.resources),
     });
     this.leases = new LeaseWatch(ctx.options.leaseTimeout);
   }
@@ -80,7 +82,7 @@ export class ElasticDispatch {
 
   /** Resume: the workers the journal knew, still queued or over. */
   restore(recorded: RecordedRun): void {
-    for (const w of recorded.workers.values()) this.fleet.restore(w.ticket, w.jobId, w.submittedAt, w.phase !== 'queued');
+    for (const w of recorded.workers.values()) this.fleet.restore(w.ticket, w.jobId, w.submittedAt, w.phase !== 'queued', w.resources);
   }
 
   /** Job ids of the workers that may still be in the queue. */
@@ -254,10 +256,11 @@ export class ElasticDispatch {
     const wanted = this.fleet.wanted(open);
     if (wanted === 0) return;
     const { queue, options, workDir } = this.ctx;
-    const submission = { queue, options, workDir, script: this.layout.workerScript, throwIfAborted: this.ctx.throwIfAborted };
+    const request = this.fleet.request;
+    const submission = { queue, options, workDir, script: this.layout.workerScript, resources: request ?? options.resources, throwIfAborted: this.ctx.throwIfAborted };
     await submitInGroups(submission, this.fleet.tickets(wanted), async (group, ids) => {
-      this.fleet.submitted(group, ids, Date.now());
-      await this.ctx.journal.append({ t: 'workers', time: new Date().toISOString(), tickets: group, ids });
+      this.fleet.submitted(group, ids, Date.now(), request);
+      await this.ctx.journal.append({ t: 'workers', time: new Date().toISOString(), tickets: group, ids, ...(request ? { resources: request } : {}) });
     });
     this.ctx.kick();
   }

@@ -16,13 +16,19 @@
  *    forever (a broken envScript, a node binary missing on the nodes).
  */
 import { ChunkTracker, type FailureEvidence, type TrackerAction, type TrackerLimits } from '../chunk-tracker.js';
+import type { Resources } from '../options.js';
 import type { JobStatus } from '../queues/queue.js';
 import type { WorkerExit } from './manifest.js';
 
-export interface FleetLimits extends Omit<TrackerLimits, 'maxResubmissions'> {
+export interface FleetLimits extends Omit<TrackerLimits, 'maxResubmissions' | 'raise'> {
   /** W: worker jobs to keep going while there is work. */
   workers: number;
   maxResubmissions: number;
+  /**
+   * Retry by cause: after a worker ran past its memory or time request, the request for the
+   * workers that replace it (retry-policy.ts). Absent: replacements ask for the same.
+   */
+  raise?: TrackerLimits['raise'];
 }
 
 export interface WorkerRecordView {
@@ -41,6 +47,12 @@ export class WorkerFleet {
   private readonly recentFailures: string[] = [];
   /** Workers submitted in all; benchmarks and progress report it. */
   submittedCount = 0;
+  /** What new workers ask for, once a limit raised it (undefined: the map's resources). */
+  request: Resources | undefined;
+  /** What each worker asked for (so that W workers failing at once raise the request once). */
+  private readonly requestOf = new Map<number, Resources | undefined>();
+  /** Raises so far: the failed attempt's number for a retry function is this + 1. */
+  private raises = 0;
 
   constructor(private readonly limits: FleetLimits) {
     this.jobs = new ChunkTracker({ ...limits, maxResubmissions: 0 });
@@ -63,17 +75,21 @@ export class WorkerFleet {
     return tickets;
   }
 
-  submitted(tickets: readonly number[], jobIds: readonly string[], now: number): void {
+  submitted(tickets: readonly number[], jobIds: readonly string[], now: number, request: Resources | undefined = this.request): void {
     tickets.forEach((ticket, k) => {
       this.jobs.add(ticket);
       this.jobIdOf.set(ticket, jobIds[k]!);
+      this.requestOf.set(ticket, request);
     });
     this.jobs.submitted(tickets, jobIds, now);
     this.submittedCount += tickets.length;
   }
 
   /** A worker a journal recorded (resume): still queued as far as it knows, or over. */
-  restore(ticket: number, jobId: string, submittedAt: number, over: boolean): void {
+  restore(ticket: number, jobId: string, submittedAt: number, over: boolean, request?: Resources): void {
+    // Workers are restored in ticket order: the last one's request is what new ones ask for.
+    this.request = request;
+    this.requestOf.set(ticket, request);
     this.jobs.add(ticket);
     this.jobIdOf.set(ticket, jobId);
     this.jobs.restore(ticket, [{ jobId, submittedAt }], over ? 'done' : 'queued');
@@ -137,7 +153,18 @@ export class WorkerFleet {
       // With maxResubmissions 0 each failed worker makes a 'retired' event (the reason) and a
       // 'failed' one (the same, worded as giving up): the first is the one to keep.
       if (event.kind !== 'retired') continue;
-      failures.push({ ticket: event.chunk, jobId: event.job, reason: event.reason });
+      let reason = event.reason;
+      if (event.limit && this.limits.raise && this.requestOf.get(event.chunk) === this.request) {
+        const decision = this.limits.raise(event.limit, this.raises + 1, this.request);
+        if ('resources' in decision) {
+          this.raises += 1;
+          this.request = decision.resources;
+          reason += `; the workers that replace it ask for ${decision.change}`;
+        } else {
+          reason += `; replacements ask for the same (${decision.refused})`;
+        }
+      }
+      failures.push({ ticket: event.chunk, jobId: event.job, reason });
       this.failuresInARow += 1;
       this.recentFailures.push(`worker ${event.chunk}: ${event.reason.split('\n')[0]}`);
       if (this.recentFailures.length > 5) this.recentFailures.shift();

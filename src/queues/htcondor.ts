@@ -252,7 +252,7 @@ export function condorState(ad: CondorAd): JobStatus {
     case 3: {
       // Removed: by someone (a failure to retry), or by our own walltime policy (fatal).
       const reason = ad.RemoveReason?.trim() || 'removed';
-      return { state: 'finished', native: 'Removed', outcome: 'failure', reason, ...(/PeriodicRemove/i.test(reason) ? { fatal: true } : {}) };
+      return { state: 'finished', native: 'Removed', outcome: 'failure', reason, ...(/PeriodicRemove/i.test(reason) ? { fatal: true, limit: 'walltime' } as const : {}) };
     }
     case 4:
       if (ad.ExitBySignal === true) return { state: 'finished', native: 'Completed', outcome: 'failure', reason: 'killed by a signal' };
@@ -261,7 +261,8 @@ export function condorState(ad: CondorAd): JobStatus {
       const holdCode = ad.HoldReasonCode ?? 0;
       const reason = `${ad.HoldReason?.trim() || 'held'} (HoldReasonCode ${holdCode})`;
       if (USER_HOLDS.has(holdCode)) return { state: 'held', native: 'Held', reason };
-      return { state: 'error', native: 'Held', reason, ...(FATAL_HOLDS.has(holdCode) ? { fatal: true } : {}) };
+      const limit = holdCode === 34 ? 'memory' : holdCode === 46 || holdCode === 47 ? 'walltime' : undefined;
+      return { state: 'error', native: 'Held', reason, ...(FATAL_HOLDS.has(holdCode) ? { fatal: true } : {}), ...(limit ? { limit } as const : {}) };
     }
     case 6:
       return { state: 'running', native: 'Transferring output' };

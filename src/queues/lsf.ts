@@ -205,7 +205,8 @@ export function lsfState(record: Pick<BjobsRecord, 'STAT' | 'EXIT_CODE' | 'EXIT_
     case 'EXIT': {
       // A failure whatever EXIT_CODE says (it is empty for a job killed before it exited).
       const status = finishedStatus(stat, numberOrUndefined(record.EXIT_CODE), false, exitReason);
-      return { ...status, outcome: 'failure', ...(FATAL_EXIT_REASON.test(exitReason ?? '') ? { fatal: true } : {}) };
+      const limit = /TERM_MEMLIMIT|memory (usage )?limit/i.test(exitReason ?? '') ? 'memory' : /TERM_RUNLIMIT|run ?time limit/i.test(exitReason ?? '') ? 'walltime' : undefined;
+      return { ...status, outcome: 'failure', ...(FATAL_EXIT_REASON.test(exitReason ?? '') ? { fatal: true } : {}), ...(limit ? { limit } as const : {}) };
     }
     case 'POST_ERR':
       // The job ended; its post-execution processing failed. The result file tells how the job did.

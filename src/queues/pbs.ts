@@ -33,6 +33,7 @@ import {
 } from './parse-helpers.js';
 import { CommandOutputError } from './queue.js';
 import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
+import type { ResourceLimit } from '../retry-policy.js';
 
 export type PbsDialect = 'torque' | 'pro' | 'slurm';
 
@@ -351,6 +352,17 @@ const FATAL_EXIT: Record<PbsDialect, ReadonlySet<number>> = {
   slurm: new Set(),
 };
 
+/** Which request those exit codes mean the job ran past (Torque JOB_EXEC_OVERLIMIT_*, PBS Pro JOB_EXEC_KILL_*). */
+const LIMIT_EXIT: Record<PbsDialect, ReadonlyMap<number, ResourceLimit>> = {
+  pro: new Map([[-26, 'memory'], [-27, 'memory'], [-29, 'walltime']]),
+  torque: new Map([[-10, 'memory'], [-11, 'walltime']]),
+  slurm: new Map(),
+};
+
+function withLimit(status: JobStatus, limit: ResourceLimit | undefined): JobStatus {
+  return limit && status.fatal ? { ...status, limit } : status;
+}
+
 /**
  * A PBS state letter as a JobStatus. The same letter differs by dialect: U is "suspended for
  * keyboard activity" in PBS Pro, but Slurm's wrapper prints U for OUT_OF_MEMORY (and DEADLINE),
@@ -384,7 +396,7 @@ export function pbsState(dialect: PbsDialect, code: string, exitStatus?: number,
     case 'C':
     case 'F':
     case 'X':
-      return finishedStatus(code, exitStatus, exitStatus !== undefined && FATAL_EXIT[dialect].has(exitStatus));
+      return withLimit(finishedStatus(code, exitStatus, exitStatus !== undefined && FATAL_EXIT[dialect].has(exitStatus)), exitStatus === undefined ? undefined : LIMIT_EXIT[dialect].get(exitStatus));
     default:
       return { state: 'stalled', native: code, reason: 'state unknown to this flavor' };
   }

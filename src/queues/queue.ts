@@ -10,6 +10,7 @@
 import type { ArrayConvention } from '../job-script.js';
 import type { Resources } from '../options.js';
 import type { FlavorName } from './flavor-names.js';
+import type { ResourceLimit } from '../retry-policy.js';
 
 /** What the scheduler says of a job, reduced to what the pool acts on. */
 export type JobState =
@@ -31,6 +32,8 @@ export interface JobStatus {
   outcome?: 'success' | 'failure';
   /** A failure that the same job would meet again (out of memory, time limit): do not resubmit blindly. */
   fatal?: boolean;
+  /** Which request the job ran past, when the scheduler says (with fatal): retry-policy.ts may raise it. */
+  limit?: ResourceLimit;
 }
 
 export interface SubmitRequest {

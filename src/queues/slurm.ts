@@ -361,12 +361,12 @@ export function slurmState(state: string, reason: string): JobStatus {
       return { state: 'finished', native, outcome: 'success' };
     case 'OUT_OF_MEMORY':
       return {
-        state: 'finished', native, outcome: 'failure', fatal: true,
+        state: 'finished', native, outcome: 'failure', fatal: true, limit: 'memory',
         reason: 'ran out of memory: raise resources.memory (Slurm --mem)',
       };
     case 'TIMEOUT':
       return {
-        state: 'finished', native, outcome: 'failure', fatal: true,
+        state: 'finished', native, outcome: 'failure', fatal: true, limit: 'walltime',
         reason: 'reached its time limit: raise resources.walltime (Slurm --time)',
       };
     case 'CANCELLED':
