@@ -613,6 +613,7 @@ export class MapRun<R> {
       time: new Date().toISOString(),
       outcome: finishedNormally ? 'finished' : detach ? 'detached' : this.endOutcome,
       ...(this.endMessage ? { message: this.endMessage.slice(0, 2000) } : {}),
+      ...(this.queue.callCounts ? { calls: this.queue.callCounts() } : {}),
     });
     await this.journal?.flush().catch(() => undefined);
     const troubled = !finishedNormally || this.anyTaskFailed || this.uncancelled.size > 0 || detach;

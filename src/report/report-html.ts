@@ -71,9 +71,14 @@ function summaryGrid(s: RunSummary): string {
     ['wall time', humanDuration(s.wallMs)],
     ['core-hours', `${s.coreHours.toFixed(s.coreHours < 1 ? 4 : 1)}${s.cpus > 1 ? ` (${s.cpus} cores/job)` : ''}`],
     ['CPU-hours measured', s.cpuHours === undefined ? 'not recorded' : s.cpuHours.toFixed(s.cpuHours < 1 ? 4 : 1)],
-    ['scheduler calls', s.schedulerCalls === undefined ? 'not recorded' : String(s.schedulerCalls)],
+    ['scheduler calls', s.schedulerCalls === undefined ? 'not recorded' : `${s.schedulerCalls} (${callBreakdown(s.schedulerCallsByKind)})`],
   ];
   return `<div class="summary">${cells.map(([k, v]) => `<div><b>${escapeHtml(v)}</b>${escapeHtml(k)}</div>`).join('')}</div>`;
+}
+
+/** `3 submit, 12 status`: the kinds that ran at least once. */
+function callBreakdown(byKind: Record<string, number> | undefined): string {
+  return Object.entries(byKind ?? {}).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none';
 }
 
 function failureTable(rows: readonly TraceRow[]): string {
