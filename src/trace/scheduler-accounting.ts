@@ -54,6 +54,9 @@ export async function lookUpAccounting(
       return none(`the ${record.flavor} scheduler keeps no accounting qmr can read here (its command is missing, or accounting is off)`);
     }
     if (byJob.size === 0) return none(`the ${record.flavor} scheduler's accounting knows none of this run's ${ids.length} job(s) (not kept, or not kept any more)`);
+    const missing = ids.filter((id) => !byJob.has(id)).length;
+    // A job that just ended may not be accounted for yet (slurmdbd, the qacct file lag behind).
+    if (missing > 0) return { byJob, note: `the ${record.flavor} scheduler's accounting has ${ids.length - missing} of this run's ${ids.length} job(s) (the others are not in it, or not yet)` };
     return { byJob };
   } catch (error) {
     const first = ((error as Error).message ?? String(error)).split('\n')[0]!.slice(0, 300);

@@ -79,13 +79,16 @@ describe('report with the scheduler accounting', () => {
 });
 
 describe('asking the scheduler for the trace', () => {
-  /** An sacct that never answers. */
+  /** An sacct that never answers, and one that knows only job 560. */
   const hanging = { path: '' };
+  const partial = { path: '' };
   let folder: { path: string; cleanup: () => Promise<void> } | undefined;
   beforeAll(async () => {
     folder = await temporaryFolder('qmr-acct-');
     hanging.path = path.join(folder.path, 'sacct');
     await writeFile(hanging.path, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    partial.path = path.join(folder.path, 'sacct-560');
+    await writeFile(partial.path, '#!/bin/sh\necho "560|COMPLETED|0:0||00:01.165|00:00:02|vm|2026-12-03T09:09:28|2026-12-03T09:09:30"\n', { mode: 0o755 });
   });
   afterAll(async () => folder?.cleanup());
 
@@ -106,6 +109,9 @@ describe('asking the scheduler for the trace', () => {
     expect(missing.note).toMatch(/keeps no accounting qmr can read here/);
     const silent = await lookUpAccounting(slurmRun({ sacct: '/bin/true' }), records);
     expect(silent.note).toMatch(/accounting knows none of this run's 3 job\(s\)/);
+    const some = await lookUpAccounting(slurmRun({ sacct: partial.path }), records);
+    expect(some.byJob.get('560')).toMatchObject({ state: 'COMPLETED', exitCode: 0 });
+    expect(some.note).toMatch(/accounting has 1 of this run's 3 job\(s\)/);
     const failing = await lookUpAccounting(slurmRun({ sacct: '/bin/false' }), records);
     expect(failing.note).toMatch(/^scheduler accounting not read: slurm accounting command failed: `\/bin\/false/);
     const started = Date.now();
