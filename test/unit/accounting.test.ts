@@ -129,6 +129,11 @@ describe('lsf accounting (shaped as IBM documents bjobs -o -json)', () => {
     expect(jobs.get('4712[2]')).toMatchObject({ state: 'EXIT', exitCode: 3, host: 'hostB' });
     expect(jobs.get('4713')).toMatchObject({ state: 'EXIT (TERM_MEMLIMIT: job killed after reaching LSF memory usage limit)', exitCode: 130, cpuSeconds: 65 });
   });
+
+  it('reads durations in seconds too, where -hms is not honoured', () => {
+    const text = JSON.stringify({ COMMAND: 'bjobs', JOBS: 1, RECORDS: [{ JOBID: '4714', JOBINDEX: '0', STAT: 'DONE', EXIT_CODE: '', CPU_USED: '0.4 second(s)', RUN_TIME: '3 second(s)' }] });
+    expect(lsf.parseAccountingOutput!(result(text), []).get('4714')).toMatchObject({ exitCode: 0, cpuSeconds: 0.4, elapsedSeconds: 3 });
+  });
 });
 
 describe('htcondor accounting (shaped as the HTCondor manual shows condor_history -json)', () => {

@@ -53,12 +53,18 @@ export function parseBjobsAccountingOutput(result: CommandResult): Map<string, J
         // A DONE job's EXIT_CODE is empty: it exited 0.
         exitCode: numberOrUndefined(r.EXIT_CODE) ?? (stat === 'DONE' ? 0 : undefined),
         maxRssKb: memoryKb(r.MAX_MEM),
-        cpuSeconds: clockSeconds(r.CPU_USED),
-        elapsedSeconds: clockSeconds(r.RUN_TIME),
+        cpuSeconds: lsfSeconds(r.CPU_USED),
+        elapsedSeconds: lsfSeconds(r.RUN_TIME),
         // `4*hostA:2*hostB` for several slots: the first host, as the other schedulers give one.
         host: r.EXEC_HOST?.trim().split(':')[0]?.replace(/^\d+\*/, '') || undefined,
       }),
     );
   }
   return jobs;
+}
+
+/** hh:mm:ss (-hms), or `3 second(s)` / `0.4 second(s)` where -hms is not honoured (an older bjobs, a wrapper). */
+function lsfSeconds(text: string | undefined): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?) second\(s\)\s*$/.exec(text ?? '');
+  return m ? Number(m[1]) : clockSeconds(text);
 }
