@@ -157,12 +157,13 @@ export class CommandQueue implements Queue {
    * trace), and once the site turns out to keep none (no qacct or sacct, accounting disabled)
    * it is not asked again. Throws QueueCommandError when a command failed otherwise.
    */
-  async accounting(jobIds: readonly string[]): Promise<Map<string, JobAccounting>> {
+  async accounting(jobIds: readonly string[], until = Infinity): Promise<Map<string, JobAccounting>> {
     const merged = new Map<string, JobAccounting>();
     if (!this.accountingAvailable || !this.spec.accountingCommands || !this.spec.parseAccountingOutput || jobIds.length === 0) {
       return merged;
     }
     for (const line of this.spec.accountingCommands(jobIds, this.command)) {
+      if (Date.now() > until) break;
       try {
         const r = await this.run(line, 'accounting');
         try {

@@ -102,8 +102,10 @@ export interface Queue {
   /**
    * The scheduler's accounting of finished jobs (for the trace), in as few calls as possible;
    * jobs it does not know are left out. Absent where the scheduler keeps none we can read.
+   * `until` (epoch ms): start no command after it, and answer with what was read so far (qacct
+   * takes one job per call, so a run of many jobs may take long).
    */
-  accounting?(jobIds: readonly string[]): Promise<Map<string, JobAccounting>>;
+  accounting?(jobIds: readonly string[], until?: number): Promise<Map<string, JobAccounting>>;
   /** How many scheduler commands of each kind this queue has run since it was opened. */
   callCounts?(): Record<CallKind, number>;
   /** Cancels the jobs; a job that is already gone counts as cancelled. */

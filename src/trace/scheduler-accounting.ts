@@ -17,7 +17,11 @@ export interface AccountingLookup {
   note?: string;
 }
 
-/** Long enough for one sacct or a few qacct calls; a trace should not wait for a hung scheduler. */
+/**
+ * Long enough for one sacct, or some 100 qacct calls (50 ms each here); a trace should not wait
+ * for a hung scheduler. Commands start only in the first half, and each may take the other half,
+ * so that what was read by then is kept; the full limit is the last resort.
+ */
 export const ACCOUNTING_TIMEOUT_MS = 8000;
 
 /** Every job id the journal names: submits (an elastic unit's claim included) and worker jobs. */
@@ -40,7 +44,7 @@ export async function lookUpAccounting(
     const saved = (record.options ?? {}) as PoolOptions;
     const options = resolveOptions({
       commands: saved.commands ?? {},
-      commandTimeout: timeoutMs,
+      commandTimeout: Math.max(100, timeoutMs / 2),
       ...(saved.pbsDialect ? { pbsDialect: saved.pbsDialect } : {}),
     });
     const queue = openQueue(options, record.flavor as FlavorName);
@@ -49,7 +53,7 @@ export async function lookUpAccounting(
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
       timer.unref();
     });
-    const byJob = await Promise.race([queue.accounting(ids), timedOut]);
+    const byJob = await Promise.race([queue.accounting(ids, Date.now() + timeoutMs / 2), timedOut]);
     if (queue instanceof CommandQueue && !queue.accountingAvailable) {
       return none(`the ${record.flavor} scheduler keeps no accounting qmr can read here (its command is missing, or accounting is off)`);
     }

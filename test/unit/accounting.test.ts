@@ -182,4 +182,12 @@ describe('CommandQueue accounting', () => {
     expect(await queue.accounting(['72'])).toEqual(new Map());
     expect(queue.callCounts()).toEqual({ submit: 0, status: 0, history: 0, cancel: 0, info: 0, accounting: 1 });
   });
+
+  it('starts no command past its deadline, answering with what it read', async () => {
+    const queue = new CommandQueue(sge, { commands: { qacct: '/bin/true' }, commandTimeout: 5000 });
+    expect(await queue.accounting(['71', '72'], Date.now() - 1)).toEqual(new Map());
+    expect(queue.callCounts().accounting).toBe(0);
+    await queue.accounting(['71', '72']);
+    expect(queue.callCounts().accounting).toBe(2); // one qacct per job
+  });
 });
