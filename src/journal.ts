@@ -44,7 +44,12 @@ export type JournalRecord =
   | { t: 'workers'; time: string; tickets: number[]; ids: string[]; resources?: Resources }
   /** Elastic maps: a worker ended by itself ('exited', with its reason) or failed. */
   | { t: 'worker-end'; time: string; ticket: number; job: string; how: 'exited' | 'failed'; reason?: string }
-  | { t: 'end'; time: string; outcome: 'finished' | 'aborted' | 'failed' | 'detached'; message?: string };
+  /**
+   * calls: scheduler commands by kind (submit, status, history, cancel, info, accounting) that the
+   * map's queue had run when the map ended; absent for the local flavor and in older journals.
+   * Maps run at once in one process share their queue, and so these counts.
+   */
+  | { t: 'end'; time: string; outcome: 'finished' | 'aborted' | 'failed' | 'detached'; message?: string; calls?: Record<string, number> };
 
 function checksum(json: string): string {
   return createHash('sha256').update(json).digest('hex').slice(0, 12);

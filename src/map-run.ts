@@ -436,6 +436,7 @@ export class MapRun<R> {
       time: new Date().toISOString(),
       outcome: finishedNormally ? 'finished' : detach ? 'detached' : this.endOutcome,
       ...(this.endMessage ? { message: this.endMessage.slice(0, 2000) } : {}),
+      ...(this.queue.callCounts ? { calls: this.queue.callCounts() } : {}),
     });
     await this.journal?.flush().catch(() => undefined);
     const troubled = !finishedNormally || this.results?.anyTaskFailed === true || this.canceller.pending.length > 0 || detach;

@@ -109,8 +109,14 @@ by the worker inside the job), hostname, tasks, failed_tasks, cause (out of
 memory, time limit, preempted, node failure, cancelled, held, vanished, task
 error) and reason (the first line of what the journal recorded).
 start, realtime, CPU and memory are known only for the job that wrote the
-chunk's result. A run whose work dir was removed at its end left its trace
-beside it, as <workDir>.trace.tsv.
+chunk's result. Then the scheduler's own accounting of each job, where it
+answers within a few seconds (sacct, qacct, bjobs, condor_history, qstat -f):
+sched_state (its final state in its own words), sched_exit, sched_elapsed,
+sched_cpu_time, sched_peak_rss, sched_host; '-' where it kept none (a note on
+stderr says why). Short jobs: Slurm samples memory every 30 s by default, so
+its peak may miss what the worker measured. A run whose work dir was removed
+at its end left its trace beside it, as <workDir>.trace.tsv (without the
+scheduler's columns filled).
 
 Examples:
   qmr trace DIR | column -t -s $'\\t'

@@ -164,9 +164,12 @@ program
   .description("One line per job attempt of each chunk, as TSV with Nextflow's trace field names: submit, start and complete times, queue wait, run time, CPU time and peak memory measured by the worker, host, status, and the cause of a failure. Works on a live run too.")
   .argument('<dir>', 'run folder')
   .option('--json', 'machine-readable output (times in epoch milliseconds, durations in milliseconds)')
+  .option('--no-accounting', "do not ask the scheduler for its accounting (the sched_* columns)")
   .addHelpText('after', TRACE_HELP)
-  .action(async (dir: string, o: { json?: boolean }) => {
-    print(await traceText(await oneRun(dir), Boolean(o.json)));
+  .action(async (dir: string, o: { json?: boolean; accounting: boolean }) => {
+    const { text, note } = await traceText(await oneRun(dir), Boolean(o.json), o.accounting);
+    print(text);
+    if (note) process.stderr.write(`qmr trace: ${note}\n`);
   });
 
 program
@@ -175,9 +178,10 @@ program
   .description('One HTML file (no network needed to view it): summary, hints, a timeline of jobs with queue wait and run time, per-chunk run time and memory, failed attempts.')
   .argument('<dir>', 'run folder')
   .option('-o, --output <file>', 'where to write it (default ./qmr-report-<run id>.html)')
+  .option('--no-accounting', "do not ask the scheduler for its accounting of the jobs")
   .addHelpText('after', REPORT_HELP)
-  .action(async (dir: string, o: { output?: string }) => {
-    print(`${await writeReport(await oneRun(dir), o.output)}\n`);
+  .action(async (dir: string, o: { output?: string; accounting: boolean }) => {
+    print(`${await writeReport(await oneRun(dir), o.output, o.accounting)}\n`);
   });
 
 // A usage error names the help that fits: the subcommand's own, where its options are.

@@ -8,14 +8,15 @@ import { traceTsv } from '../trace/trace-tsv.js';
 import { writeFileAtomic } from '../work-dir.js';
 import type { RunInfo } from './runs.js';
 
-export async function traceText(run: RunInfo, json: boolean): Promise<string> {
-  const { rows } = await readTrace(run.dir);
-  return json ? `${JSON.stringify(rows, null, 2)}\n` : traceTsv(rows);
+/** The trace as text, and (for stderr) why the scheduler's accounting columns are empty, if they are. */
+export async function traceText(run: RunInfo, json: boolean, accounting = true): Promise<{ text: string; note: string | undefined }> {
+  const { rows, accountingNote } = await readTrace(run.dir, { accounting });
+  return { text: json ? `${JSON.stringify(rows, null, 2)}\n` : traceTsv(rows), note: accountingNote };
 }
 
 /** Writes the report; the default name carries the run id, so reports of two runs do not collide. */
-export async function writeReport(run: RunInfo, output: string | undefined): Promise<string> {
+export async function writeReport(run: RunInfo, output: string | undefined, accounting = true): Promise<string> {
   const file = path.resolve(output ?? `qmr-report-${run.record.runId}.html`);
-  await writeFileAtomic(file, reportHtml(await readTrace(run.dir), Date.now()), 0o644);
+  await writeFileAtomic(file, reportHtml(await readTrace(run.dir, { accounting }), Date.now()), 0o644);
   return file;
 }

@@ -8,8 +8,8 @@ import pRetry, { AbortError as RetryAbort } from 'p-retry';
 import { QueueCommandError } from '../errors.js';
 import type { Resources } from '../options.js';
 import type { FlavorName } from './flavor-names.js';
-import type { CommandFlavor, CommandLine, CommandResult, JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
-import { CommandOutputError, HistoryUnavailableError } from './queue.js';
+import type { CallKind, CommandFlavor, CommandLine, CommandResult, JobAccounting, JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
+import { CALL_KINDS, CommandOutputError, HistoryUnavailableError } from './queue.js';
 
 export interface CommandQueueOptions {
   /** Paths for the scheduler's commands, by command name. */
@@ -42,6 +42,8 @@ export class CommandQueue implements Queue {
   readonly resultsMayLag = true;
   /** How many times each command ran; read by benchmarks and tests. */
   readonly calls: Record<string, number> = {};
+  /** The same calls by what they were for (the journal's end record keeps these). */
+  private readonly kindCalls = Object.fromEntries(CALL_KINDS.map((k) => [k, 0])) as Record<CallKind, number>;
   private readonly cachedInfo = new Map<string, Promise<QueueInfo>>();
 
   constructor(
@@ -59,7 +61,7 @@ export class CommandQueue implements Queue {
   async submit(request: SubmitRequest): Promise<string[]> {
     const line = this.spec.submitCommand(request, this.command);
     const result = await this.retrying(this.options.submitRetries ?? 2, async () => {
-      const r = await this.run(line);
+      const r = await this.run(line, 'submit');
       if (r.exitCode !== 0) {
         const error = this.failure('submit', r);
         // Only failures that look passing are retried: a rejected request would fail again.
@@ -79,7 +81,7 @@ export class CommandQueue implements Queue {
     if (jobIds.length === 0) return merged;
     for (const line of this.spec.statusCommands(jobIds, this.command)) {
       const statuses = await this.retrying(this.options.statusRetries ?? 2, async () => {
-        const r = await this.run(line);
+        const r = await this.run(line, 'status');
         try {
           return this.spec.parseStatusOutput(r, jobIds);
         } catch (error) {
@@ -100,7 +102,7 @@ export class CommandQueue implements Queue {
     for (const line of this.spec.historyCommands(jobIds, this.command)) {
       let r: CommandResult;
       try {
-        r = await this.run(line);
+        r = await this.run(line, 'history');
       } catch (error) {
         if (!(error instanceof CommandNotFoundError)) throw error;
         // A site without the history command (sacct not installed): same as no history.
@@ -126,7 +128,7 @@ export class CommandQueue implements Queue {
     if (jobIds.length === 0) return;
     for (const line of this.spec.cancelCommands(jobIds, this.command)) {
       await this.retrying(this.options.statusRetries ?? 2, async () => {
-        const r = await this.run(line);
+        const r = await this.run(line, 'cancel');
         if (this.spec.cancelFailed(r)) throw this.failure('cancel', r);
       });
     }
@@ -139,7 +141,7 @@ export class CommandQueue implements Queue {
       info = (async () => {
         if (!this.spec.infoCommands || !this.spec.parseInfoOutputs) return {};
         const results: CommandResult[] = [];
-        for (const line of this.spec.infoCommands(this.command, resources)) results.push(await this.run(line));
+        for (const line of this.spec.infoCommands(this.command, resources)) results.push(await this.run(line, 'info'));
         try {
           return this.spec.parseInfoOutputs(results, resources);
         } catch {
@@ -151,9 +153,46 @@ export class CommandQueue implements Queue {
     return info;
   }
 
+  /**
+   * The accounting of finished jobs, for the trace: no retries (a trace without it is still a
+   * trace), and once the site turns out to keep none (no qacct or sacct, accounting disabled)
+   * it is not asked again. Throws QueueCommandError when a command failed otherwise.
+   */
+  async accounting(jobIds: readonly string[], until = Infinity): Promise<Map<string, JobAccounting>> {
+    const merged = new Map<string, JobAccounting>();
+    if (!this.accountingAvailable || !this.spec.accountingCommands || !this.spec.parseAccountingOutput || jobIds.length === 0) {
+      return merged;
+    }
+    for (const line of this.spec.accountingCommands(jobIds, this.command)) {
+      if (Date.now() > until) break;
+      try {
+        const r = await this.run(line, 'accounting');
+        try {
+          for (const [id, record] of this.spec.parseAccountingOutput(r, jobIds)) merged.set(id, record);
+        } catch (error) {
+          if (error instanceof CommandOutputError) throw this.failure('accounting', r, error.message);
+          throw error;
+        }
+      } catch (error) {
+        if (!(error instanceof CommandNotFoundError || error instanceof HistoryUnavailableError)) throw error;
+        this.accountingAvailable = false;
+        return merged;
+      }
+    }
+    return merged;
+  }
+
+  /** False once the scheduler said it keeps no accounting we can read. */
+  accountingAvailable = true;
+
+  callCounts(): Record<CallKind, number> {
+    return { ...this.kindCalls };
+  }
+
   /** Runs a command once. Never throws for a non-zero exit: the caller judges the result. */
-  async run(line: CommandLine): Promise<CommandResult> {
+  async run(line: CommandLine, kind?: CallKind): Promise<CommandResult> {
     this.calls[line.file] = (this.calls[line.file] ?? 0) + 1;
+    if (kind) this.kindCalls[kind] += 1;
     const r = await execa(line.file, line.args, {
       reject: false,
       timeout: this.options.commandTimeout,

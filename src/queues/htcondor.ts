@@ -10,6 +10,7 @@
  * getenv = false (which many pools require anyway).
  */
 import { formatChunkSpec } from '../chunk-spec.js';
+import { condorAccountingCommands, parseCondorAccountingOutput } from './accounting/htcondor.js';
 import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
 import { CommandOutputError, HistoryUnavailableError } from './queue.js';
 import {
@@ -99,6 +100,9 @@ export const htcondor: CommandFlavor = {
     // History lags behind the queue: a job that is in neither is not lost, the grace period decides.
     return parseCondorJson(result.stdout, 'condor_history -json');
   },
+
+  accountingCommands: (jobIds, command) => condorAccountingCommands(jobIds, command, historyConstraint),
+  parseAccountingOutput: parseCondorAccountingOutput,
 
   cancelCommands(jobIds, command) {
     return commandsForIds(command('condor_rm'), [], jobIds);

@@ -8,6 +8,7 @@
  * whatever that setting; rusage[mem] is a number taken to be MB, as on most sites.
  */
 import { formatChunkSpec } from '../chunk-spec.js';
+import { bjobsAccountingCommands, parseBjobsAccountingOutput } from './accounting/lsf.js';
 import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
 import { CommandOutputError } from './queue.js';
 import {
@@ -95,6 +96,9 @@ export const lsf: CommandFlavor = {
   cancelFailed(result) {
     return cancelFailedUnless(result, BKILL_HARMLESS);
   },
+
+  accountingCommands: bjobsAccountingCommands,
+  parseAccountingOutput: parseBjobsAccountingOutput,
 
   infoCommands(command) {
     return [{ file: command('bparams'), args: ['-a'] }];

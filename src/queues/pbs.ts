@@ -32,8 +32,9 @@ import {
   queueAccountAndNumbers,
 } from './parse-helpers.js';
 import { CommandOutputError } from './queue.js';
-import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
+import type { CommandFlavor, CommandLine, CommandResult, JobStatus, SubmitRequest } from './queue.js';
 import type { ResourceLimit } from '../retry-policy.js';
+import { parsePbsAccountingOutput } from './accounting/pbs.js';
 
 export type PbsDialect = 'torque' | 'pro' | 'slurm';
 
@@ -116,16 +117,7 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
     },
 
     statusCommands(jobIds, command) {
-      if (dialect !== 'pro') {
-        // Explicit ids, elements included (`4711[3].server` is a job to Torque): one block each.
-        return commandsForIds(command('qstat'), ['-f'], jobIds);
-      }
-      // -x: finished jobs too (job history), so an F with its Exit_status is seen before it
-      // ages out. Arrays are asked for by their parent with -t (every subjob), which keeps the
-      // command line short for big arrays.
-      const wanted = jobIds.map((id) => id.replace(/^(\d+)\[\d+\]/, '$1[]'));
-      const subjobs = wanted.some((id) => id.includes('[]')) ? ['-t'] : [];
-      return commandsForIds(command('qstat'), ['-f', '-F', 'json', '-x', ...subjobs], wanted);
+      return qstatFullCommands(dialect, jobIds, command);
     },
 
     parseStatusOutput(result, jobIds) {
@@ -141,6 +133,15 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
       return statusesForIds(records, jobIds, dialect);
     },
 
+    // The status command shows what PBS still keeps of finished jobs (Torque for keep_completed,
+    // PBS Pro from its job history with -x), resources_used included.
+    ...(dialect === 'slurm'
+      ? {}
+      : {
+          accountingCommands: (jobIds: readonly string[], command: (name: string) => string) => qstatFullCommands(dialect, jobIds, command),
+          parseAccountingOutput: (result: CommandResult) => parsePbsAccountingOutput(result, parseQstatFull),
+        }),
+
     cancelCommands(jobIds, command) {
       return commandsForIds(command('qdel'), [], jobIds);
     },
@@ -150,6 +151,19 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
       return cancelFailedUnless(result, QDEL_HARMLESS, true);
     },
   };
+}
+
+function qstatFullCommands(dialect: PbsDialect, jobIds: readonly string[], command: (name: string) => string): CommandLine[] {
+  if (dialect !== 'pro') {
+    // Explicit ids, elements included (`4711[3].server` is a job to Torque): one block each.
+    return commandsForIds(command('qstat'), ['-f'], jobIds);
+  }
+  // -x: finished jobs too (job history), so an F with its Exit_status is seen before it
+  // ages out. Arrays are asked for by their parent with -t (every subjob), which keeps the
+  // command line short for big arrays.
+  const wanted = jobIds.map((id) => id.replace(/^(\d+)\[\d+\]/, '$1[]'));
+  const subjobs = wanted.some((id) => id.includes('[]')) ? ['-t'] : [];
+  return commandsForIds(command('qstat'), ['-f', '-F', 'json', '-x', ...subjobs], wanted);
 }
 
 /** Torque syntax; also drives Slurm's wrappers for plain jobs. */

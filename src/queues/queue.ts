@@ -36,6 +36,33 @@ export interface JobStatus {
   limit?: ResourceLimit;
 }
 
+/**
+ * What the scheduler's accounting says about one finished job (sacct, qacct, bjobs, condor_history,
+ * qstat -x): its own measurements, beside the ones the worker takes of itself. Every field is
+ * optional: each scheduler reports a different subset, and a job it has not finished accounting
+ * for yet may lack most of them.
+ */
+export interface JobAccounting {
+  /** The scheduler's final state in its own words: 'OUT_OF_MEMORY', 'EXIT', 'Completed', 'failed 37 : qmaster enforced h_rt limit'. */
+  state?: string;
+  /** The job script's exit code as the scheduler saw it. */
+  exitCode?: number;
+  /** The signal that ended it, where the scheduler tells it apart from the exit code. */
+  signal?: number;
+  maxRssKb?: number;
+  /** User + system CPU time. */
+  cpuSeconds?: number;
+  elapsedSeconds?: number;
+  host?: string;
+  /** Epoch milliseconds. */
+  start?: number;
+  end?: number;
+}
+
+/** The kinds of scheduler call a CommandQueue counts (the report's "scheduler calls"). */
+export const CALL_KINDS = ['submit', 'status', 'history', 'cancel', 'info', 'accounting'] as const;
+export type CallKind = (typeof CALL_KINDS)[number];
+
 export interface SubmitRequest {
   /** The chunks to run; element k of an array job runs chunks[k]. */
   chunks: readonly number[];
@@ -76,6 +103,15 @@ export interface Queue {
   status(jobIds: readonly string[]): Promise<Map<string, JobStatus>>;
   /** Final states of jobs that have left the queue, from the scheduler's history, where it has one. */
   history?(jobIds: readonly string[]): Promise<Map<string, JobStatus>>;
+  /**
+   * The scheduler's accounting of finished jobs (for the trace), in as few calls as possible;
+   * jobs it does not know are left out. Absent where the scheduler keeps none we can read.
+   * `until` (epoch ms): start no command after it, and answer with what was read so far (qacct
+   * takes one job per call, so a run of many jobs may take long).
+   */
+  accounting?(jobIds: readonly string[], until?: number): Promise<Map<string, JobAccounting>>;
+  /** How many scheduler commands of each kind this queue has run since it was opened. */
+  callCounts?(): Record<CallKind, number>;
   /** Cancels the jobs; a job that is already gone counts as cancelled. */
   cancel(jobIds: readonly string[]): Promise<void>;
   /** What the queue (the queue or partition in `resources`, else the default one) can tell about its size, for chunking. Cached. */
@@ -156,6 +192,10 @@ export interface CommandFlavor extends FlavorTraits {
   historyCommands?(jobIds: readonly string[], command: (name: string) => string): CommandLine[];
   /** Final states found in the history; throws HistoryUnavailableError when the site keeps none. */
   parseHistoryOutput?(result: CommandResult, jobIds: readonly string[]): Map<string, JobStatus>;
+  /** Commands that read the accounting of finished jobs: one, unless the scheduler takes one job per call (qacct). */
+  accountingCommands?(jobIds: readonly string[], command: (name: string) => string): CommandLine[];
+  /** The accounting of the jobs the output shows; throws CommandOutputError when the command failed. */
+  parseAccountingOutput?(result: CommandResult, jobIds: readonly string[]): Map<string, JobAccounting>;
   /** Commands whose outputs tell the size of the queue the jobs go to; parsed by parseInfoOutputs. */
   infoCommands?(command: (name: string) => string, resources: Resources): CommandLine[];
   parseInfoOutputs?(results: CommandResult[], resources: Resources): QueueInfo;

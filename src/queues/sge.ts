@@ -4,6 +4,7 @@
  * verbatim outputs of SGE 8.1.9 (test/fixtures/sge).
  */
 import { XMLParser } from 'fast-xml-parser';
+import { parseQacctOutput, qacctCommands } from './accounting/sge.js';
 import { formatChunkSpec } from '../chunk-spec.js';
 import { expandLenientIndexList } from '../index-ranges.js';
 import { formatHms } from '../options.js';
@@ -23,7 +24,7 @@ import { CommandOutputError } from './queue.js';
 export const sge: CommandFlavor = {
   name: 'sge',
   supportsArrays: true,
-  commandNames: ['qsub', 'qstat', 'qdel', 'qconf'],
+  commandNames: ['qsub', 'qstat', 'qdel', 'qconf', 'qacct'],
   convention: {
     indexExpression: '${SGE_TASK_ID:-}',
     indexBase: 1,
@@ -69,6 +70,9 @@ export const sge: CommandFlavor = {
   cancelCommands(jobIds, command) {
     return commandsForIds(command('qdel'), [], jobIds);
   },
+
+  accountingCommands: qacctCommands,
+  parseAccountingOutput: parseQacctOutput,
 
   infoCommands(command) {
     return [

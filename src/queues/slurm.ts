@@ -31,6 +31,7 @@
  */
 import { formatChunkSpec } from '../chunk-spec.js';
 import { expandLenientIndexList } from '../index-ranges.js';
+import { parseSacctAccountingOutput, sacctAccountingCommands } from './accounting/slurm.js';
 import { splitIntoBatches } from './batches.js';
 import {
   arrayShape,
@@ -145,6 +146,9 @@ export const slurm: CommandFlavor = {
     assertStatusRan(result, 'sacct', NO_HARMLESS_MESSAGE, { silentExitAnswers: false });
     return parseSacctOutput(result.stdout);
   },
+
+  accountingCommands: sacctAccountingCommands,
+  parseAccountingOutput: parseSacctAccountingOutput,
 
   infoCommands(command) {
     return [

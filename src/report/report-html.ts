@@ -38,7 +38,7 @@ export function reportHtml(trace: RunTrace, now: number): string {
 <body>
 <h1>Run ${escapeHtml(summary.runId)}</h1>
 <p class="sub">${escapeHtml(summary.flavor)} · ${escapeHtml(summary.state)} · started ${escapeHtml(timestamp(summary.startedAt))} UTC · ${escapeHtml(trace.dir)}</p>
-<section id="summary"><h2>Summary</h2>${summaryGrid(summary)}</section>
+<section id="summary"><h2>Summary</h2>${summaryGrid(summary)}${trace.accountingNote ? `<p class="note">Scheduler accounting: ${escapeHtml(trace.accountingNote)}</p>` : ''}</section>
 <section id="hints"><h2>Hints</h2>${advice.length ? `<ul class="hints">${advice.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>` : '<p class="empty">Nothing stands out.</p>'}</section>
 <section id="timeline"><h2>Timeline</h2>
 <p class="legend"><span style="background:${COLOURS.wait}"></span>queue wait<span style="background:${COLOURS.run}"></span>run<span style="background:${COLOURS.failedRun}"></span>failed or lost<span style="background:${COLOURS.aborted}"></span>cancelled</p>
@@ -52,6 +52,16 @@ ${timelineSvg(trace.rows, now)}</section>
 `;
 }
 
+/** `OUT_OF_MEMORY, exit 0, peak 3.1 MB`, or '-' where the scheduler was not asked or did not answer. */
+function schedulerSaid(r: TraceRow): string {
+  const parts = [
+    r.schedState,
+    r.schedExit === undefined ? undefined : `exit ${r.schedExit}`,
+    r.schedPeakRssKb === undefined ? undefined : `peak ${humanKilobytes(r.schedPeakRssKb)}`,
+  ].filter((p): p is string => p !== undefined);
+  return parts.length ? parts.join(', ') : '-';
+}
+
 function summaryGrid(s: RunSummary): string {
   const cells: Array<[string, string]> = [
     ['tasks', String(s.tasks)],
@@ -61,16 +71,21 @@ function summaryGrid(s: RunSummary): string {
     ['wall time', humanDuration(s.wallMs)],
     ['core-hours', `${s.coreHours.toFixed(s.coreHours < 1 ? 4 : 1)}${s.cpus > 1 ? ` (${s.cpus} cores/job)` : ''}`],
     ['CPU-hours measured', s.cpuHours === undefined ? 'not recorded' : s.cpuHours.toFixed(s.cpuHours < 1 ? 4 : 1)],
-    ['scheduler calls', s.schedulerCalls === undefined ? 'not recorded' : String(s.schedulerCalls)],
+    ['scheduler calls', s.schedulerCalls === undefined ? 'not recorded' : `${s.schedulerCalls} (${callBreakdown(s.schedulerCallsByKind)})`],
   ];
   return `<div class="summary">${cells.map(([k, v]) => `<div><b>${escapeHtml(v)}</b>${escapeHtml(k)}</div>`).join('')}</div>`;
+}
+
+/** `3 submit, 12 status`: the kinds that ran at least once. */
+function callBreakdown(byKind: Record<string, number> | undefined): string {
+  return Object.entries(byKind ?? {}).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none';
 }
 
 function failureTable(rows: readonly TraceRow[]): string {
   const failed = rows.filter((r) => r.status === 'FAILED' || r.status === 'ABORTED');
   if (failed.length === 0) return '<p class="empty">None.</p>';
   const body = failed
-    .map((r) => `<tr><td>${r.taskId}</td><td>${r.attempt}</td><td>${escapeHtml(r.nativeId)}</td><td>${r.status}</td><td>${escapeHtml(r.cause ?? '-')}</td><td>${escapeHtml(r.reason ?? '')}</td></tr>`)
+    .map((r) => `<tr><td>${r.taskId}</td><td>${r.attempt}</td><td>${escapeHtml(r.nativeId)}</td><td>${r.status}</td><td>${escapeHtml(r.cause ?? '-')}</td><td>${escapeHtml(r.reason ?? '')}</td><td>${escapeHtml(schedulerSaid(r))}</td></tr>`)
     .join('');
-  return `<table><thead><tr><th>chunk</th><th>attempt</th><th>job</th><th>status</th><th>cause</th><th>reason</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>chunk</th><th>attempt</th><th>job</th><th>status</th><th>cause</th><th>reason</th><th>scheduler's accounting</th></tr></thead><tbody>${body}</tbody></table>`;
 }

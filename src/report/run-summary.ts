@@ -24,8 +24,9 @@ export interface RunSummary {
   coreHours: number;
   /** CPU time the workers measured themselves. */
   cpuHours: number | undefined;
-  /** Scheduler commands the pool ran, when the journal records them (it does not yet). */
+  /** Scheduler commands the pool ran, in all and by kind, from the journal's end record (absent for local runs, live runs and older journals). */
   schedulerCalls: number | undefined;
+  schedulerCallsByKind: Record<string, number> | undefined;
   requestedMemoryMb: number | undefined;
   requestedWalltimeS: number | undefined;
   cpus: number;
@@ -44,6 +45,7 @@ export function summarizeRun(trace: RunTrace, now: number): RunSummary {
   const cpus = typeof resources.cpus === 'number' ? resources.cpus : 1;
   const ran = rows.filter((r) => r.realtime !== undefined);
   const measured = ran.filter((r) => r.cpuSeconds !== undefined);
+  const calls = end?.t === 'end' ? callCounts(end.calls) : undefined;
   return {
     runId: typeof record?.runId === 'string' ? record.runId : trace.dir,
     flavor: typeof record?.flavor === 'string' ? record.flavor : '?',
@@ -57,11 +59,19 @@ export function summarizeRun(trace: RunTrace, now: number): RunSummary {
     wallMs: startedAt === undefined ? undefined : Math.max(0, endedAt - startedAt),
     coreHours: (ran.reduce((sum, r) => sum + r.realtime!, 0) * cpus) / 3_600_000,
     cpuHours: measured.length === 0 ? undefined : measured.reduce((sum, r) => sum + r.cpuSeconds!, 0) / 3600,
-    schedulerCalls: undefined,
+    schedulerCalls: calls ? Object.values(calls).reduce((a, b) => a + b, 0) : undefined,
+    schedulerCallsByKind: calls,
     requestedMemoryMb: safely(() => (resources.memory === undefined ? undefined : parseMemoryMegabytes(resources.memory))),
     requestedWalltimeS: safely(() => (resources.walltime === undefined ? undefined : parseWalltimeSeconds(resources.walltime))),
     cpus,
   };
+}
+
+/** The end record's counts, if they are counts (a journal is data from disk). */
+function callCounts(value: unknown): Record<string, number> | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const entries = Object.entries(value).filter((e): e is [string, number] => Number.isInteger(e[1]) && e[1] >= 0);
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 /** Tasks that threw, plus every task of a chunk that ended with no result at all. */

@@ -34,3 +34,22 @@ export function failureCause(evidence: { reason?: string | undefined; failedTask
   if (evidence.reason === undefined) return undefined;
   return classifyReason(evidence.reason) ?? 'vanished';
 }
+
+/**
+ * Final states of the schedulers' accounting that name a cause outright (sacct's OUT_OF_MEMORY,
+ * TIMEOUT, NODE_FAIL; LSF's TERM_* exit reasons; our own HTCondor walltime policy, which removes
+ * with PeriodicRemove). SGE's `failed 37` names h_rt, h_cpu and h_vmem at once, and an exit status
+ * of 137 is any SIGKILL: neither tells a cause, so they are left to the journal's reason.
+ */
+const SCHEDULER_STATES: Array<[FailureCause, RegExp]> = [
+  ['out of memory', /^OUT_OF_MEMORY\b|TERM_MEMLIMIT/],
+  ['time limit', /^(TIMEOUT|DEADLINE)\b|TERM_RUNLIMIT|TERM_CPULIMIT|PeriodicRemove/],
+  ['node failure', /^(NODE_FAIL|BOOT_FAIL)\b/],
+  ['preempted', /^PREEMPTED\b|TERM_PREEMPT/],
+  ['cancelled', /^CANCELLED\b|TERM_OWNER|TERM_ADMIN|^Removed\b/],
+];
+
+export function schedulerCause(state: string): FailureCause | undefined {
+  for (const [cause, pattern] of SCHEDULER_STATES) if (pattern.test(state)) return cause;
+  return undefined;
+}

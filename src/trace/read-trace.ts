@@ -8,6 +8,7 @@ import { readResultFile } from '../result-file.js';
 import { readdir } from 'node:fs/promises';
 import { readJournal, type JournalRecord } from '../journal.js';
 import { chunkOfFileName, WorkDirLayout } from '../work-dir.js';
+import { lookUpAccounting } from './scheduler-accounting.js';
 import { buildTraceRows, type ResultSummary, type TraceRow } from './trace-rows.js';
 
 export interface RunTrace {
@@ -16,14 +17,33 @@ export interface RunTrace {
   record: RunRecord | undefined;
   records: JournalRecord[];
   rows: TraceRow[];
+  /** Set when the scheduler's accounting was asked for and not (all) read: why, in words. */
+  accountingNote?: string;
 }
 
-export async function readTrace(dir: string): Promise<RunTrace> {
+export interface ReadTraceOptions {
+  /**
+   * Ask the run's scheduler for its accounting of the run's jobs (sacct, qacct, ...): what
+   * `qmr trace` and `qmr report` do. Off for the trace a map leaves beside its work dir as it
+   * ends, which should not wait on the scheduler.
+   */
+  accounting?: boolean;
+  accountingTimeoutMs?: number;
+}
+
+export async function readTrace(dir: string, options: ReadTraceOptions = {}): Promise<RunTrace> {
   const layout = new WorkDirLayout(dir);
   const records = await readJournal(layout.journal);
   const record = await readRunRecord(layout).catch(() => undefined);
   const results = await readResultSummaries(layout);
-  return { dir, record, records, rows: buildTraceRows(records, results) };
+  const accounting = options.accounting ? await lookUpAccounting(record, records, options.accountingTimeoutMs) : undefined;
+  return {
+    dir,
+    record,
+    records,
+    rows: buildTraceRows(records, results, accounting?.byJob),
+    ...(accounting?.note ? { accountingNote: accounting.note } : {}),
+  };
 }
 
 async function readResultSummaries(layout: WorkDirLayout): Promise<Map<number, ResultSummary>> {

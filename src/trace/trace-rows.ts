@@ -5,7 +5,8 @@
  * still SUBMITTED) and on one that is over. Field names follow Nextflow's trace file where one fits.
  */
 import type { JournalRecord } from '../journal.js';
-import { failureCause, type FailureCause } from './failure-cause.js';
+import type { JobAccounting } from '../queues/queue.js';
+import { failureCause, schedulerCause, type FailureCause } from './failure-cause.js';
 
 /** What a result file says about the job that wrote it (see ChunkResultFile). */
 export interface ResultSummary {
@@ -52,6 +53,17 @@ export interface TraceRow {
   cause: FailureCause | undefined;
   /** The journal's words for why the attempt or chunk failed. */
   reason: string | undefined;
+  /**
+   * The scheduler's accounting of the job (sacct, qacct, ...), when it was asked and answered;
+   * the fields above stay the worker's and the journal's. Per job: in an elastic map every unit a
+   * worker job ran shows that job's numbers.
+   */
+  schedState: string | undefined;
+  schedExit: number | undefined;
+  schedElapsedSeconds: number | undefined;
+  schedCpuSeconds: number | undefined;
+  schedPeakRssKb: number | undefined;
+  schedHost: string | undefined;
 }
 
 interface ChunkEntry {
@@ -61,7 +73,11 @@ interface ChunkEntry {
   rows: TraceRow[];
 }
 
-export function buildTraceRows(records: readonly JournalRecord[], results: ReadonlyMap<number, ResultSummary>): TraceRow[] {
+export function buildTraceRows(
+  records: readonly JournalRecord[],
+  results: ReadonlyMap<number, ResultSummary>,
+  accounting: ReadonlyMap<string, JobAccounting> = new Map(),
+): TraceRow[] {
   const chunks = new Map<number, ChunkEntry>();
   // Keyed by job and chunk: in an elastic map one worker job runs (claims) many chunks.
   const rowOf = new Map<string, TraceRow>();
@@ -115,6 +131,10 @@ export function buildTraceRows(records: readonly JournalRecord[], results: Reado
   for (const c of chunks.values()) {
     const result = results.get(c.chunk);
     if (result) applyResult(c, result);
+    for (const row of c.rows) {
+      const job = accounting.get(row.nativeId);
+      if (job) applyAccounting(row, job);
+    }
   }
   return [...chunks.values()].sort((a, b) => a.chunk - b.chunk).flatMap((c) => c.rows);
 }
@@ -142,7 +162,29 @@ function newRow(c: ChunkEntry, nativeId: string, submit: number): TraceRow {
     peakRssKb: undefined,
     cause: undefined,
     reason: undefined,
+    schedState: undefined,
+    schedExit: undefined,
+    schedElapsedSeconds: undefined,
+    schedCpuSeconds: undefined,
+    schedPeakRssKb: undefined,
+    schedHost: undefined,
   };
+}
+
+/**
+ * The scheduler's numbers go in their own fields. A failed attempt whose journal reason named
+ * no cause (a job that just vanished) takes the cause the scheduler's final state names.
+ */
+function applyAccounting(row: TraceRow, job: JobAccounting): void {
+  row.schedState = job.state;
+  row.schedExit = job.exitCode;
+  row.schedElapsedSeconds = job.elapsedSeconds;
+  row.schedCpuSeconds = job.cpuSeconds;
+  row.schedPeakRssKb = job.maxRssKb;
+  row.schedHost = job.host;
+  if ((row.status === 'FAILED' || row.status === 'ABORTED') && (row.cause === undefined || row.cause === 'vanished') && row.failedTasks === undefined) {
+    row.cause = (job.state === undefined ? undefined : schedulerCause(job.state)) ?? row.cause;
+  }
 }
 
 function endAttempt(row: TraceRow, status: TraceStatus, complete: number | undefined, reason: string): void {

@@ -1,7 +1,9 @@
 /**
  * The trace as text: TSV with Nextflow's trace field names where one fits (task_id, native_id,
  * name, status, exit, submit, start, complete, duration, realtime, %cpu, peak_rss, hostname,
- * attempt), and a few of qmr's own (queue_wait, cpu_time, tasks, failed_tasks, cause, reason).
+ * attempt), and a few of qmr's own (queue_wait, cpu_time, tasks, failed_tasks, cause, reason, and
+ * the scheduler's accounting of the job: sched_state, sched_exit, sched_elapsed, sched_cpu_time,
+ * sched_peak_rss, sched_host).
  * Values are for people, as Nextflow prints them (4.2s, 1.5 GB); `--json` gives the raw numbers.
  * Pure.
  */
@@ -10,6 +12,7 @@ import type { TraceRow } from './trace-rows.js';
 export const TRACE_FIELDS = [
   'task_id', 'attempt', 'native_id', 'name', 'status', 'exit', 'submit', 'start', 'complete',
   'queue_wait', 'duration', 'realtime', 'cpu_time', '%cpu', 'peak_rss', 'hostname', 'tasks', 'failed_tasks', 'cause', 'reason',
+  'sched_state', 'sched_exit', 'sched_elapsed', 'sched_cpu_time', 'sched_peak_rss', 'sched_host',
 ] as const;
 
 const MISSING = '-';
@@ -37,6 +40,12 @@ export function traceTsv(rows: readonly TraceRow[]): string {
       r.failedTasks === undefined ? MISSING : String(r.failedTasks),
       r.cause ?? MISSING,
       oneLine(r.reason),
+      oneLine(r.schedState),
+      r.schedExit === undefined ? MISSING : String(r.schedExit),
+      r.schedElapsedSeconds === undefined ? MISSING : humanDuration(r.schedElapsedSeconds * 1000),
+      r.schedCpuSeconds === undefined ? MISSING : humanDuration(r.schedCpuSeconds * 1000),
+      humanKilobytes(r.schedPeakRssKb),
+      r.schedHost ?? MISSING,
     ].join('\t'),
   );
   return [TRACE_FIELDS.join('\t'), ...lines].join('\n') + '\n';

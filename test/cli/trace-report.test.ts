@@ -53,6 +53,16 @@ describe('qmr trace', () => {
     }
   });
 
+  it('has the scheduler columns, empty for a local run, and takes --no-accounting', async () => {
+    const r = await qmr(['trace', run]);
+    const fields = r.stdout.split('\n')[0]!.split('\t');
+    expect(fields.slice(-6)).toEqual(['sched_state', 'sched_exit', 'sched_elapsed', 'sched_cpu_time', 'sched_peak_rss', 'sched_host']);
+    expect(r.stderr).toBe(''); // a local run has no scheduler to ask: nothing to note
+    const skipped = await qmr(['trace', run, '--no-accounting']);
+    expect(skipped.exitCode).toBe(0);
+    expect(skipped.stdout.trimEnd().split('\n')).toHaveLength(5);
+  });
+
   it('leaves <workDir>.trace.tsv when a finished run removes its work dir', async () => {
     const workDir = path.join(folder.path, 'clean');
     await new Pool({ workDir, progress: false }).map((x: number) => x + 1, [1, 2, 3]);

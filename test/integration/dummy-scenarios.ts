@@ -12,6 +12,7 @@
  * its own cluster. The emulator runs the compiled code in dist/: build first (npm test does).
  */
 import { readJournal } from '../../src/journal.js';
+import { readTrace, type RunTrace } from '../../src/trace/read-trace.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -56,6 +57,7 @@ export interface DummyTarget {
 
 export type ScenarioName =
   | 'full'
+  | 'accounting'
   | 'throw'
   | 'error-recovers'
   | 'error-exhausted'
@@ -282,6 +284,30 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       expect(polls).toBeGreaterThan(0);
       expect(calls[target.statusCommand] ?? 0).toBeLessThanOrEqual(polls + target.statusCallsOutsidePolls);
       expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('accounting', "shows the emulated scheduler's accounting of each job in the trace, or says why it cannot", async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'accounting');
+      await new Pool(c.options({ chunkSize: 2, keepWorkDir: 'always' })).map((x: number) => x * 2, [1, 2, 3, 4]);
+      let trace: RunTrace | undefined;
+      await waitFor(async () => {
+        trace = await readTrace(c.workDir, { accounting: true });
+        return target.historyAnswers === false || trace.rows.every((r) => r.schedExit !== undefined);
+      }, 'the accounting of both jobs');
+      if (target.historyAnswers === false) {
+        expect(trace!.accountingNote).toMatch(/keeps no accounting qmr can read here/);
+        expect(trace!.rows.map((r) => r.schedState)).toEqual([undefined, undefined]);
+        return;
+      }
+      expect(trace!.accountingNote).toBeUndefined();
+      // The emulators print zeros (or nothing) for usage: state, exit and host are what they show.
+      for (const row of trace!.rows) {
+        expect(row).toMatchObject({ status: 'COMPLETED', schedExit: 0 });
+        expect(row.schedState).toBeTruthy();
+      }
+      const end = (await journalOf(c.workDir)).findLast((r) => r.t === 'end');
+      expect(end?.calls).toMatchObject({ submit: 1 });
     });
 
     scenario('early-gone', 'waits for the result of a job gone from the live view while it runs, with a lagging history: nothing computed twice', async (ctx) => {

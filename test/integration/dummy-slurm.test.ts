@@ -20,4 +20,5 @@ dummyScenarios({ ...slurm, label: 'slurm' });
 dummyScenarios({ ...slurm, label: 'slurm without accounting', settings: { accounting: false }, historyAnswers: false }, [
   'vanish',
   'early-gone',
+  'accounting',
 ]);

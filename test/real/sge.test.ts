@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describeReal } from '../helpers/real-schedulers.js';
+import { realAccountingScenario } from './accounting-scenario.js';
 import { realElasticScenarios } from './elastic-scenarios.js';
 import { missingWorkingDir, realInterruptionScenarios, realScenarios, type RealFlavor } from './scenarios.js';
 
@@ -42,4 +43,5 @@ describeReal('sge', 'real Son of Grid Engine on this machine', () => {
   realScenarios(real);
   realInterruptionScenarios(real);
   realElasticScenarios(real);
+  realAccountingScenario(real, { completed: /^exit_status 0$/, exited3: /^exit_status 3$/ });
 });

@@ -5,6 +5,7 @@ import { resolveOptions } from '../../src/options.js';
 import type { JobStatus, Queue } from '../../src/queues/queue.js';
 import { openQueue } from '../../src/queues/registry.js';
 import { describeReal } from '../helpers/real-schedulers.js';
+import { realAccountingScenario } from './accounting-scenario.js';
 import { realElasticScenarios } from './elastic-scenarios.js';
 import { realInterruptionScenarios, realScenarios, type RealFlavor, type TroubleScenario } from './scenarios.js';
 
@@ -61,6 +62,7 @@ describeReal('slurm', 'real Slurm on this machine', () => {
   realScenarios(real);
   realInterruptionScenarios(real);
   realElasticScenarios(real);
+  realAccountingScenario(real, { completed: /^COMPLETED$/, exited3: /^FAILED$/ });
 
   // The maps above never need sacct here: finished jobs stay in squeue for MinJobAge (600 s).
   // On sites where a map outlives MinJobAge (or is resumed later) they come from sacct, so its
