@@ -4,7 +4,7 @@
  * verbatim outputs of SGE 8.1.9 (test/fixtures/sge).
  */
 import { XMLParser } from 'fast-xml-parser';
-import { parseQacctOutput, qacctCommands } from './accounting/sge.js';
+import { parseQacctHistory, parseQacctOutput, qacctCommands } from './accounting/sge.js';
 import { formatChunkSpec } from '../chunk-spec.js';
 import { expandLenientIndexList } from '../index-ranges.js';
 import { formatHms } from '../options.js';
@@ -71,6 +71,9 @@ export const sge: CommandFlavor = {
     return commandsForIds(command('qdel'), [], jobIds);
   },
 
+  // qacct is SGE's only record of a job that has left qstat: how it ended, and at which limit.
+  historyCommands: qacctCommands,
+  parseHistoryOutput: (result) => parseQacctHistory(result),
   accountingCommands: qacctCommands,
   parseAccountingOutput: parseQacctOutput,
 

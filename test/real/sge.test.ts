@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describeReal } from '../helpers/real-schedulers.js';
 import { realAccountingScenario } from './accounting-scenario.js';
+import { realRetryScenarios } from './retry-scenarios.js';
 import { realElasticScenarios } from './elastic-scenarios.js';
 import { missingWorkingDir, realInterruptionScenarios, realScenarios, type RealFlavor } from './scenarios.js';
 
@@ -44,4 +45,12 @@ describeReal('sge', 'real Son of Grid Engine on this machine', () => {
   realInterruptionScenarios(real);
   realElasticScenarios(real);
   realAccountingScenario(real, { completed: /^exit_status 0$/, exited3: /^exit_status 3$/ });
+  // h_vmem is an address-space limit per process here: node cannot start under 1G of it (it
+  // reserves address space it never uses), so 300M fails, 600M fails, 1200M runs. h_rt kills
+  // a job about 1 s past it; qacct then says failed 37 after ru_wallclock ≥ h_rt.
+  realRetryScenarios(real, {
+    memory: { request: '300M', taskMegabytes: 1 },
+    memoryShows: /could not reserve virtual memory/,
+    walltime: { request: 5, taskSeconds: 8 },
+  });
 });

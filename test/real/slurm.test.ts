@@ -7,6 +7,7 @@ import { openQueue } from '../../src/queues/registry.js';
 import { describeReal } from '../helpers/real-schedulers.js';
 import { realAccountingScenario } from './accounting-scenario.js';
 import { realElasticScenarios } from './elastic-scenarios.js';
+import { realRetryScenarios } from './retry-scenarios.js';
 import { realInterruptionScenarios, realScenarios, type RealFlavor, type TroubleScenario } from './scenarios.js';
 
 const run = promisify(execFile);
@@ -63,6 +64,13 @@ describeReal('slurm', 'real Slurm on this machine', () => {
   realInterruptionScenarios(real);
   realElasticScenarios(real);
   realAccountingScenario(real, { completed: /^COMPLETED$/, exited3: /^FAILED$/ });
+  // The cgroup (ConstrainRAMSpace) kills at --mem; slurmctld ends jobs past --time, checked
+  // every 30 s and at minute granularity: a 60 s limit ends a 100 s task after 60-90 s.
+  realRetryScenarios(real, {
+    memory: { request: '200M', taskMegabytes: 300 },
+    memoryShows: /OUT_OF_MEMORY/,
+    walltime: { request: 60, taskSeconds: 100 },
+  });
 
   // The maps above never need sacct here: finished jobs stay in squeue for MinJobAge (600 s).
   // On sites where a map outlives MinJobAge (or is resumed later) they come from sacct, so its

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clockSeconds, localTime, memoryKb } from '../../src/queues/accounting/units.js';
 import { parseSacctAccounting, parseSacctAccountingOutput } from '../../src/queues/accounting/slurm.js';
-import { parseQacct, parseQacctOutput } from '../../src/queues/accounting/sge.js';
+import { parseQacct, parseQacctHistory, parseQacctOutput } from '../../src/queues/accounting/sge.js';
 import { CommandQueue } from '../../src/queues/command-queue.js';
 import { htcondor } from '../../src/queues/htcondor.js';
 import { lsf } from '../../src/queues/lsf.js';
@@ -189,5 +189,24 @@ describe('CommandQueue accounting', () => {
     expect(queue.callCounts().accounting).toBe(0);
     await queue.accounting(['71', '72']);
     expect(queue.callCounts().accounting).toBe(2); // one qacct per job
+  });
+});
+
+describe('SGE history from qacct (real SGE 8.1.9 output)', () => {
+  const ok = (name: string) => ({ command: { file: 'qacct', args: [] }, exitCode: 0, stdout: fixture('sge', name), stderr: '', timedOut: false });
+  it('tells a time-limit kill (failed 37, ran its h_rt) from a memory kill (failed 37, maxvmem at its h_vmem)', () => {
+    expect(parseQacctHistory(ok('qacct-j-h_rt-exceeded.txt')).get('75')).toMatchObject({ state: 'finished', outcome: 'failure', fatal: true, limit: 'walltime' });
+    const array = parseQacctHistory(ok('timelimit-array-qacct.txt'));
+    expect([array.get('78.1')?.limit, array.get('78.2')?.limit]).toEqual(['walltime', 'walltime']);
+    expect(parseQacctHistory(ok('oom-multiproc-killed-qacct.txt')).get('80')).toMatchObject({ fatal: true, limit: 'memory', native: 'failed 37, exit_status 137' });
+  });
+  it('reads success and a plain non-zero exit without a limit', () => {
+    expect(parseQacctHistory(ok('qacct-j-ok.txt')).get('71')).toEqual({ state: 'finished', native: 'exit_status 0', outcome: 'success' });
+    const exit3 = parseQacctHistory(ok('qacct-j-exit3-acct.txt')).get('72');
+    expect(exit3).toMatchObject({ state: 'finished', outcome: 'failure', native: 'exit_status 3' });
+    expect(exit3?.limit).toBeUndefined();
+  });
+  it('answers nothing for a job not in the accounting file yet', () => {
+    expect(parseQacctHistory({ command: { file: 'qacct', args: [] }, exitCode: 1, stdout: '', stderr: 'error: job id 999999 not found\n', timedOut: false })).toEqual(new Map());
   });
 });

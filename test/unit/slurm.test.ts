@@ -444,3 +444,14 @@ describe('slurm: documented shapes no capture shows (squeue(1), sacct(1), hetero
     expect(parseSbatchParsable('Submitted batch job 4712 on cluster blue\n')).toBe('4712');
   });
 });
+
+describe('Slurm out-of-memory and time-limit kills (real squeue/sacct output, test/fixtures/OOM-TIMELIMIT-FINDINGS.md)', () => {
+  it('says which request the job ran past, so a retry can raise it', async () => {
+    const { parseSqueueOutput, parseSacctOutput } = await import('../../src/queues/slurm.js');
+    expect(parseSqueueOutput(fixture('slurm', 'oom-squeue-after.txt')).get('565')).toMatchObject({ state: 'finished', outcome: 'failure', fatal: true, limit: 'memory' });
+    const array = parseSqueueOutput(fixture('slurm', 'timelimit-array-squeue-after.txt'));
+    expect([array.get('570_0')?.limit, array.get('570_1')?.limit]).toEqual(['walltime', 'walltime']);
+    expect(parseSacctOutput(fixture('slurm', 'oom-sacct-product-format.txt')).get('565')).toMatchObject({ fatal: true, limit: 'memory' });
+    expect(parseSacctOutput(fixture('slurm', 'timelimit-sacct-product-format.txt')).get('566')).toMatchObject({ fatal: true, limit: 'walltime' });
+  });
+});

@@ -10,7 +10,7 @@
  * byte formatter: `67.844KB` is 67.844 × 1024 = 69472 KB (RSS in KB is a multiple of the 4 KB page,
  * which this reading gives and a decimal one would not), the job's peak RSS.
  */
-import type { CommandLine, CommandResult, JobAccounting } from '../queue.js';
+import type { CommandLine, CommandResult, JobAccounting, JobStatus } from '../queue.js';
 import { CommandOutputError, HistoryUnavailableError } from '../queue.js';
 import { clockSeconds, definedFields, localTime, memoryKb } from './units.js';
 
@@ -39,7 +39,12 @@ export function parseQacctOutput(result: CommandResult): Map<string, JobAccounti
  * a qmaster reset) has several records: the last one is the latest.
  */
 export function parseQacct(stdout: string): Map<string, JobAccounting> {
-  const jobs = new Map<string, JobAccounting>();
+  return new Map([...qacctRecords(stdout)].map(([id, fields]) => [id, qacctRecord(fields)]));
+}
+
+/** Each record's fields by name, keyed by job id as qsub printed it (`JOB` or `JOB.TASK`). */
+export function qacctRecords(stdout: string): Map<string, Map<string, string>> {
+  const jobs = new Map<string, Map<string, string>>();
   for (const block of stdout.split(/^=+\s*$/m)) {
     const fields = new Map<string, string>();
     for (const line of block.split('\n')) {
@@ -49,10 +54,53 @@ export function parseQacct(stdout: string): Map<string, JobAccounting> {
     const job = fields.get('jobnumber');
     if (!job) continue;
     const task = fields.get('taskid');
-    const id = task && /^\d+$/.test(task) ? `${job}.${task}` : job;
-    jobs.set(id, qacctRecord(fields));
+    jobs.set(task && /^\d+$/.test(task) ? `${job}.${task}` : job, fields);
   }
   return jobs;
+}
+
+/**
+ * qacct as history: how each job ended, for the chunk tracker. `failed 37` is SGE killing a job
+ * at a limit, without saying which: it was the time limit when the job ran as long as its h_rt,
+ * the memory limit when its maxvmem reached its h_vmem (both requests are in `category`). Seen
+ * here: h_rt=5 → failed 37, exit_status 137, ru_wallclock 6s (test/fixtures/sge/qacct-j-h_rt-exceeded.txt).
+ */
+export function parseQacctHistory(result: CommandResult): Map<string, JobStatus> {
+  if (result.exitCode !== 0) {
+    parseQacctOutput(result); // throws for what is not an answer
+    return new Map();
+  }
+  const statuses = new Map<string, JobStatus>();
+  for (const [id, fields] of qacctRecords(result.stdout)) statuses.set(id, qacctStatus(fields));
+  return statuses;
+}
+
+function qacctStatus(fields: Map<string, string>): JobStatus {
+  const failed = Number(/^(\d+)/.exec(fields.get('failed') ?? '')?.[1] ?? 0);
+  const exit = Number(/^(\d+)/.exec(fields.get('exit_status') ?? '')?.[1] ?? 0);
+  const native = failed !== 0 ? `failed ${failed}, exit_status ${exit}` : `exit_status ${exit}`;
+  if (failed === 0 && exit === 0) return { state: 'finished', native, outcome: 'success' };
+  if (failed === 37) {
+    const category = fields.get('category') ?? '';
+    const hRt = /h_rt=([\d:]+)/.exec(category)?.[1];
+    const hVmem = /h_vmem=([\d.]+[KMGT]?)/i.exec(category)?.[1];
+    const ran = clockSeconds(fields.get('ru_wallclock'));
+    const peak = memoryKb(fields.get('maxvmem'), 'B');
+    if (hRt !== undefined && ran !== undefined && ran >= hmsSeconds(hRt)) {
+      return { state: 'finished', native, outcome: 'failure', fatal: true, limit: 'walltime', reason: `reached its time limit (h_rt=${hRt}): raise resources.walltime` };
+    }
+    const limitKb = hVmem === undefined ? undefined : memoryKb(hVmem, 'B');
+    if (limitKb !== undefined && peak !== undefined && peak >= limitKb * 0.95) {
+      return { state: 'finished', native, outcome: 'failure', fatal: true, limit: 'memory', reason: `ran out of memory (h_vmem=${hVmem}): raise resources.memory` };
+    }
+    return { state: 'finished', native, outcome: 'failure', reason: fields.get('failed') };
+  }
+  return { state: 'finished', native, outcome: 'failure' };
+}
+
+/** h_rt as category prints it: seconds, or H:M:S. */
+function hmsSeconds(text: string): number {
+  return text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
 }
 
 function qacctRecord(fields: Map<string, string>): JobAccounting {
