@@ -41,7 +41,7 @@ export async function readTrace(dir: string, options: ReadTraceOptions = {}): Pr
     dir,
     record,
     records,
-    rows: buildTraceRows(records, results, accounting?.byJob),
+    rows: buildTraceRows(records, results, accounting?.byJob, record?.options?.resources ?? {}),
     ...(accounting?.note ? { accountingNote: accounting.note } : {}),
   };
 }

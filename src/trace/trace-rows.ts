@@ -5,6 +5,7 @@
  * still SUBMITTED) and on one that is over. Field names follow Nextflow's trace file where one fits.
  */
 import type { JournalRecord } from '../journal.js';
+import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from '../options.js';
 import type { JobAccounting } from '../queues/queue.js';
 import { failureCause, schedulerCause, type FailureCause } from './failure-cause.js';
 
@@ -50,6 +51,12 @@ export interface TraceRow {
   /** CPU time over run time, as a percentage: 100 is one core kept busy. */
   cpuPercent: number | undefined;
   peakRssKb: number | undefined;
+  /**
+   * What the attempt asked for (Nextflow's memory and time): the map's resources, or the request
+   * a retry raised after a memory or time limit. Megabytes and seconds.
+   */
+  memoryMb: number | undefined;
+  timeSeconds: number | undefined;
   cause: FailureCause | undefined;
   /** The journal's words for why the attempt or chunk failed. */
   reason: string | undefined;
@@ -77,8 +84,11 @@ export function buildTraceRows(
   records: readonly JournalRecord[],
   results: ReadonlyMap<number, ResultSummary>,
   accounting: ReadonlyMap<string, JobAccounting> = new Map(),
+  requested: Resources = {},
 ): TraceRow[] {
   const chunks = new Map<number, ChunkEntry>();
+  /** Elastic maps: what each worker job asked for, when a retry raised it. */
+  const workerRequest = new Map<string, Resources>();
   // Keyed by job and chunk: in an elastic map one worker job runs (claims) many chunks.
   const rowOf = new Map<string, TraceRow>();
   const rowsOfJob = new Map<string, TraceRow[]>();
@@ -94,7 +104,7 @@ export function buildTraceRows(
           const c = chunks.get(chunk);
           const nativeId = r.ids[k];
           if (!c || nativeId === undefined) return;
-          const row = newRow(c, nativeId, Date.parse(r.time));
+          const row = newRow(c, nativeId, Date.parse(r.time), r.resources ?? workerRequest.get(nativeId) ?? requested);
           c.rows.push(row);
           rowOf.set(`${nativeId} ${chunk}`, row);
           rowsOfJob.set(nativeId, [...(rowsOfJob.get(nativeId) ?? []), row]);
@@ -113,6 +123,9 @@ export function buildTraceRows(
         }
         break;
       }
+      case 'workers':
+        if (r.resources) for (const id of r.ids) workerRequest.set(id, r.resources);
+        break;
       case 'cancel':
         for (const id of r.ids) cancelled.set(id, { time: Date.parse(r.time), why: r.why });
         break;
@@ -130,7 +143,7 @@ export function buildTraceRows(
   }
   for (const c of chunks.values()) {
     const result = results.get(c.chunk);
-    if (result) applyResult(c, result);
+    if (result) applyResult(c, result, (jobId) => workerRequest.get(jobId) ?? requested);
     for (const row of c.rows) {
       const job = accounting.get(row.nativeId);
       if (job) applyAccounting(row, job);
@@ -139,7 +152,7 @@ export function buildTraceRows(
   return [...chunks.values()].sort((a, b) => a.chunk - b.chunk).flatMap((c) => c.rows);
 }
 
-function newRow(c: ChunkEntry, nativeId: string, submit: number): TraceRow {
+function newRow(c: ChunkEntry, nativeId: string, submit: number, request: Resources): TraceRow {
   return {
     taskId: c.chunk,
     attempt: c.rows.length + 1,
@@ -160,6 +173,8 @@ function newRow(c: ChunkEntry, nativeId: string, submit: number): TraceRow {
     cpuSeconds: undefined,
     cpuPercent: undefined,
     peakRssKb: undefined,
+    memoryMb: orUndefined(() => (request.memory === undefined ? undefined : parseMemoryMegabytes(request.memory))),
+    timeSeconds: orUndefined(() => (request.walltime === undefined ? undefined : parseWalltimeSeconds(request.walltime))),
     cause: undefined,
     reason: undefined,
     schedState: undefined,
@@ -169,6 +184,15 @@ function newRow(c: ChunkEntry, nativeId: string, submit: number): TraceRow {
     schedPeakRssKb: undefined,
     schedHost: undefined,
   };
+}
+
+/** A request a run.json from another release may spell differently: unknown rather than an error. */
+function orUndefined(read: () => number | undefined): number | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -208,13 +232,13 @@ export function exitStatusIn(reason: string): number | undefined {
  * Puts the result file's facts on the attempt whose job wrote it. A job retired as lost whose
  * result turned up later (a slow shared file system) still ran the chunk: its row says so.
  */
-function applyResult(c: ChunkEntry, result: ResultSummary): void {
+function applyResult(c: ChunkEntry, result: ResultSummary, requestOf: (jobId: string) => Resources): void {
   const start = Date.parse(result.startedAt);
   const complete = Date.parse(result.finishedAt);
   let row = c.rows.findLast((r) => r.nativeId === result.jobId) ?? c.rows.at(-1);
   if (!row) {
     // An elastic unit whose claim the pool saw only after its result: its worker ran it.
-    row = newRow(c, result.jobId, start);
+    row = newRow(c, result.jobId, start, requestOf(result.jobId));
     c.rows.push(row);
   }
   // An elastic claim is journaled when the pool sees it, which can be after the unit started.

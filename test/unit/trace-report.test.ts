@@ -36,6 +36,20 @@ const results = new Map([
 describe('trace rows', () => {
   const rows = buildTraceRows(records, results);
 
+  it("shows each attempt's request: the map's, or the one a retry raised", () => {
+    const raised = records.map((r) => (r.t === 'submit' && r.ids[0] === '8' ? { ...r, resources: { memory: '4096M', walltime: 3600 } } : r));
+    const requested = buildTraceRows(raised, results, new Map(), { memory: '2G', walltime: '1:00:00' });
+    expect(requested.map((r) => [r.taskId, r.attempt, r.memoryMb, r.timeSeconds])).toEqual([
+      [0, 1, 2048, 3600],
+      [1, 1, 2048, 3600],
+      [1, 2, 4096, 3600],
+      [2, 1, 2048, 3600],
+    ]);
+    const tsv = traceTsv(requested).trim().split('\n');
+    const memory = TRACE_FIELDS.indexOf('memory');
+    expect(tsv.slice(1).map((line) => line.split('\t')[memory])).toEqual(['2.00 GB', '2.00 GB', '4.00 GB', '2.00 GB']);
+  });
+
   it('has one row per attempt, with the result file facts on the job that wrote it', () => {
     expect(rows.map((r) => [r.taskId, r.attempt, r.nativeId, r.status])).toEqual([
       [0, 1, '7_0', 'COMPLETED'],
