@@ -29,6 +29,8 @@ export function realRetryScenarios(real: RealFlavor, expected: RetryExpectations
     flavor: real.flavor,
     ...(real.commands ? { commands: real.commands } : {}),
     workDir: path.join(folder.path, jobName),
+    // node killed at start-up under SGE's h_vmem dumps core in the working directory.
+    workingDir: folder.path,
     resources: { jobName, ...resources },
     pollInterval: 500,
     maxPollInterval: 2000,
