@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { AbortError, Pool, type PoolOptions } from '../../src/index.js';
 import { readJournal, type JournalRecord } from '../../src/journal.js';
-import { jobNameFor, jobsLeft, mapInChild, resultsIn, scenarioFolder, type RealFlavor } from './scenarios.js';
+import { jobNameFor, jobsLeft, mapInChild, realMapOptions, resultsIn, scenarioFolder, type RealFlavor } from './scenarios.js';
 import { unitStarts } from '../helpers/unit-starts.js';
 
 const of = <T extends JournalRecord['t']>(records: JournalRecord[], t: T) => records.filter((r): r is Extract<JournalRecord, { t: T }> => r.t === t);
@@ -17,18 +17,7 @@ const of = <T extends JournalRecord['t']>(records: JournalRecord[], t: T) => rec
 export function realElasticScenarios(real: RealFlavor): void {
   const folder = scenarioFolder(`qmr-real-${real.flavor}-elastic-`);
   const name = jobNameFor;
-  const base = (jobName: string, extra: PoolOptions = {}): PoolOptions => ({
-    flavor: real.flavor,
-    ...(real.commands ? { commands: real.commands } : {}),
-    workDir: path.join(folder.path, jobName),
-    resources: { jobName },
-    pollInterval: 500,
-    maxPollInterval: 2000,
-    missingGrace: 3000,
-    keepWorkDir: 'always',
-    progress: false,
-    ...extra,
-  });
+  const base = (jobName: string, extra: PoolOptions = {}): PoolOptions => realMapOptions(real, folder.path, jobName, extra);
 
   it('elastic: pulls uneven tasks in claims from one array of workers, each task run once', async () => {
     const jobName = name('eluneven');

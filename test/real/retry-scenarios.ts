@@ -10,7 +10,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { Pool, type PoolOptions, type Resources } from '../../src/index.js';
 import { readJournal, type JournalRecord } from '../../src/journal.js';
-import { jobNameFor, jobsLeft, scenarioFolder, type RealFlavor } from './scenarios.js';
+import { jobNameFor, jobsLeft, realMapOptions, scenarioFolder, type RealFlavor } from './scenarios.js';
 
 export interface RetryExpectations {
   /** A memory request the first attempt dies under, and the megabytes the task holds. */
@@ -25,20 +25,9 @@ const of = <T extends JournalRecord['t']>(records: JournalRecord[], t: T) => rec
 
 export function realRetryScenarios(real: RealFlavor, expected: RetryExpectations): void {
   const folder = scenarioFolder(`qmr-real-${real.flavor}-retry-`);
-  const base = (jobName: string, resources: Resources, extra: PoolOptions = {}): PoolOptions => ({
-    flavor: real.flavor,
-    ...(real.commands ? { commands: real.commands } : {}),
-    workDir: path.join(folder.path, jobName),
+  const base = (jobName: string, resources: Resources, extra: PoolOptions = {}): PoolOptions =>
     // node killed at start-up under SGE's h_vmem dumps core in the working directory.
-    workingDir: folder.path,
-    resources: { jobName, ...resources },
-    pollInterval: 500,
-    maxPollInterval: 2000,
-    missingGrace: 3000,
-    keepWorkDir: 'always',
-    progress: false,
-    ...extra,
-  });
+    realMapOptions(real, folder.path, jobName, { workingDir: folder.path, resources: { jobName, ...resources }, ...extra });
   // Holds `mb` megabytes resident (every page written) for a moment, then answers.
   const hold = async (task: { i: number; mb: number }) => {
     const block = Buffer.alloc(task.mb * 1024 * 1024, 1);

@@ -76,6 +76,25 @@ export function scenarioFolder(prefix: string): { readonly path: string } {
   };
 }
 
+/**
+ * The options of a real-scheduler test map: its own work dir (kept) and job name in `folder`,
+ * quick polls, a short grace for vanished jobs, no progress line.
+ */
+export function realMapOptions(real: RealFlavor, folder: string, jobName: string, extra: PoolOptions = {}): PoolOptions {
+  return {
+    flavor: real.flavor,
+    ...(real.commands ? { commands: real.commands } : {}),
+    workDir: path.join(folder, jobName),
+    resources: { jobName },
+    pollInterval: 500,
+    maxPollInterval: 2000,
+    missingGrace: 3000,
+    keepWorkDir: 'always',
+    progress: false,
+    ...extra,
+  };
+}
+
 /** A job name of its own for each map, so that a test finds its jobs in the queue by name. */
 export const jobNameFor = (what: string) => `q${what}${randomBytes(3).toString('hex')}`;
 
