@@ -20,7 +20,7 @@ import { replayJournal, type RecordedRun } from './run-state.js';
 import type { ResolvedOptions } from './options.js';
 import type { StatusPoller, StatusSnapshot } from './poller.js';
 import type { Progress } from './progress.js';
-import type { Queue } from './queues/queue.js';
+import { CALL_KINDS, type CallKind, type Queue } from './queues/queue.js';
 import { openWorkDir, WorkDir, WorkDirLayout, exists } from './work-dir.js';
 import { Waker } from './waker.js';
 import { feedTasks } from './task-feed.js';
@@ -86,6 +86,8 @@ export class MapRun<R> {
   private elasticPlan: ElasticPlan | undefined;
   private endOutcome: 'aborted' | 'failed' = 'aborted';
   private endMessage: string | undefined;
+  /** The shared queue's call counts as this map began (maps in one process share a queue). */
+  private readonly callsAtStart: Record<CallKind, number> | undefined;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -94,6 +96,7 @@ export class MapRun<R> {
     private readonly cwd: string,
     userSignal: AbortSignal | undefined,
   ) {
+    this.callsAtStart = queue.callCounts?.();
     this.stop = new RunStop(userSignal);
     this.canceller = new JobCanceller(queue, () => this.journal);
     this.reporter = new ProgressReporter(options.onProgress, options.progress);
@@ -436,7 +439,7 @@ export class MapRun<R> {
       time: new Date().toISOString(),
       outcome: finishedNormally ? 'finished' : detach ? 'detached' : this.endOutcome,
       ...(this.endMessage ? { message: this.endMessage.slice(0, 2000) } : {}),
-      ...(this.queue.callCounts ? { calls: this.queue.callCounts() } : {}),
+      ...(this.queue.callCounts ? { calls: callsSince(this.callsAtStart, this.queue.callCounts()) } : {}),
     });
     await this.journal?.flush().catch(() => undefined);
     const troubled = !finishedNormally || this.results?.anyTaskFailed === true || this.canceller.pending.length > 0 || detach;
@@ -447,6 +450,16 @@ export class MapRun<R> {
       await dir.remove();
     }
   }
+}
+
+/**
+ * This map's scheduler calls: the queue's counts now less those when the map began. Maps running
+ * at the same time in one process share a queue (and its polls), so theirs overlap.
+ */
+function callsSince(before: Record<CallKind, number> | undefined, now: Record<CallKind, number>): Record<CallKind, number> {
+  const calls = { ...now };
+  for (const kind of CALL_KINDS) calls[kind] -= before?.[kind] ?? 0;
+  return calls;
 }
 
 /** The journal's record of each tracker event: 'retire' for a job attempt that ended without a result, 'failed' for a chunk given up. */
