@@ -211,6 +211,19 @@ class Dispatcher {
       return false;
     }
     const launcher = this.launchers[job.flavor];
+    const limit = takeJobFault(state, 'limit', job, task, now);
+    if (limit) {
+      // Killed at once for running past a request: it started, and the scheduler ended it (or,
+      // where the scheduler holds such jobs, holds it). Each front shows its own kill.
+      const resource = limit.resource ?? 'memory';
+      if (launcher.limitHolds?.includes(resource)) {
+        Object.assign(task, { state: 'error', errorAt: now, holdCause: 'limit', limit: resource, startTime: now });
+      } else {
+        Object.assign(task, { state: 'finished', outcome: 'limit', limit: resource, startTime: now, endTime: now, exitCode: null, signal: 'SIGKILL' });
+      }
+      if (limit.message) task.message = limit.message;
+      return false;
+    }
     const spec = launcher.spec(job, task, { state, scratchRoot: companionPaths(this.statePath).scratch });
     const started = startProcess(spec);
     if ('failure' in started) {

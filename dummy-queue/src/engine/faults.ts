@@ -8,13 +8,13 @@ import { globMatches } from './glob.js';
 import { taskChunk } from './jobs.js';
 import type { CommandFaultKind, Fault, FaultKind, FaultSpec, Job, JobFaultKind, State, Task } from './types.js';
 
-const JOB_KINDS: readonly JobFaultKind[] = ['error', 'fail', 'held', 'vanish', 'suspend', 'earlyGone'];
+const JOB_KINDS: readonly JobFaultKind[] = ['error', 'fail', 'held', 'vanish', 'suspend', 'earlyGone', 'limit'];
 const STATUS_KINDS: readonly CommandFaultKind[] = ['statusFail', 'statusHang', 'statusWarning'];
 const SUBMIT_KINDS: readonly CommandFaultKind[] = ['submitFail'];
 const ALL_KINDS: readonly FaultKind[] = [...JOB_KINDS, ...STATUS_KINDS, ...SUBMIT_KINDS];
 
 const KNOWN_KEYS = new Set([
-  'kind', 'times', 'chunk', 'arrayIndex', 'name', 'jobId', 'every', 'command', 'seconds', 'after', 'message', 'exitCode', 'stream',
+  'kind', 'times', 'chunk', 'arrayIndex', 'name', 'jobId', 'every', 'command', 'seconds', 'after', 'message', 'exitCode', 'stream', 'resource',
 ]);
 
 function isCount(value: unknown, minimum: number): boolean {
@@ -41,6 +41,7 @@ export function checkFaultSpec(spec: unknown): FaultSpec {
     if (f[key] !== undefined && typeof f[key] !== 'string') throw new Error(`fault field ${key} must be a string`);
   }
   if (f.stream !== undefined && f.stream !== 'stdout' && f.stream !== 'stderr') throw new Error('fault field stream must be "stdout" or "stderr"');
+  if (f.resource !== undefined && f.resource !== 'memory' && f.resource !== 'walltime') throw new Error('fault field resource must be "memory" or "walltime"');
   const kind = f.kind as FaultKind;
   if ((kind === 'suspend' || kind === 'statusHang') && f.seconds === undefined) throw new Error(`fault ${kind} needs "seconds"`);
   return f as unknown as FaultSpec;

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { Job, State, Task } from './types.js';
+import type { Job, LimitResource, State, Task } from './types.js';
 
 export interface LaunchSpec {
   argv: string[];
@@ -46,6 +46,11 @@ export interface Launcher {
    * visible about a second).
    */
   lingersAfterCancel?: boolean;
+  /**
+   * Limits at which the scheduler holds the job instead of ending it (limit fault): HTCondor
+   * holds a job over its memory request (HoldReasonCode 34).
+   */
+  limitHolds?: readonly LimitResource[];
 }
 
 /** True for files the kernel can exec: a `#!` script or an ELF binary. */

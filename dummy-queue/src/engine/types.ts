@@ -49,11 +49,15 @@ export type TaskState = 'pending' | 'held' | 'error' | 'running' | 'suspended' |
  * - cancelled: deleted by the user, before or while running (signal set if it was running)
  * - failed: never ran because the "node failed" (fail fault) or the launch failed
  * - lost: the dispatcher lost track of the process (it was restarted while the task ran)
+ * - limit: the scheduler killed it for running past its memory or time request (limit fault; `limit` says which)
  */
-export type Outcome = 'exited' | 'killed' | 'cancelled' | 'failed' | 'lost';
+export type Outcome = 'exited' | 'killed' | 'cancelled' | 'failed' | 'lost' | 'limit';
+
+/** The request a job ran past (limit fault). */
+export type LimitResource = 'memory' | 'walltime';
 
 /** Why a task is held or in error, in engine words; fronts map them to their own reasons. */
-export type HoldCause = 'user' | 'submitted-held' | 'fault' | 'launch';
+export type HoldCause = 'user' | 'submitted-held' | 'fault' | 'launch' | 'limit';
 
 export interface Task {
   /** Array index, or null for a job that is not an array. */
@@ -76,6 +80,8 @@ export interface Task {
   cancelRequestedAt?: number;
   termSentAt?: number;
   killSentAt?: number;
+  /** Limit fault: the request the task ran past (outcome 'limit', or held for it: HTCondor memory). */
+  limit?: LimitResource;
   /** Set by the earlyGone fault: the task is hidden from live status views from its start on. */
   hiddenFromLive?: boolean;
   /** Suspend fault: when to stop the process and for how long. */
@@ -131,7 +137,7 @@ export interface Job {
   tasksTakeIds?: boolean;
 }
 
-export type JobFaultKind = 'error' | 'fail' | 'held' | 'vanish' | 'suspend' | 'earlyGone';
+export type JobFaultKind = 'error' | 'fail' | 'held' | 'vanish' | 'suspend' | 'earlyGone' | 'limit';
 export type CommandFaultKind = 'statusFail' | 'statusHang' | 'statusWarning' | 'submitFail';
 export type FaultKind = JobFaultKind | CommandFaultKind;
 
@@ -152,6 +158,8 @@ export interface FaultSpec {
   /** Only calls of this command (e.g. "qstat"); default: every status (or submit) command. */
   command?: string;
   // --- parameters ---
+  /** limit: which request the job runs past (default memory). */
+  resource?: LimitResource;
   /** suspend: how long; statusHang: how long to sleep. */
   seconds?: number;
   /** suspend: seconds after the start before the process is stopped. */

@@ -29,6 +29,8 @@ export interface CondorAttributes {
   requestMemory: number;
   requestDisk: number;
   batchName?: string;
+  /** periodic_remove as given (the RemoveReason of a job removed by it names it). */
+  periodicRemove?: string;
   /** leave_in_queue = true: completed jobs stay in condor_q (as C). */
   leaveInQueue: boolean;
   submitHost: string;

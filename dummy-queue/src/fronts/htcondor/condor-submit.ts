@@ -142,6 +142,7 @@ async function condorSubmit(io: CommandIO): Promise<number> {
         requestMemory: megabytes(first.request_memory, 128),
         requestDisk: Math.ceil(megabytes(first.request_disk, 1) * 1024),
         ...(jobBatchName !== undefined ? { batchName: jobBatchName } : {}),
+        ...(first.periodic_remove !== undefined ? { periodicRemove: first.periodic_remove } : {}),
         leaveInQueue: truthy(first.leave_in_queue),
         submitHost: machineName(),
       };

@@ -26,7 +26,7 @@ export function jobStatus(task: Task): number {
   }
 }
 
-function holdAttributes(task: Task, owner: string, host: string): ClassAd {
+function holdAttributes(task: Task, owner: string, host: string, memoryMb: number): ClassAd {
   if (task.state === 'held') {
     if (task.holdCause === 'submitted-held') return { HoldReason: 'submitted on hold', HoldReasonCode: 15, HoldReasonSubCode: 0 };
     return { HoldReason: task.message ?? `via condor_hold (by user ${owner})`, HoldReasonCode: 1, HoldReasonSubCode: 0 };
@@ -34,6 +34,14 @@ function holdAttributes(task: Task, owner: string, host: string): ClassAd {
   if (task.state === 'error') {
     if (task.holdCause === 'launch' && task.message?.startsWith("can't chdir")) {
       return { HoldReason: `Error from slot1@${host}: Failed to execute: ${task.message}`, HoldReasonCode: 14, HoldReasonSubCode: 2 };
+    }
+    if (task.holdCause === 'limit') {
+      // The starter's hold of a job over its request_memory (cgroup memory limit), HTCondor 23.
+      return {
+        HoldReason: task.message ?? `Error from slot1_1@${host}: Job has gone over cgroup memory limit of ${memoryMb} megabytes. Last measured usage: ${memoryMb} megabytes.  Consider resubmitting with a higher request_memory.`,
+        HoldReasonCode: 34,
+        HoldReasonSubCode: 0,
+      };
     }
     if (task.holdCause === 'launch') return { HoldReason: `Error from slot1@${host}: ${task.message}`, HoldReasonCode: 12, HoldReasonSubCode: 2 };
     return { HoldReason: task.message ?? `Error from slot1@${host}: Failed to execute the job`, HoldReasonCode: 6, HoldReasonSubCode: 2 };
@@ -76,7 +84,7 @@ export function jobAd(job: Job, task: Task, state: State, now: number): ClassAd 
     RequestMemory: a.requestMemory,
     RequestDisk: a.requestDisk,
     ...(a.batchName !== undefined ? { JobBatchName: a.batchName } : {}),
-    ...holdAttributes(task, job.owner, host),
+    ...holdAttributes(task, job.owner, host, a.requestMemory),
     ...p.custom,
   };
   if (started) {
@@ -90,6 +98,10 @@ export function jobAd(job: Job, task: Task, state: State, now: number): ClassAd 
     if (task.outcome === 'exited') Object.assign(ad, { ExitCode: task.exitCode ?? 0, ExitBySignal: false, ExitStatus: task.exitCode ?? 0 });
     if (task.outcome === 'killed') Object.assign(ad, { ExitBySignal: true, ExitSignal: signalNumber(task.signal) });
     if (task.outcome === 'cancelled') ad.RemoveReason = `via condor_rm (by user ${job.owner})`;
+    if (task.outcome === 'limit') {
+      // Over its walltime: removed by the periodic_remove the job was submitted with.
+      ad.RemoveReason = task.message ?? `The job attribute PeriodicRemove expression '${a.periodicRemove ?? 'true'}' evaluated to TRUE`;
+    }
     if (task.outcome === 'failed' || task.outcome === 'lost') ad.RemoveReason = task.message ?? `Job failed to start on slot1@${host}`;
   }
   return ad;

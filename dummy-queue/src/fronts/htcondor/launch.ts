@@ -57,4 +57,4 @@ function spec(job: Job, task: Task, { state, scratchRoot }: LaunchContext): Laun
 }
 
 // condor_rm: the job's kill signal (SIGTERM), then SIGKILL.
-export const condorLauncher: Launcher = { spec, onLaunchFailure: 'error', cancelSignals: ['SIGTERM'] };
+export const condorLauncher: Launcher = { spec, onLaunchFailure: 'error', cancelSignals: ['SIGTERM'], limitHolds: ['memory'] };

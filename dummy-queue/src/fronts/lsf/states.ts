@@ -36,6 +36,11 @@ export function lsfStatus(task: Task): LsfStatus {
       return { stat: 'EXIT', exitCode: task.signal ? String(128 + signalNumber(task.signal)) : '', exitReason: 'TERM_OWNER: job killed by owner' };
     case 'killed':
       return { stat: 'EXIT', exitCode: String(128 + signalNumber(task.signal)), exitReason: 'TERM_EXTERNAL_SIGNAL: job killed by a signal external to LSF' };
+    case 'limit':
+      // LSF's own kills at -M and -W (its kill sequence starts with SIGINT; the run limit warns with SIGUSR2).
+      return task.limit === 'walltime'
+        ? { stat: 'EXIT', exitCode: '140', exitReason: 'TERM_RUNLIMIT: job killed after reaching LSF run time limit' }
+        : { stat: 'EXIT', exitCode: '130', exitReason: 'TERM_MEMLIMIT: job killed after reaching LSF memory usage limit' };
     default:
       if (task.message?.startsWith("can't chdir")) return { stat: 'EXIT', exitCode: '', exitReason: 'TERM_CWD_NOTEXIST: current working directory not accessible or does not exist on the execution host' };
       return { stat: 'EXIT', exitCode: '', exitReason: 'TERM_ZOMBIE: job exited while LSF is not available' };

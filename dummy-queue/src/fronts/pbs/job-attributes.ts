@@ -87,7 +87,7 @@ export function jobAttributes(entity: Entity, state: State, now: number, dialect
   const text = dialect === 'pro' || task.state === 'error' || task.holdCause === 'fault' ? comment(task, host, ctime) : undefined;
   if (entity.kind !== 'parent') add('comment', text);
   add('etime', ctime(job.submitTime));
-  if (entity.kind !== 'parent') add(dialect === 'pro' ? 'Exit_status' : 'exit_status', exitStatus(task));
+  if (entity.kind !== 'parent') add(dialect === 'pro' ? 'Exit_status' : 'exit_status', exitStatus(task, dialect));
   add(dialect === 'pro' ? 'Submit_arguments' : 'submit_args', a.submitArgs);
   if (dialect === 'torque' && started) add('start_time', epochSeconds(task.startTime!));
   if (dialect === 'torque') {

@@ -133,7 +133,7 @@ function parseOrExplain(words: readonly string[], table: OptionTable): ParsedCom
 async function waitForEnd(io: CommandIO, jobId: number): Promise<number> {
   const job = await waitForJobEnd(io.statePath, jobId);
   if (!job) return 1;
-  return Math.max(0, ...job.tasks.map((t) => exitStatus(t) ?? 0)) & 0xff;
+  return Math.max(0, ...job.tasks.map((t) => exitStatus(t, (job.attributes as unknown as PbsAttributes).dialect) ?? 0)) & 0xff;
 }
 
 async function qsub(io: CommandIO): Promise<number> {

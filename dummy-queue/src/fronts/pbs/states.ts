@@ -37,9 +37,11 @@ export function parentStateLetter(job: Job, dialect: PbsDialect): string {
 /**
  * The exit status PBS records: the script's code, 256+signal for a job killed by a signal
  * (271 after qdel's SIGTERM, 265 after SIGKILL), a negative value when PBS itself could not run
- * it (-1, JOB_EXEC_FAIL1). A job deleted before it ran has none.
+ * it (-1, JOB_EXEC_FAIL1), or when it killed the job at a limit (limit fault: Torque -10
+ * JOB_EXEC_OVERLIMIT_MEM / -11 _WT, PBS Pro -27 JOB_EXEC_KILL_MEM / -29 _WALLTIME). A job
+ * deleted before it ran has none.
  */
-export function exitStatus(task: Task): number | undefined {
+export function exitStatus(task: Task, dialect: PbsDialect = 'torque'): number | undefined {
   if (task.state !== 'finished') return undefined;
   switch (task.outcome) {
     case 'exited':
@@ -48,6 +50,9 @@ export function exitStatus(task: Task): number | undefined {
       return 256 + signalNumber(task.signal);
     case 'cancelled':
       return task.signal ? 256 + signalNumber(task.signal) : undefined;
+    case 'limit':
+      if (dialect === 'pro') return task.limit === 'walltime' ? -29 : -27;
+      return task.limit === 'walltime' ? -11 : -10;
     default:
       return -1;
   }
@@ -60,6 +65,7 @@ export function comment(task: Task, hostname: string, startText: (ms: number) =>
   if (task.state === 'pending') return 'Not Running: Insufficient amount of resource: ncpus';
   if (task.startTime === undefined) return undefined;
   if (task.outcome === 'failed') return task.message ?? 'Job failed to start';
+  if (task.outcome === 'limit') return task.message ?? `Job run at ${startText(task.startTime)} on (${hostname}:ncpus=1) and exceeded its ${task.limit === 'walltime' ? 'walltime' : 'mem'} limit`;
   const run = `Job run at ${startText(task.startTime)} on (${hostname}:ncpus=1)`;
   return task.state === 'finished' ? `${run} and ${task.outcome === 'exited' ? 'finished' : 'terminated'}` : run;
 }

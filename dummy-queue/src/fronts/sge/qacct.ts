@@ -19,6 +19,7 @@ function plain(label: string, value: string | number): string {
 
 /** SGE's `failed` field: why the job did not run normally (0 = it did). */
 function failure(task: Task): string {
+  if (task.outcome === 'limit') return '37  : qmaster enforced h_rt, h_cpu, or h_vmem limit';
   if (task.outcome === 'cancelled' && task.startTime !== undefined) return '100 : assumedly after job';
   if (task.outcome === 'failed' || (task.outcome === 'cancelled' && task.errorAt !== undefined)) {
     if (task.message?.startsWith("can't chdir")) return '28  : changing into working directory';
@@ -36,10 +37,46 @@ function exitStatus(task: Task): string {
   return String(task.exitCode ?? 0).padEnd(20);
 }
 
+/** The job's `-l` requests as one comma list (`h_rt=600,h_vmem=1024M`), h_rt in seconds as SGE keeps it. */
+function requests(job: Job): string[] {
+  return sgeAttributes(job)
+    .resources.flatMap((r) => r.split(','))
+    .map((r) => r.replace(/^(h_rt|s_rt)=(\d+(?::\d+){1,2})$/, (_m, name: string, hms: string) => `${name}=${hms.split(':').reduce((t, p) => t * 60 + Number(p), 0)}`));
+}
+
+function requested(job: Job, name: string): string | undefined {
+  return requests(job).find((r) => r.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+/** `category`: the job's requests (`-l h_rt=5`), NONE without any. */
+function category(job: Job): string {
+  const list = requests(job);
+  return list.length > 0 ? `-l ${list.join(',')}` : 'NONE';
+}
+
+/** An h_vmem value as qacct prints memory (`370.852MB`, `2.000GB`). */
+function vmemText(value: string): string {
+  const m = /^(\d+(?:\.\d+)?)([KMGT]?)$/i.exec(value);
+  if (!m) return '0.000B';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let amount = Number(m[1]) * 1024 ** (m[2] ? 'BKMGT'.indexOf(m[2].toUpperCase()) : 0);
+  let unit = 0;
+  while (amount >= 1024 && unit < units.length - 1) {
+    amount /= 1024;
+    unit++;
+  }
+  return `${amount.toFixed(3)}${units[unit]}`;
+}
+
 function record(job: Job, task: Task, state: State): string {
   const a = sgeAttributes(job);
   const ran = task.startTime !== undefined && task.outcome !== 'failed';
-  const wallclock = ran ? Math.round(((task.endTime ?? task.startTime!) - task.startTime!) / 1000) : 0;
+  // A limit fault ends the task at once; its record shows it killed at the limit, as execd does:
+  // ru_wallclock a second past h_rt (test/fixtures/sge/qacct-j-h_rt-exceeded.txt), maxvmem at h_vmem.
+  const hRt = task.outcome === 'limit' && task.limit === 'walltime' ? requested(job, 'h_rt') : undefined;
+  const hVmem = task.outcome === 'limit' && task.limit !== 'walltime' ? requested(job, 'h_vmem') : undefined;
+  const wallclock = hRt !== undefined ? Number(hRt) + 1 : ran ? Math.round(((task.endTime ?? task.startTime!) - task.startTime!) / 1000) : 0;
+  const endTime = hRt !== undefined ? task.startTime! + wallclock * 1000 : task.endTime!;
   return (
     '==============================================================\n' +
     padded('qname', job.queue) +
@@ -55,7 +92,7 @@ function record(job: Job, task: Task, state: State): string {
     padded('priority', 0) +
     plain('qsub_time', ctime(job.submitTime)) +
     plain('start_time', ran ? ctime(task.startTime!) : '-/-') +
-    plain('end_time', ran ? ctime(task.endTime!) : '-/-') +
+    plain('end_time', ran ? ctime(endTime) : '-/-') +
     padded('granted_pe', a.pe ?? 'NONE') +
     padded('slots', a.slots) +
     plain('failed', failure(task)) +
@@ -72,10 +109,10 @@ function record(job: Job, task: Task, state: State): string {
     plain('mem', '0.000Bs') +
     plain('io', '0.000B') +
     plain('iow', '0.000s') +
-    plain('maxvmem', '0.000B') +
+    plain('maxvmem', hVmem !== undefined ? vmemText(hVmem) : '0.000B') +
     plain('arid', 'undefined') +
     plain('ar_sub_time', 'undefined') +
-    plain('category', 'NONE')
+    plain('category', category(job))
   );
 }
 

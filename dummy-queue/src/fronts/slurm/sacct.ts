@@ -100,6 +100,9 @@ function jobStatus(state: State, job: Job, task: Task, now: number): SlurmStatus
 function stepStatus(task: Task, jobLine: SlurmStatus): SlurmStatus {
   if (task.state !== 'finished' || jobLine.state === 'RUNNING') return { ...jobLine, state: 'RUNNING', exitCode: '0:0' };
   if (task.outcome === 'exited') return { ...jobLine, state: task.exitCode === 0 ? 'COMPLETED' : 'FAILED' };
+  // Over --mem the .batch step is OUT_OF_MEMORY 0:125 too; over --time it is CANCELLED 0:15.
+  if (task.outcome === 'limit' && task.limit !== 'walltime') return jobLine;
+  if (task.outcome === 'limit') return { ...jobLine, state: 'CANCELLED', exitCode: '0:15' };
   return { ...jobLine, state: 'CANCELLED', exitCode: `0:${signalNumber(task.signal)}` };
 }
 

@@ -29,7 +29,7 @@ function fields(r: SlurmRecord, state: State, now: number): string[][] {
     [`UserId=${job.owner}(${a.uid})`, `GroupId=${job.owner}(${a.gid})`, 'MCS_label=N/A'],
     [`Priority=${r.priority}`, 'Nice=0', `Account=${a.account ?? '(null)'}`, 'QOS=(null)'],
     [`JobState=${r.status.state}`, `Reason=${r.status.reason.replace(/ /g, '_')}`, 'Dependency=(null)'],
-    ['Requeue=1', 'Restarts=0', 'BatchFlag=1', 'Reboot=0', `ExitCode=${r.status.exitCode}`],
+    ['Requeue=1', 'Restarts=0', 'BatchFlag=1', 'Reboot=0', `ExitCode=${r.status.state === 'TIMEOUT' ? '0:15' : r.status.exitCode}`],
     [`RunTime=${runTime}`, `TimeLimit=${formatTimeLimit(a.timeLimitMinutes)}`, 'TimeMin=N/A'],
     [`SubmitTime=${isoLocal(job.submitTime)}`, `EligibleTime=${task.state === 'held' ? 'Unknown' : isoLocal(job.submitTime)}`],
     [`AccrueTime=${task.state === 'held' ? 'Unknown' : isoLocal(job.submitTime)}`],

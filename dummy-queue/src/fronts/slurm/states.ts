@@ -72,6 +72,9 @@ export function finishedStatus(task: Task): SlurmStatus {
       return status('FAILED', 'JobLaunchFailure', `0:${signalNumber(task.signal)}`);
     case 'cancelled':
       return status('CANCELLED', 'None', task.signal ? `0:${signalNumber(task.signal)}` : '0:0');
+    case 'limit':
+      // As Slurm 22.05 ends a job over --mem (cgroup OOM kill) or --time (test/fixtures/OOM-TIMELIMIT-FINDINGS.md).
+      return task.limit === 'walltime' ? status('TIMEOUT', 'TimeLimit', '0:0') : status('OUT_OF_MEMORY', 'OutOfMemory', '0:125');
     default:
       // Never ran (the `fail` fault) or lost: Slurm's node failure.
       return status('NODE_FAIL', 'NodeDown');
