@@ -4,7 +4,8 @@
  * types, async and module functions, call counts), a throwing task and keepWorkDir, the
  * scheduler's error and held states (recovered, and past maxResubmissions), vanished and
  * early-gone jobs, a lagging history, failing, hanging and chatty status commands, failing
- * submits, and abort. Every failure scenario also checks that no job is left in the emulator.
+ * submits, abort, and jobs killed at their memory or time request (retried with it raised).
+ * Every failure scenario also checks that no job is left in the emulator.
  *
  * Each test has its own emulated cluster (state file, dispatcher). The pool finds it through
  * wrapper scripts that set QMR_DUMMY_STATE and exec the emulator's command: the pool runs its
@@ -20,7 +21,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
-import { DummyQueue, type FaultSpec, type Flavor, type Settings } from '../../dummy-queue/src/control.js';
+import { DummyQueue, type FaultSpec, type Flavor, type Job, type Settings } from '../../dummy-queue/src/control.js';
 import { shellQuote } from '../../src/job-script.js';
 import { AbortError, MapError, Pool, QueueCommandError, type PoolOptions, type Progress } from '../../src/index.js';
 import { pollerFor } from '../../src/poller.js';
@@ -72,6 +73,9 @@ export type ScenarioName =
   | 'submit-fail-passing'
   | 'submit-fail-later'
   | 'abort'
+  | 'limit-memory'
+  | 'limit-walltime'
+  | 'elastic-limit-memory'
   | 'elastic-full'
   | 'elastic-crash'
   | 'elastic-error-recovers'
@@ -135,6 +139,21 @@ async function wrapCommands(queue: DummyQueue, flavor: Flavor, dir: string): Pro
   }
   return wrapped;
 }
+
+/**
+ * What a job asked the emulated scheduler for, in its submit command's words (from what the
+ * front recorded of the call), and how a request raised from 1G to 2048M and from 600 s to
+ * 1200 s shows there. Every flavor can express both causes (HTCondor's walltime is the
+ * periodic_remove the pool submits).
+ */
+const asked = (job: Job) => job.attributes as Record<string, unknown>;
+const REQUESTS: Record<Flavor, { text: (job: Job) => string; memory: RegExp; walltime: RegExp }> = {
+  sge: { text: (j) => (asked(j).resources as string[]).map((r) => `-l ${r}`).join(' '), memory: /h_vmem=2048M\b/, walltime: /h_rt=00:20:00\b/ },
+  slurm: { text: (j) => `--mem=${String(asked(j).memory)} --time=${String(asked(j).timeLimitMinutes)}`, memory: /--mem=2048M\b/, walltime: /--time=20\b/ },
+  pbs: { text: (j) => (asked(j).resources as string[]).map((r) => `-l ${r}`).join(' '), memory: /mem=2048mb\b/, walltime: /walltime=00:20:00\b/ },
+  lsf: { text: (j) => `-M ${String(asked(j).memLimit)} -R ${String(asked(j).resourceReq)} -W ${String(asked(j).runLimitMinutes)}`, memory: /-M 2048MB\b/, walltime: /-W 20\b/ },
+  htcondor: { text: (j) => `request_memory = ${String(asked(j).requestMemory)}\nperiodic_remove = ${String(asked(j).periodicRemove)}`, memory: /request_memory = 2048\b/, walltime: /> 1200\)/ },
+};
 
 const firedOf = async (queue: DummyQueue, kind: FaultSpec['kind']) => (await queue.fired()).filter((f) => f.kind === kind);
 
@@ -243,6 +262,36 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       expect(await workerStarts(c.workDir)).toEqual([1, 1]);
       expect(await jobsLeft(c.queue)).toEqual([]);
     });
+
+    for (const resource of ['memory', 'walltime'] as const) {
+      scenario(`limit-${resource}`, `resubmits a chunk killed for running past its ${resource} request with the request doubled, in a submission of its own`, async (ctx) => {
+        const { expect } = ctx;
+        const c = await cluster(ctx, `limit-${resource}`);
+        await c.queue.addFault({ kind: 'limit', resource, chunk: 1, times: 1 });
+        const out = await new Pool(c.options({ elastic: false, chunkSize: 1, keepWorkDir: 'always', resources: { memory: '1G', walltime: 600 } })).map((x: number) => x * 2, [1, 2, 3]);
+        expect(out).toEqual([2, 4, 6]);
+        expect(await firedOf(c.queue, 'limit')).toHaveLength(1);
+        const journal = await journalOf(c.workDir);
+        const submits = journal.filter((r) => r.t === 'submit');
+        expect(submits).toHaveLength(2);
+        const raised = submits[1]!;
+        expect(raised.chunks).toEqual([1]);
+        expect(raised.resources).toMatchObject(resource === 'memory' ? { memory: '2048M', walltime: 600 } : { memory: '1G', walltime: 1200 });
+        expect(submits[0]!.resources).toBeUndefined();
+        const retires = journal.filter((r) => r.t === 'retire');
+        expect(retires).toHaveLength(1);
+        expect(retires[0]).toMatchObject({ chunk: 1 });
+        expect(retires[0]!.reason).toContain(resource === 'memory' ? 'memory 1G → 2048M' : 'walltime 600 → 1200');
+        // The scheduler was asked for the raised request by the resubmission only.
+        const jobs = [...(await c.queue.jobs())].sort((a, b) => a.id - b.id);
+        expect(jobs).toHaveLength(2);
+        const request = REQUESTS[target.flavor];
+        expect(request.text(jobs[0]!)).not.toMatch(request[resource]);
+        expect(request.text(jobs[1]!)).toMatch(request[resource]);
+        expect((await c.queue.calls())[target.submitCommand]).toBe(2);
+        expect(await jobsLeft(c.queue)).toEqual([]);
+      });
+    }
 
     scenario('full', 'maps hundreds of tasks in order with rich types, async and module functions; one submit per array, at most one status call per poll', async (ctx) => {
       const { expect } = ctx;
@@ -501,7 +550,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
   });
 
   // Elastic maps (the default when no chunkSize or numChunks is given): worker jobs claim units.
-  const elasticNames: ScenarioName[] = ['elastic-full', 'elastic-crash', 'elastic-error-recovers', 'elastic-error-exhausted', 'elastic-abort'];
+  const elasticNames: ScenarioName[] = ['elastic-limit-memory', 'elastic-full', 'elastic-crash', 'elastic-error-recovers', 'elastic-error-exhausted', 'elastic-abort'];
   if (!only || elasticNames.some((n) => only.includes(n))) describe.concurrent(`${target.label} (emulated): elastic workers`, () => {
     scenario('elastic-error-exhausted', 'fails clearly when every worker job lands in the error state, leaving no job behind', async (ctx) => {
       const { expect } = ctx;
@@ -596,6 +645,24 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       const failed = journal.filter((r) => r.t === 'worker-end' && r.how === 'failed');
       expect(failed).toHaveLength(2);
       expect(journal.filter((r) => r.t === 'workers').length).toBe(3); // the first worker, then one replacement each
+      expect([...(await unitStarts(c.workDir)).values()]).toEqual([1, 1, 1]);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    // One flavor is enough for the elastic path (the causes per flavor are covered above).
+    if (target.label === 'slurm') scenario('elastic-limit-memory', 'replaces a worker killed for running past its memory request with one that asks for twice as much', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-limit-memory');
+      await c.queue.addFault({ kind: 'limit', resource: 'memory', name: '*qmrel*', times: 1 });
+      const out = await new Pool(c.options({ keepWorkDir: 'always', resources: { jobName: 'qmrel', memory: '1G' } })).map((x: number) => x * 2, [1, 2, 3]);
+      expect(out).toEqual([2, 4, 6]);
+      expect(await firedOf(c.queue, 'limit')).toHaveLength(1);
+      const workers = (await journalOf(c.workDir)).filter((r) => r.t === 'workers');
+      expect(workers).toHaveLength(2);
+      expect(workers[0]!.resources).toBeUndefined();
+      expect(workers[1]!.resources).toMatchObject({ memory: '2048M' });
+      const jobs = [...(await c.queue.jobs())].sort((a, b) => a.id - b.id);
+      expect(REQUESTS[target.flavor].text(jobs.at(-1)!)).toMatch(REQUESTS[target.flavor].memory);
       expect([...(await unitStarts(c.workDir)).values()]).toEqual([1, 1, 1]);
       expect(await jobsLeft(c.queue)).toEqual([]);
     });
