@@ -35,7 +35,7 @@ import { RunStop } from './run-stop.js';
 import { StaticDispatch } from './static-dispatch.js';
 import { StatusFailures } from './status-failures.js';
 import { JobCanceller } from './job-canceller.js';
-import { raiseRequest } from './retry-policy.js';
+import { requestRaiser } from './retry-policy.js';
 
 /** How often the work dir is checked for new result files between status polls. */
 export const RESULT_CHECK_INTERVAL_MS = 100;
@@ -106,7 +106,7 @@ export class MapRun<R> {
       missingGrace: queue.resultsMayLag ? options.missingGrace : 0,
       heldTimeout: options.heldTimeout,
       stalledTimeout: options.stalledTimeout,
-      raise: (limit, attempt, current) => raiseRequest(options.retry, limit, attempt, current ?? options.resources),
+      raise: requestRaiser(options.retry, options.resources),
     });
   }
 

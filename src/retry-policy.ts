@@ -95,6 +95,15 @@ function resolveRule(name: string, value: unknown, parseMax: (v: unknown) => num
 export type RaiseDecision = { resources: Resources; change: string } | { refused: string };
 
 /**
+ * The chunk tracker's and the worker fleet's `raise`: the policy applied to an attempt's request,
+ * the map's resources when the attempt asked for nothing of its own.
+ */
+export function requestRaiser(policy: RetryPolicy, mapResources: Resources) {
+  return (limit: ResourceLimit, attempt: number, current: Resources | undefined): RaiseDecision =>
+    raiseRequest(policy, limit, attempt, current ?? mapResources);
+}
+
+/**
  * The request for the next attempt of a chunk whose attempt number `attempt` ran past `limit`
  * while asking for `current`; or why there is none (the rule is off, no request to raise, at the cap).
  */

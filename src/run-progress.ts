@@ -6,7 +6,7 @@
 import type { ChunkTracker, TrackerEvent } from './chunk-tracker.js';
 import type { Progress } from './progress.js';
 import { ProgressLine } from './progress-line.js';
-import { classifyReason, type FailureCause } from './trace/failure-cause.js';
+import { failureCause, type FailureCause } from './trace/failure-cause.js';
 
 export interface ProgressInput {
   runId: string;
@@ -69,7 +69,7 @@ export class FailureCauseCounts {
   count(events: readonly TrackerEvent[]): void {
     for (const e of events) {
       if (e.kind !== 'retired') continue;
-      const cause = classifyReason(e.reason) ?? 'vanished';
+      const cause = failureCause({ reason: e.reason }) ?? 'vanished';
       this.byCause.set(cause, (this.byCause.get(cause) ?? 0) + 1);
     }
   }

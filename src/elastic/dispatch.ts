@@ -18,7 +18,7 @@ import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../run-state.js';
 import { submitInGroups } from '../submission-groups.js';
 import type { WorkDir } from '../work-dir.js';
-import { raiseRequest } from '../retry-policy.js';
+import { requestRaiser } from '../retry-policy.js';
 import { CLAIM_TARGET_SECONDS } from './claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from './claims.js';
 import { WorkerFleet } from './fleet.js';
@@ -69,7 +69,7 @@ export class ElasticDispatch {
       missingGrace: ctx.queue.resultsMayLag ? ctx.options.missingGrace : 0,
       heldTimeout: ctx.options.heldTimeout,
       stalledTimeout: ctx.options.stalledTimeout,
-      raise: (limit, attempt, current) => raiseRequest(ctx.options.retry, limit, attempt, current ?? ctx.options.resources),
+      raise: requestRaiser(ctx.options.retry, ctx.options.resources),
     });
     this.leases = new LeaseWatch(ctx.options.leaseTimeout);
   }

@@ -86,7 +86,8 @@ function qacctStatus(fields: Map<string, string>): JobStatus {
     const hVmem = /h_vmem=([\d.]+[KMGT]?)/i.exec(category)?.[1];
     const ran = clockSeconds(fields.get('ru_wallclock'));
     const peak = memoryKb(fields.get('maxvmem'), 'B');
-    if (hRt !== undefined && ran !== undefined && ran >= hmsSeconds(hRt)) {
+    const limitSeconds = clockSeconds(hRt);
+    if (limitSeconds !== undefined && ran !== undefined && ran >= limitSeconds) {
       return { state: 'finished', native, outcome: 'failure', fatal: true, limit: 'walltime', reason: `reached its time limit (h_rt=${hRt}): raise resources.walltime` };
     }
     const limitKb = hVmem === undefined ? undefined : memoryKb(hVmem, 'B');
@@ -96,11 +97,6 @@ function qacctStatus(fields: Map<string, string>): JobStatus {
     return { state: 'finished', native, outcome: 'failure', reason: fields.get('failed') };
   }
   return { state: 'finished', native, outcome: 'failure' };
-}
-
-/** h_rt as category prints it: seconds, or H:M:S. */
-function hmsSeconds(text: string): number {
-  return text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
 }
 
 function qacctRecord(fields: Map<string, string>): JobAccounting {
