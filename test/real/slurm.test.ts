@@ -63,7 +63,11 @@ describeReal('slurm', 'real Slurm on this machine', () => {
   realScenarios(real);
   realInterruptionScenarios(real);
   realElasticScenarios(real);
-  realAccountingScenario(real, { completed: /^COMPLETED$/, exited3: /^FAILED$/ });
+  realAccountingScenario(real, {
+    completed: /^COMPLETED$/,
+    exited3: /^FAILED$/,
+    ...(slurmAccounting() === 'none' ? { noAccounting: /keeps no accounting/ } : {}),
+  });
   // The cgroup (ConstrainRAMSpace) kills at --mem; slurmctld ends jobs past --time, checked
   // every 30 s and at minute granularity: a 60 s limit ends a 100 s task after 60-90 s.
   realRetryScenarios(real, {
