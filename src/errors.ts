@@ -119,7 +119,21 @@ export class RemoteTaskError extends QmrError {
     this.props = remote?.props ?? {};
     // The stack users want is the one from the worker node, where the task ran.
     this.stack = remote?.stack ?? `${this.name}: ${this.message}`;
-    Object.assign(this, this.props);
+    copyRemoteProps(this, this.props);
+  }
+}
+
+/**
+ * Puts the remote error's own properties (like `code`) on the local error, so that
+ * `error.code` reads as it did on the worker. A property the error already has (its own fields
+ * such as `failure` or `message`, or anything on its prototype chain, `__proto__` included) is
+ * left alone: what a task threw must not break the error that reports it. Those stay readable
+ * in `props`. Defined, not assigned, so that no setter runs.
+ */
+function copyRemoteProps(target: RemoteTaskError, props: Record<string, unknown>): void {
+  for (const key of Object.keys(props)) {
+    if (key in target) continue;
+    Object.defineProperty(target, key, { value: props[key], writable: true, enumerable: true, configurable: true });
   }
 }
 

@@ -164,26 +164,46 @@ export function errorRecord(thrown: unknown, during?: string): RemoteErrorRecord
     const props: Record<string, unknown> = {};
     for (const key of Object.keys(thrown)) {
       if (key === 'name' || key === 'message' || key === 'stack') continue;
-      const value = (thrown as unknown as Record<string, unknown>)[key];
+      // A getter that throws must not cost the chunk its other results.
+      const value = readSafely(() => (thrown as unknown as Record<string, unknown>)[key]);
       props[key] = value instanceof Error ? errorRecord(value) : value;
     }
-    if (thrown.cause !== undefined && !('cause' in props)) {
-      props.cause = thrown.cause instanceof Error ? errorRecord(thrown.cause) : thrown.cause;
+    const cause = readSafely(() => thrown.cause);
+    if (cause !== undefined && !('cause' in props)) {
+      props.cause = cause instanceof Error ? errorRecord(cause) : cause;
     }
     const prefix = during ? `${during}: ` : '';
-    const record: RemoteErrorRecord = { name: thrown.name, message: prefix + thrown.message };
-    if (thrown.stack !== undefined) record.stack = thrown.stack;
+    // name, message and stack are text in the record whatever the task put there.
+    const record: RemoteErrorRecord = { name: textOf(readSafely(() => thrown.name)), message: prefix + textOf(readSafely(() => thrown.message)) };
+    const stack = readSafely(() => thrown.stack);
+    if (stack !== undefined) record.stack = textOf(stack);
     if (Object.keys(props).length > 0) record.props = props;
     return record;
   }
   return { name: 'NonErrorThrown', message: `${during ? `${during}: ` : ''}a non-Error value was thrown: ${safeString(thrown)}`, props: { thrown: safeString(thrown) } };
 }
 
+function readSafely(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (error) {
+    return `(reading it threw: ${error instanceof Error ? safeString(error.message) : safeString(error)})`;
+  }
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : safeString(value);
+}
+
 function safeString(value: unknown): string {
   try {
     return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
 }
 
