@@ -28,17 +28,29 @@ export async function functionFingerprint(spec: FunctionSpec): Promise<{ hash: s
 }
 
 /**
- * The function's tokens, without whitespace and comments: re-indenting or commenting the
- * function does not make it a different function for resume; changing its code does.
+ * The function's tokens as written, without whitespace and comments: re-indenting or commenting
+ * the function does not make it a different function for resume; changing its code does.
+ * Each token counts by its source text, not by acorn's value of it: values lose what tells
+ * literals apart (a regex's pattern and flags, a template's raw text, a bigint's digits), and two
+ * functions that differ there compute different things. A line break between two tokens counts
+ * too (as one mark, however many): automatic semicolon insertion makes `return\nx` differ from
+ * `return x`.
  */
 function tokenText(source: string): string {
+  const code = `(${source}\n)`;
   try {
     const tokens: string[] = [];
-    for (const token of tokenizer(`(${source}\n)`, { ecmaVersion: 'latest' })) {
-      tokens.push(`${token.type.label}:${String((token as { value?: unknown }).value ?? '')}`);
+    let previousEnd = 0;
+    for (const token of tokenizer(code, { ecmaVersion: 'latest' })) {
+      if (LINE_BREAK.test(code.slice(previousEnd, token.start))) tokens.push('\\n');
+      tokens.push(`${token.type.label}:${code.slice(token.start, token.end)}`);
+      previousEnd = token.end;
     }
     return tokens.join(' ');
   } catch {
     return source;
   }
 }
+
+/** ECMAScript's line terminators (also inside a multi-line comment, which ASI treats as one). */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
