@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { OptionError } from './errors.js';
+import { isShellName } from './job-script.js';
 import type { Progress } from './progress.js';
 import { resolveRetry, type RetryOption } from './retry-policy.js';
 
@@ -163,7 +164,7 @@ const RESOLVERS = {
   // Never below pollInterval: the back-off starts there.
   maxPollInterval: (o) => milliseconds('maxPollInterval', o.maxPollInterval, Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, pollIntervalOption(o)), pollIntervalOption(o)),
   keepWorkDir: (o) => oneOf('keepWorkDir', o.keepWorkDir ?? 'on-error', ['on-error', 'always', 'never'] as const),
-  env: (o) => stringRecord('env', o.env),
+  env: (o) => envOption(o.env),
   exportEnv: (o) => exportEnvOption(o.exportEnv),
   envScript: (o, cwd) => (o.envScript === undefined ? undefined : path.resolve(cwd, nonEmptyString('envScript', o.envScript))),
   executable: (o) => executableOption(o.executable),
@@ -175,7 +176,7 @@ const RESOLVERS = {
   onProgress: (o) => optionalFunction('onProgress', o.onProgress) as ((progress: Progress) => void) | undefined,
   concurrency: (o) => optionalPositiveInteger('concurrency', o.concurrency) ?? availableParallelism(),
   missingGrace: (o) => milliseconds('missingGrace', o.missingGrace, 30_000, 0),
-  heldTimeout: (o) => milliseconds('heldTimeout', o.heldTimeout, 60_000, 0),
+  heldTimeout: (o) => milliseconds('heldTimeout', o.heldTimeout, 60_000, 0, 'wait for a release'),
   stalledTimeout: (o) => milliseconds('stalledTimeout', o.stalledTimeout, 300_000, 0),
   commandTimeout: (o) => milliseconds('commandTimeout', o.commandTimeout, 60_000, 100),
   maxStatusFailures: (o) => optionalPositiveInteger('maxStatusFailures', o.maxStatusFailures) ?? 10,
@@ -240,10 +241,19 @@ function nonNegativeInteger(name: string, value: unknown, fallback: number): num
   return value;
 }
 
-function milliseconds(name: string, value: unknown, fallback: number, min: number): number {
+/**
+ * Node's timers take at most 2^31-1 ms (about 24.8 days) and fire at once above it, so a longer
+ * interval or timeout would turn into none at all: such values are refused, not cut.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A millisecond option between min and MAX_TIMER_MS; `Infinity` only where it has a meaning (`infinity` says which). */
+function milliseconds(name: string, value: unknown, fallback: number, min: number, infinity?: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
-    throw new OptionError(name, value, `a number of milliseconds ≥ ${min}`);
+  if (infinity !== undefined && value === Infinity) return value;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > MAX_TIMER_MS) {
+    const orInfinity = infinity === undefined ? '' : `, or Infinity to ${infinity}`;
+    throw new OptionError(name, value, `a number of milliseconds from ${min} to ${MAX_TIMER_MS} (about 24.8 days)${orInfinity}`);
   }
   return value;
 }
@@ -270,6 +280,20 @@ function stringRecord(name: string, value: unknown): Record<string, string> {
     out[key] = item;
   }
   return out;
+}
+
+/** Variables job.sh exports: a name the shell takes, and a value without NUL (bash would cut it there). */
+function envOption(value: unknown): Record<string, string> {
+  const env = stringRecord('env', value);
+  for (const [name, item] of Object.entries(env)) {
+    if (!isShellName(name)) {
+      throw new OptionError(`env[${JSON.stringify(name)}]`, item, 'under a variable name of letters, digits and _ that does not start with a digit, as the shell on the worker takes it');
+    }
+    if (item.includes('\0')) {
+      throw new OptionError(`env.${name}`, item, 'a string without NUL characters (an environment variable ends at the first one)');
+    }
+  }
+  return env;
 }
 
 function stringArray(name: string, value: unknown): readonly string[] {
@@ -344,10 +368,12 @@ export function parseMemoryMegabytes(value: unknown): number {
     const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT])i?B?\s*$/i.exec(value);
     if (m) {
       const factor = { K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 }[m[2]!.toUpperCase() as 'K' | 'M' | 'G' | 'T'];
-      return Math.ceil(Number(m[1]) * factor);
+      const megabytes = Math.ceil(Number(m[1]) * factor);
+      // '0M' asks for nothing, as the number 0 would.
+      if (megabytes > 0) return megabytes;
     }
   }
-  throw new OptionError('resources.memory', value, "a number of megabytes or a string like '500M' or '4G'");
+  throw new OptionError('resources.memory', value, "a number of megabytes above 0 or a string like '500M' or '4G'");
 }
 
 /** 3600 → 3600; '1:00:00' → 3600; '2-00:00:00' → 172800 (seconds). */
@@ -357,10 +383,12 @@ export function parseWalltimeSeconds(value: unknown): number {
     const m = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$/.exec(value.trim());
     if (m) {
       const [, days, hours, minutes, seconds] = m;
-      return Number(days ?? 0) * 86400 + Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds);
+      const total = Number(days ?? 0) * 86400 + Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds);
+      // '00:00' allows no time at all, as the number 0 would.
+      if (total > 0) return total;
     }
   }
-  throw new OptionError('resources.walltime', value, "a number of seconds or 'HH:MM:SS' (also 'D-HH:MM:SS', 'MM:SS')");
+  throw new OptionError('resources.walltime', value, "a number of seconds above 0 or 'HH:MM:SS' (also 'D-HH:MM:SS', 'MM:SS') above 00:00");
 }
 
 /** 3725 → '01:02:05' (hours may exceed 24, as every scheduler accepts). */
