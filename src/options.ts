@@ -9,6 +9,7 @@ import { OptionError } from './errors.js';
 import { isShellName } from './job-script.js';
 import type { Progress } from './progress.js';
 import { resolveRetry, type RetryOption } from './retry-policy.js';
+import { workerNodeFlags } from './worker-node-flags.js';
 
 import { FLAVORS, type FlavorName } from './queues/flavor-names.js';
 
@@ -77,7 +78,10 @@ export interface PoolOptions {
   exportEnv?: boolean | readonly string[];
   /** A shell script sourced on the worker before fn runs (module loads, conda/venv activation...). */
   envScript?: string;
-  /** The Node binary and its flags on the worker. Default: this process's execPath and execArgv. */
+  /**
+   * The Node binary and its flags on the worker, passed as they are. Default: this process's
+   * execPath and those of its execArgv a worker needs (see worker-node-flags.ts).
+   */
   executable?: string | readonly string[];
   /** Directory the worker changes to before running fn. Default: the current directory. */
   workingDir?: string;
@@ -311,7 +315,8 @@ function exportEnvOption(value: unknown): boolean | readonly string[] {
 }
 
 function executableOption(value: unknown): readonly string[] {
-  if (value === undefined) return [process.execPath, ...process.execArgv];
+  // Only the caller's flags a worker needs: `node -e ...` must not make each worker run the caller again.
+  if (value === undefined) return [process.execPath, ...workerNodeFlags(process.execArgv)];
   if (typeof value === 'string' && value !== '') return [value];
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '')) {
     return [...(value as string[])];
