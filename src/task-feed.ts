@@ -7,7 +7,8 @@
  */
 import { CHUNK_FILE_VERSION, type ChunkTasksFile } from './chunk-files.js';
 import { chunkSizeAt, type ChunkPlan } from './chunking.js';
-import { encode, isExactJson, UnencodableValueError } from './codec.js';
+import { encode } from './codec.js';
+import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from './encode-failure.js';
 import { ResumeMismatchError, SerializationError } from './errors.js';
 import { sha256 } from './fingerprint.js';
 import type { Journal } from './journal.js';
@@ -76,21 +77,27 @@ export async function feedTasks(
 }
 
 function encodeTasks(file: ChunkTasksFile): string | Buffer {
+  let whole: unknown;
   try {
     return encode(file);
   } catch (error) {
-    if (!(error instanceof UnencodableValueError)) throw error;
+    whole = error;
   }
   // Find the task at fault, so that the message can name it.
   file.tasks.forEach((task, i) => {
-    try {
-      isExactJson(task);
-    } catch (error) {
-      if (!(error instanceof UnencodableValueError)) throw error;
-      const index = file.firstTask + i;
-      const where = `tasks[${index}]${error.path.slice(1)}`;
-      throw new SerializationError(`task ${index} cannot be sent to a worker: ${where} ${error.reason} Nothing was submitted.`, index, error.path);
-    }
+    const failure = encodeFailureOf(task);
+    if (!failure) return;
+    const index = file.firstTask + i;
+    const message = `task ${index} cannot be sent to a worker: ${describeEncodeFailure(failure, `tasks[${index}]`)} Nothing was submitted.`;
+    throw new SerializationError(message, index, failure.kind === 'unencodable' ? failure.path : undefined);
   });
-  throw new Error('a task failed to encode, but no single task is at fault');
+  const last = file.firstTask + file.tasks.length - 1;
+  if (isTooLarge(whole)) {
+    throw new SerializationError(
+      `tasks ${file.firstTask}-${last} (chunk ${file.chunk}) are too large together for one chunk file: about ` +
+        `${formatBytes(approximateSize(file.tasks))}. Use a smaller chunkSize (or more chunks). Nothing was submitted.`,
+      file.firstTask,
+    );
+  }
+  throw new SerializationError(`tasks ${file.firstTask}-${last} (chunk ${file.chunk}) cannot be sent to a worker: ${String(whole)}. Nothing was submitted.`, file.firstTask);
 }

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from '../src/chunk-files.js';
-import { decode, encode, isExactJson, UnencodableValueError } from '../src/codec.js';
+import { decode, encode } from '../src/codec.js';
+import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../src/encode-failure.js';
 import type { RemoteErrorRecord } from '../src/errors.js';
 import type { FunctionSpec } from '../src/function-spec.js';
 import { WORKER_PROVIDED_NAMES } from '../src/worker-names.js';
@@ -80,38 +81,52 @@ function measuredUsage(before: NodeJS.CpuUsage): { cpuSeconds: number; peakRssKb
   return { cpuSeconds: (used.user + used.system) / 1e6, peakRssKb: process.resourceUsage().maxRSS };
 }
 
-/** Encodes the result; a value that cannot be sent back becomes that task's error instead. */
+/**
+ * Encodes the result. A value that cannot be sent back (one of its parts cannot make the trip,
+ * it is too large, or reading it throws) becomes that task's error instead, saying why and how
+ * large: retrying would only compute it again, and the other tasks' values must still arrive.
+ */
 function encodeResult(result: ChunkResultFile, firstTask: number): string | Buffer {
+  let lastError: unknown;
   try {
     return encode(result);
   } catch (error) {
-    if (!(error instanceof UnencodableValueError)) throw error;
+    lastError = error;
   }
+  const failValue = (i: number, message: string) => {
+    result.values[i] = null;
+    result.failures.push([i, { name: 'SerializationError', message }]);
+  };
   result.values.forEach((value, i) => {
-    try {
-      isExactJson(value);
-    } catch (error) {
-      if (!(error instanceof UnencodableValueError)) throw error;
-      result.values[i] = null;
-      result.failures.push([
-        i,
-        {
-          name: 'SerializationError',
-          message: `task ${firstTask + i} returned a value that cannot be sent back: ${error.message.replace(/^\$/, 'the value')}`,
-        },
-      ]);
-    }
+    const failure = encodeFailureOf(value);
+    if (failure) failValue(i, `task ${firstTask + i} returned a value that cannot be sent back: ${describeEncodeFailure(failure, 'the value')}`);
   });
   result.failures.forEach(([, record]) => {
-    if (record.props) {
-      try {
-        isExactJson(record.props);
-      } catch {
-        delete record.props;
-      }
-    }
+    if (record.props && encodeFailureOf(record.props)) delete record.props;
   });
-  return encode(result);
+  // Values that encode alone can still be too large together: fail the largest until the rest fits.
+  const failed = new Set(result.failures.map(([i]) => i));
+  for (;;) {
+    try {
+      return encode(result);
+    } catch (error) {
+      lastError = error;
+      if (!isTooLarge(error)) break;
+    }
+    const sizes = result.values.map((value, i) => (failed.has(i) ? -1 : approximateSize(value)));
+    const largest = sizes.indexOf(Math.max(...sizes));
+    if (largest === -1 || sizes[largest]! < 0) break;
+    failed.add(largest);
+    failValue(
+      largest,
+      `task ${firstTask + largest} returned a value of about ${formatBytes(sizes[largest]!)}, the largest of its chunk, whose results together are too large for one result file (${errorText(lastError)}); return less per task, or use a smaller chunkSize`,
+    );
+  }
+  throw lastError;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : safeString(error);
 }
 
 /**

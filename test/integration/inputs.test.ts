@@ -1,7 +1,7 @@
 /** Whole maps on the local flavor fed odd inputs: what tasks throw or return, and changed functions on resume. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MapError, Pool, RemoteTaskError } from '../../src/index.js';
+import { MapError, Pool, RemoteTaskError, SerializationError, type Progress } from '../../src/index.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };
@@ -37,4 +37,40 @@ describe('odd inputs, whole maps on the local flavor', () => {
     expect(await new Pool({ workDir, keepWorkDir: 'always' }).map((s: string) => /A/.test(s), words)).toEqual([true, false, false]);
     await expect(new Pool({ workDir }).map((s: string) => /A/i.test(s), words)).rejects.toThrow(/different function/);
   });
+
+  it('fails a task whose result is too large to encode at once, saying so and how large, and keeps the others', async () => {
+    const seen: Progress[] = [];
+    const pool = new Pool({ workDir: workDirOf('huge-result'), chunkSize: 3, onProgress: (p) => seen.push(p) });
+    // About 600 MB as JSON (one 1 MB string, 600 times): more than a string can hold.
+    const error = await pool
+      .map((x: number) => (x === 1 ? new Array(600).fill('x'.repeat(1 << 20)) : x * 2), [0, 1, 2])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MapError);
+    const mapError = error as MapError<unknown>;
+    expect(mapError.results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(mapError.results[2]).toEqual({ status: 'fulfilled', value: 4 });
+    expect(mapError.failures[0]!.message).toMatch(
+      /task 1 returned a value that cannot be sent back: the value is too large to encode: about 6\d\d MB \(RangeError: Invalid string length\)/,
+    );
+    // Run once: the chunk was not resubmitted.
+    expect(seen.at(-1)!.resubmissions).toBe(0);
+  }, 120_000);
+
+  it('names the task too large to encode, or whose getter throws, before anything is submitted', async () => {
+    const big = new Array(600).fill('y'.repeat(1 << 20));
+    const tooLarge = await new Pool({ workDir: workDirOf('huge-task') }).map((t: unknown) => t, [1, 2, big]).catch((e: unknown) => e);
+    expect(tooLarge).toBeInstanceOf(SerializationError);
+    expect((tooLarge as SerializationError).taskIndex).toBe(2);
+    expect((tooLarge as Error).message).toMatch(/task 2 cannot be sent to a worker: tasks\[2\] is too large to encode: about 6\d\d MB/);
+
+    const withGetter = {
+      get broken(): number {
+        throw new Error('not now');
+      },
+    };
+    const threw = await new Pool({ workDir: workDirOf('getter-task') }).map((t: unknown) => t, [1, withGetter]).catch((e: unknown) => e);
+    expect(threw).toBeInstanceOf(SerializationError);
+    expect((threw as SerializationError).taskIndex).toBe(1);
+    expect((threw as Error).message).toMatch(/task 1 cannot be sent to a worker: tasks\[1\] could not be read to encode it: Error: not now/);
+  }, 120_000);
 });
