@@ -26,7 +26,11 @@ export interface Fingerprint {
 
 export type JournalRecord =
   | { t: 'start'; time: string; pid: number; host: string; fingerprint: Fingerprint }
-  | { t: 'resume'; time: string; pid: number; host: string }
+  /**
+   * `fn`: set when this process runs a different fn than the one in force before (accepted with
+   * rerunFailed 'any-fn'); from here on results come from it.
+   */
+  | { t: 'resume'; time: string; pid: number; host: string; fn?: { hash: string; description: string } }
   /** A chunk file was written: its tasks and the hash of its bytes. */
   | { t: 'chunk'; chunk: number; firstTask: number; count: number; hash: string }
   /** All tasks are in chunk files. */
@@ -36,8 +40,17 @@ export type JournalRecord =
   | { t: 'submit'; time: string; chunks: number[]; ids: string[]; resources?: Resources }
   /** A job's attempt ended without a result; its chunk will be resubmitted (or fail). */
   | { t: 'retire'; time: string; chunk: number; job: string; reason: string }
-  /** A chunk's result file was read; failedTasks: how many of its tasks threw (absent in older journals). */
-  | { t: 'done'; chunk: number; job: string; failedTasks?: number }
+  /**
+   * A chunk's result file was read; failedTasks: how many of its tasks threw; fn: shortFn of the
+   * fn the reading process ran (both absent in older journals).
+   */
+  | { t: 'done'; chunk: number; job: string; failedTasks?: number; fn?: string }
+  /**
+   * The chunk's failed tasks are to run again (rerunFailed): `tasks`, their positions in the chunk
+   * (absent: the whole chunk, given up before); the others' results are kept. fn: shortFn of the fn
+   * that will run them. Its result so far moved to the kept result file (kept-result.ts).
+   */
+  | { t: 'rerun'; time: string; chunk: number; tasks?: number[]; fn: string }
   | { t: 'failed'; chunk: number; reason: string }
   | { t: 'cancel'; time: string; ids: string[]; why: string }
   /** Elastic maps: one submit of worker jobs, their tickets and job ids (a claim is a 'submit' of one unit). */
@@ -50,6 +63,11 @@ export type JournalRecord =
    * Maps run at once in one process share their queue, and so these counts.
    */
   | { t: 'end'; time: string; outcome: 'finished' | 'aborted' | 'failed' | 'detached'; message?: string; calls?: Record<string, number> };
+
+/** A function's hash as the journal and trace name it in each result's record: its first 12 hex digits. */
+export function shortFn(hash: string): string {
+  return hash.slice(0, 12);
+}
 
 function checksum(json: string): string {
   return createHash('sha256').update(json).digest('hex').slice(0, 12);

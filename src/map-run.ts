@@ -15,7 +15,8 @@ import type { ChunkPlan } from './chunking.js';
 import { AbortError, MapError, type Settled } from './errors.js';
 import { describeFunction, type FunctionSpec } from './function-spec.js';
 import { functionFingerprint } from './fingerprint.js';
-import { Journal, readJournal, type Fingerprint, type JournalRecord } from './journal.js';
+import { Journal, readJournal, shortFn, type Fingerprint, type JournalRecord } from './journal.js';
+import { prepareReruns } from './rerun.js';
 import { replayJournal, type RecordedRun } from './run-state.js';
 import type { ResolvedOptions } from './options.js';
 import type { StatusPoller, StatusSnapshot } from './poller.js';
@@ -76,6 +77,8 @@ export class MapRun<R> {
   private readonly canceller: JobCanceller;
   private journal: Journal | undefined;
   private recorded: RecordedRun | undefined;
+  /** shortFn of the fn this process runs, for the journal's records of results. */
+  private fn = '';
   private readonly startedAt = Date.now();
   private readonly stop: RunStop;
   private readonly reporter: ProgressReporter;
@@ -169,7 +172,7 @@ export class MapRun<R> {
       // run) before anything is submitted.
       if (count !== undefined || this.recorded) await feeding;
       if (this.feedError) throw this.feedError;
-      if (this.recorded) this.restoreRecordedChunks(this.recorded);
+      if (this.recorded) await this.restoreRecordedChunks(this.recorded);
       this.startDispatch();
       if (this.elastic) {
         await this.elastic.prepare(this.totalChunks);
@@ -233,6 +236,7 @@ export class MapRun<R> {
    */
   private async openRun(fnSpec: FunctionSpec, count: number | undefined): Promise<boolean> {
     const { hash: fnHash, description: fnDescription } = await functionFingerprint(fnSpec);
+    this.fn = shortFn(fnHash);
     this.recorded = await this.recordedRun();
     if (this.recorded) {
       const layout = recordedPlan(this.recorded, {
@@ -242,6 +246,7 @@ export class MapRun<R> {
         flavor: this.queue.flavor,
         chunkSize: this.options.chunkSize,
         tasks: count,
+        rerunFailed: this.options.rerunFailed,
       });
       this.plan = layout.plan;
       this.elasticPlan = layout.elasticPlan;
@@ -259,7 +264,9 @@ export class MapRun<R> {
     this.journal = new Journal(this.workDir.journal);
     const now = new Date().toISOString();
     if (this.recorded) {
-      await this.journal.append({ t: 'resume', time: now, pid: process.pid, host: hostname() });
+      // A changed fn (accepted by rerunFailed 'any-fn') is recorded: the results from here on are its.
+      const changed = this.recorded.fingerprint?.fn !== fnHash;
+      await this.journal.append({ t: 'resume', time: now, pid: process.pid, host: hostname(), ...(changed ? { fn: { hash: fnHash, description: fnDescription } } : {}) });
       return true;
     }
     const plan = this.plan;
@@ -281,6 +288,7 @@ export class MapRun<R> {
       tracker: this.tracker,
       journal: this.journal!,
       tasksOf: (chunk) => this.meta.get(chunk),
+      fn: this.fn,
       logsOf: (chunk) => this.logsOf(chunk),
       onResult: () => this.elastic?.fleet.progressMade(),
     });
@@ -300,11 +308,22 @@ export class MapRun<R> {
     return replayJournal(records);
   }
 
-  /** Gives the tracker what the journal knew: attempts, and jobs that may still be queued. */
-  private restoreRecordedChunks(recorded: RecordedRun): void {
+  /**
+   * Gives the tracker what the journal knew: attempts, and jobs that may still be queued. Failed
+   * tasks run again (rerun.ts), unless rerunFailed is 'never': their failures are returned as recorded.
+   */
+  private async restoreRecordedChunks(recorded: RecordedRun): Promise<void> {
+    const rerun = this.options.rerunFailed === 'never' ? undefined : await prepareReruns(recorded, this.workDir!, this.fn);
+    await this.journal!.append(...(rerun?.records ?? []));
     for (const chunk of recorded.chunks.values()) {
-      if (!this.meta.has(chunk.chunk) || chunk.attempts.length === 0) continue;
-      if (chunk.phase === 'failed') continue; // gave up last time: a fresh start, with a fresh budget
+      if (!this.meta.has(chunk.chunk)) continue;
+      // Runs again, its failed tasks or (given up last time) all: a fresh start, with a fresh budget.
+      if (rerun?.chunks.has(chunk.chunk)) continue;
+      if (chunk.phase === 'failed') {
+        this.tracker.restore(chunk.chunk, chunk.attempts, 'failed', chunk.failure);
+        continue;
+      }
+      if (chunk.attempts.length === 0) continue;
       // A chunk recorded as done is "queued" until its result file is read again; a job that
       // was still in the queue is polled, not resubmitted. So is one whose job was cancelled as
       // the run ended but had written its result first: read it, do not compute it again.

@@ -60,6 +60,14 @@ export interface PoolOptions {
   /** How often a chunk may be resubmitted after its job failed, vanished or was held too long. Default 10. */
   maxResubmissions?: number;
   /**
+   * A map run again in a workDir whose tasks failed (they threw, or their chunk was given up):
+   * 'same-fn' (default) runs those tasks again when fn is the one that ran them, and refuses a
+   * changed fn; 'any-fn' also accepts a changed fn (a fixed bug) for the tasks that failed or never
+   * ran, while every success stays as computed; 'never' returns the failures recorded there.
+   * Successes are never recomputed. The journal and trace say which fn produced each result.
+   */
+  rerunFailed?: 'same-fn' | 'any-fn' | 'never';
+  /**
    * Retry by cause: after a job ran out of memory or reached its time limit, resubmit it with
    * the request raised (default: doubled, no cap; each counts toward maxResubmissions).
    * `{ outOfMemory: { factor, max }, timeLimit: { factor, max } }`, either one false to give up
@@ -163,6 +171,7 @@ const RESOLVERS = {
   chunkSize: (o) => optionalPositiveInteger('chunkSize', o.chunkSize),
   numChunks: (o) => optionalPositiveInteger('numChunks', o.numChunks),
   maxResubmissions: (o) => nonNegativeInteger('maxResubmissions', o.maxResubmissions, 10),
+  rerunFailed: (o) => oneOf('rerunFailed', o.rerunFailed ?? 'same-fn', ['same-fn', 'any-fn', 'never'] as const),
   retry: (o) => resolveRetry(o.retry),
   pollInterval: (o) => pollIntervalOption(o),
   // Never below pollInterval: the back-off starts there.

@@ -1,6 +1,6 @@
 /**
  * Whether a work dir's first run may be resumed by this map, and with what chunking: the same
- * function (by the hash of its code), the same flavor, the same chunk size if one is given, the
+ * function (by the hash of its code; a changed one only with rerunFailed 'any-fn'), the same flavor, the same chunk size if one is given, the
  * same number of tasks if known. The tasks themselves are compared chunk by chunk as they are
  * fed (task-feed.ts). Pure.
  */
@@ -17,6 +17,8 @@ export interface ResumeInputs {
   chunkSize: number | undefined;
   /** The number of tasks, when known (an array). */
   tasks: number | undefined;
+  /** 'any-fn': the user accepts this fn for the run's failed (and unrun) tasks though it changed. */
+  rerunFailed: 'same-fn' | 'any-fn' | 'never';
 }
 
 /** Refuses a resume whose inputs differ from the first run's; returns the first run's chunking. */
@@ -24,11 +26,12 @@ export function checkResume(recorded: RecordedRun, inputs: ResumeInputs): ChunkP
   const first = recorded.fingerprint;
   const where = `the work dir ${inputs.workDir}`;
   if (!first) throw new ResumeMismatchError(`${where} has a journal without a start record; it cannot be resumed`);
-  if (first.fn !== inputs.fnHash) {
+  if (first.fn !== inputs.fnHash && inputs.rerunFailed !== 'any-fn') {
     throw new ResumeMismatchError(
       `${where} holds a run of a different function: it ran ${first.fnDescription}, this map gives ${inputs.fnDescription}` +
-        `${first.fnDescription === inputs.fnDescription ? ' with different code' : ''}. Its results belong to that function; ` +
-        'use a new workDir to run this one.',
+        `${first.fnDescription === inputs.fnDescription ? ' with different code' : ''}. Its results belong to that function. ` +
+        "To run its failed tasks (and any not run yet) with this one and keep its successes, pass the option rerunFailed: 'any-fn' " +
+        '(qmr resume: --rerun-failed any-fn); to run this function on every task, use a new workDir.',
     );
   }
   if (first.flavor !== inputs.flavor) {

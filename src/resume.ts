@@ -9,7 +9,7 @@ import type { FunctionFile } from './chunk-files.js';
 import type { ChunkTasksFile } from './chunk-files.js';
 import { decode } from './codec.js';
 import { MapRun } from './map-run.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions, type PoolOptions } from './options.js';
 import { pollerFor } from './poller.js';
 import type { Progress } from './progress.js';
 import { detectFlavor } from './queues/detect.js';
@@ -27,7 +27,7 @@ export interface ResumeSummary {
 
 export async function resumeRun(
   dir: string,
-  options: { progress?: boolean; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {},
+  options: { progress?: boolean; onProgress?: (p: Progress) => void; signal?: AbortSignal; rerunFailed?: PoolOptions['rerunFailed'] } = {},
 ): Promise<ResumeSummary> {
   const layout = new WorkDirLayout(dir);
   const record = await readRunRecord(layout);
@@ -46,6 +46,7 @@ export async function resumeRun(
     keepWorkDir: 'always',
     ...(options.progress !== undefined ? { progress: options.progress } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.rerunFailed !== undefined ? { rerunFailed: options.rerunFailed } : {}),
   });
   // run.json records the flavor the run really used ('auto' already resolved).
   const queue = openQueue(resolved, resolved.flavor === 'auto' ? detectFlavor(resolved.commands).flavor : resolved.flavor);

@@ -17,6 +17,10 @@ export interface RecordedChunk {
   failure?: string;
   /** How many of a done chunk's tasks threw, when the journal says (older journals do not). */
   failedTasks?: number;
+  /** shortFn of the fn that produced the chunk's last result read (absent in older journals). */
+  fn?: string;
+  /** How often its failed tasks were set to run again (rerunFailed). */
+  reruns?: number;
 }
 
 /** An elastic map's worker job, as the journal knows it. */
@@ -74,6 +78,8 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
         cancelledBeforeEnd.clear();
         run.resumes += 1;
         run.ended = undefined;
+        // A changed fn accepted for the failed tasks is the run's fn from here on.
+        if (r.fn && run.fingerprint) run.fingerprint = { ...run.fingerprint, fn: r.fn.hash, fnDescription: r.fn.description };
         break;
       case 'chunk':
         run.chunks.set(r.chunk, { chunk: r.chunk, firstTask: r.firstTask, count: r.count, hash: r.hash, attempts: [], phase: 'unsubmitted' });
@@ -105,6 +111,19 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
         if (c) {
           c.phase = 'done';
           if (r.failedTasks !== undefined) c.failedTasks = r.failedTasks;
+          if (r.fn !== undefined) c.fn = r.fn;
+        }
+        break;
+      }
+      case 'rerun': {
+        // Its failed tasks run again, with a fresh resubmission budget (as a given-up chunk gets).
+        const c = run.chunks.get(r.chunk);
+        if (c) {
+          c.phase = 'unsubmitted';
+          c.attempts = [];
+          c.reruns = (c.reruns ?? 0) + 1;
+          delete c.failedTasks;
+          delete c.failure;
         }
         break;
       }

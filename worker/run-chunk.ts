@@ -12,6 +12,7 @@ import { decode, encode } from '../src/codec.js';
 import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../src/encode-failure.js';
 import type { RemoteErrorRecord } from '../src/errors.js';
 import type { FunctionSpec } from '../src/function-spec.js';
+import { failedPositions, readKeptResult } from '../src/kept-result.js';
 import { WORKER_PROVIDED_NAMES } from '../src/worker-names.js';
 import { WorkDirLayout, writeFileAtomic } from '../src/work-dir.js';
 
@@ -35,7 +36,12 @@ export async function runChunk(runDir: string, chunk: number, jobId: string): Pr
   }
   log(`chunk ${chunk} (tasks ${describeRange(input.firstTask, input.tasks.length)}) started as job ${jobId} on ${host}, pid ${process.pid}, node ${process.version}`);
 
-  const values: unknown[] = new Array(input.tasks.length).fill(null);
+  // A rerun of the chunk's failed tasks (rerunFailed): the kept successes stand, only the rest run.
+  const kept = await keptResultOf(runDir, chunk, input.tasks.length);
+  const values: unknown[] = kept ? [...kept.values] : new Array(input.tasks.length).fill(null);
+  const positions = kept ? failedPositions(kept) : input.tasks.map((_, i) => i);
+  if (kept) log(`chunk ${chunk}: rerunning its ${positions.length} failed task(s) at positions ${positions.join(',')}; the ${input.tasks.length - positions.length} others' results are kept`);
+  for (const i of positions) values[i] = null;
   const failures: Array<[number, RemoteErrorRecord]> = [];
   let fn: TaskFunction | undefined;
   try {
@@ -43,10 +49,10 @@ export async function runChunk(runDir: string, chunk: number, jobId: string): Pr
   } catch (error) {
     // Every task fails with the same reason; a resubmission would fail the same way.
     const record = errorRecord(error, 'loading fn on the worker node');
-    input.tasks.forEach((_, i) => failures.push([i, record]));
+    positions.forEach((i) => failures.push([i, record]));
   }
   if (fn) {
-    for (let i = 0; i < input.tasks.length; i++) {
+    for (const i of positions) {
       try {
         const value = fn(input.tasks[i]);
         // Await only what needs it: a microtask per task is most of the time of trivial tasks.
@@ -71,8 +77,18 @@ export async function runChunk(runDir: string, chunk: number, jobId: string): Pr
   };
   await writeFileAtomic(layout.resultFile(chunk), encodeResult(result, input.firstTask));
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
-  log(`chunk ${chunk} finished: ${input.tasks.length} tasks, ${failures.length} failed, ${seconds.toFixed(2)} s`);
-  return { tasks: input.tasks.length, failed: failures.length, seconds };
+  log(`chunk ${chunk} finished: ${positions.length} tasks run, ${failures.length} failed, ${seconds.toFixed(2)} s`);
+  return { tasks: positions.length, failed: failures.length, seconds };
+}
+
+/** The chunk's kept result, when its failed tasks are being rerun; an unreadable one means run every task. */
+async function keptResultOf(runDir: string, chunk: number, tasks: number): Promise<ChunkResultFile | undefined> {
+  try {
+    return await readKeptResult(runDir, chunk, tasks);
+  } catch (error) {
+    log(`chunk ${chunk}: its kept result cannot be read (${(error as Error).message}); running all its tasks`);
+    return undefined;
+  }
 }
 
 /** CPU time since `before`, and the process's peak RSS (which covers node's own start-up too). */

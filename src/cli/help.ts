@@ -85,9 +85,13 @@ minute. A cancelled run can still be carried on with qmr resume.
 `;
 
 export const RESUME_HELP = `
-For runs that are interrupted, aborted or detached. A run whose submitting
-process is still alive is refused (exit 1). Exit 1 also when some tasks failed;
-their errors are in \`qmr status DIR --chunks\` and \`qmr inspect DIR CHUNK\`.
+For runs that are interrupted, aborted or detached, and finished runs whose
+tasks failed: those tasks run again (only they: the successes in their chunks
+are kept). After fixing a bug in fn's module, pass --rerun-failed any-fn: the
+failed tasks run with the edited code, and the journal and \`qmr trace\` say
+which function produced each result. A run whose submitting process is still
+alive is refused (exit 1). Exit 1 also when some tasks failed; their errors
+are in \`qmr status DIR --chunks\` and \`qmr inspect DIR CHUNK\`.
 `;
 
 export const CLEAN_HELP = `
@@ -105,7 +109,8 @@ Columns (Nextflow's names where one fits): task_id (the chunk), attempt,
 native_id (the job id), name, status (SUBMITTED, COMPLETED, FAILED, ABORTED),
 exit, submit, start, complete (UTC), queue_wait, duration (submit to
 complete), realtime (start to complete), cpu_time, %cpu, peak_rss (measured
-by the worker inside the job), hostname, tasks, failed_tasks, cause (out of
+by the worker inside the job), hostname, tasks (a rerun runs only the failed
+ones), failed_tasks, fn (which function version ran it), cause (out of
 memory, time limit, preempted, node failure, cancelled, held, vanished, task
 error) and reason (the first line of what the journal recorded).
 start, realtime, CPU and memory are known only for the job that wrote the

@@ -121,17 +121,22 @@ program
 program
   .command('resume')
   .summary('carry on an interrupted run from its work dir')
-  .description('Carry on a run from its work dir: finished chunks are kept, jobs still queued are watched, the rest are submitted again with the options the run was started with. Results stay in the work dir: run your program again with the same workDir to get them, or use `qmr inspect`.')
+  .description('Carry on a run from its work dir: finished chunks are kept, jobs still queued are watched, the rest are submitted again with the options the run was started with; tasks that failed run again (their chunks\' successes are kept). Results stay in the work dir: run your program again with the same workDir to get them, or use `qmr inspect`.')
   .argument('<dir>', 'run folder')
+  .addOption(
+    new Option('--rerun-failed <mode>', "failed tasks: 'same-fn' runs them again if fn (its module file) is unchanged; 'any-fn' also with an edited module; 'never' keeps the failures")
+      .choices(['same-fn', 'any-fn', 'never'])
+      .default('same-fn'),
+  )
   .option('--no-progress', 'no progress line (it is shown on stderr when that is a terminal)')
   .option('--json', 'machine-readable summary')
   .addHelpText('after', RESUME_HELP)
-  .action(async (dir: string, o: { progress: boolean; json?: boolean }) => {
+  .action(async (dir: string, o: { progress: boolean; json?: boolean; rerunFailed: 'same-fn' | 'any-fn' | 'never' }) => {
     const run = await oneRun(dir);
     if (run.state === 'running') {
       throw new Error(`run ${run.record.runId} is still running (pid ${run.submitterPid} on ${run.submitterHost}); nothing to resume (\`qmr cancel ${run.dir}\` stops it)`);
     }
-    const summary = await resumeRun(run.dir, { progress: o.progress && process.stderr.isTTY === true });
+    const summary = await resumeRun(run.dir, { progress: o.progress && process.stderr.isTTY === true, rerunFailed: o.rerunFailed });
     if (o.json) print(`${JSON.stringify({ run: run.record.runId, ...summary }, null, 2)}\n`);
     else print(`${run.record.runId}: ${summary.tasks - summary.failedTasks} of ${summary.tasks} tasks succeeded${summary.failedTasks ? `, ${summary.failedTasks} failed (see \`qmr status --chunks ${run.dir}\`)` : ''}; results in ${run.dir}\n`);
     if (summary.failedTasks > 0) process.exitCode = 1;

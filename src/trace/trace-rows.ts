@@ -4,7 +4,7 @@
  * ran the chunk, where, when, and what it used). Pure, so it works the same on a live run (rows
  * still SUBMITTED) and on one that is over. Field names follow Nextflow's trace file where one fits.
  */
-import type { JournalRecord } from '../journal.js';
+import { shortFn, type JournalRecord } from '../journal.js';
 import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from '../options.js';
 import type { JobAccounting } from '../queues/queue.js';
 import { failureCause, schedulerCause, type FailureCause } from './failure-cause.js';
@@ -35,8 +35,14 @@ export interface TraceRow {
   /** 0 when the job wrote its result; the scheduler's exit status when the reason gives one. */
   exit: number | undefined;
   firstTask: number;
+  /** The tasks the attempt ran: all the chunk's, or after a rerun (rerunFailed) only those that had failed. */
   tasks: number;
   failedTasks: number | undefined;
+  /**
+   * Which function version ran the attempt: the first 12 hex digits of fn's hash (as the journal
+   * records it). A chunk's kept successes are those of the attempt that ran them, earlier.
+   */
+  fn: string | undefined;
   /** Epoch milliseconds. start is known only for the attempt that wrote the result file. */
   submit: number | undefined;
   start: number | undefined;
@@ -78,6 +84,8 @@ interface ChunkEntry {
   firstTask: number;
   count: number;
   rows: TraceRow[];
+  /** Set by a 'rerun' record: the positions its later attempts run (undefined there: all). */
+  rerun?: { tasks: number[] | undefined };
 }
 
 export function buildTraceRows(
@@ -94,8 +102,35 @@ export function buildTraceRows(
   const rowsOfJob = new Map<string, TraceRow[]>();
   /** Cancelled jobs whose end is not recorded yet: they count as aborted only once the run ended. */
   let cancelled = new Map<string, { time: number; why: string }>();
+  /** The fn jobs submitted from here on run: the first run's, or one a resume accepted instead. */
+  let fn: string | undefined;
   for (const r of records) {
     switch (r.t) {
+      case 'start':
+        fn = shortFn(r.fingerprint.fn);
+        break;
+      case 'resume':
+        if (r.fn) fn = shortFn(r.fn.hash);
+        break;
+      case 'rerun': {
+        const c = chunks.get(r.chunk);
+        if (c) c.rerun = { tasks: r.tasks };
+        break;
+      }
+      case 'done': {
+        // Rows whose result was superseded by a rerun are known from this record alone.
+        const row = rowOf.get(`${r.job} ${r.chunk}`);
+        if (!row) break;
+        if (r.fn !== undefined) row.fn = r.fn;
+        if (row.status === 'SUBMITTED' && r.failedTasks !== undefined) {
+          row.status = r.failedTasks > 0 ? 'FAILED' : 'COMPLETED';
+          row.exit = 0;
+          row.failedTasks = r.failedTasks;
+          row.cause = failureCause({ failedTasks: r.failedTasks });
+          row.reason = row.cause ? `${r.failedTasks} of ${row.tasks} task(s) threw` : undefined;
+        }
+        break;
+      }
       case 'chunk':
         chunks.set(r.chunk, { chunk: r.chunk, firstTask: r.firstTask, count: r.count, rows: [] });
         break;
@@ -104,7 +139,7 @@ export function buildTraceRows(
           const c = chunks.get(chunk);
           const nativeId = r.ids[k];
           if (!c || nativeId === undefined) return;
-          const row = newRow(c, nativeId, Date.parse(r.time), r.resources ?? workerRequest.get(nativeId) ?? requested);
+          const row = newRow(c, nativeId, Date.parse(r.time), r.resources ?? workerRequest.get(nativeId) ?? requested, fn);
           c.rows.push(row);
           rowOf.set(`${nativeId} ${chunk}`, row);
           rowsOfJob.set(nativeId, [...(rowsOfJob.get(nativeId) ?? []), row]);
@@ -152,17 +187,21 @@ export function buildTraceRows(
   return [...chunks.values()].sort((a, b) => a.chunk - b.chunk).flatMap((c) => c.rows);
 }
 
-function newRow(c: ChunkEntry, nativeId: string, submit: number, request: Resources): TraceRow {
+function newRow(c: ChunkEntry, nativeId: string, submit: number, request: Resources, fn: string | undefined): TraceRow {
+  const rerun = c.rerun?.tasks;
   return {
     taskId: c.chunk,
     attempt: c.rows.length + 1,
     nativeId,
-    name: `chunk ${c.chunk} (${c.count === 1 ? `task ${c.firstTask}` : `tasks ${c.firstTask}-${c.firstTask + c.count - 1}`})`,
+    name:
+      `chunk ${c.chunk} (${c.count === 1 ? `task ${c.firstTask}` : `tasks ${c.firstTask}-${c.firstTask + c.count - 1}`})` +
+      (rerun ? `, rerun of task${rerun.length === 1 ? '' : 's'} ${rerun.map((p) => c.firstTask + p).join(',')}` : c.rerun ? ', rerun' : ''),
     status: 'SUBMITTED',
     exit: undefined,
     firstTask: c.firstTask,
-    tasks: c.count,
+    tasks: rerun?.length ?? c.count,
     failedTasks: undefined,
+    fn,
     submit: Number.isFinite(submit) ? submit : undefined,
     start: undefined,
     complete: undefined,
@@ -238,7 +277,7 @@ function applyResult(c: ChunkEntry, result: ResultSummary, requestOf: (jobId: st
   let row = c.rows.findLast((r) => r.nativeId === result.jobId) ?? c.rows.at(-1);
   if (!row) {
     // An elastic unit whose claim the pool saw only after its result: its worker ran it.
-    row = newRow(c, result.jobId, start, requestOf(result.jobId));
+    row = newRow(c, result.jobId, start, requestOf(result.jobId), undefined);
     c.rows.push(row);
   }
   // An elastic claim is journaled when the pool sees it, which can be after the unit started.
@@ -259,5 +298,5 @@ function applyResult(c: ChunkEntry, result: ResultSummary, requestOf: (jobId: st
   }
   const cause = failureCause({ failedTasks: result.failedTasks });
   row.cause = cause;
-  row.reason = cause ? `${result.failedTasks} of ${result.tasks} task(s) threw` : undefined;
+  row.reason = cause ? `${result.failedTasks} of ${row.tasks} task(s) threw` : undefined;
 }

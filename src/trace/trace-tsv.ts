@@ -1,7 +1,8 @@
 /**
  * The trace as text: TSV with Nextflow's trace field names where one fits (task_id, native_id,
  * name, status, exit, submit, start, complete, duration, realtime, %cpu, peak_rss, hostname,
- * attempt, memory and time: what the attempt asked for), and a few of qmr's own (queue_wait, cpu_time, tasks, failed_tasks, cause, reason, and
+ * attempt, memory and time: what the attempt asked for), and a few of qmr's own (queue_wait, cpu_time, tasks, failed_tasks, fn: which
+ * function version ran the attempt, cause, reason, and
  * the scheduler's accounting of the job: sched_state, sched_exit, sched_elapsed, sched_cpu_time,
  * sched_peak_rss, sched_host).
  * Values are for people, as Nextflow prints them (4.2s, 1.5 GB); `--json` gives the raw numbers.
@@ -11,7 +12,7 @@ import type { TraceRow } from './trace-rows.js';
 
 export const TRACE_FIELDS = [
   'task_id', 'attempt', 'native_id', 'name', 'status', 'exit', 'submit', 'start', 'complete',
-  'queue_wait', 'duration', 'realtime', 'cpu_time', '%cpu', 'peak_rss', 'memory', 'time', 'hostname', 'tasks', 'failed_tasks', 'cause', 'reason',
+  'queue_wait', 'duration', 'realtime', 'cpu_time', '%cpu', 'peak_rss', 'memory', 'time', 'hostname', 'tasks', 'failed_tasks', 'fn', 'cause', 'reason',
   'sched_state', 'sched_exit', 'sched_elapsed', 'sched_cpu_time', 'sched_peak_rss', 'sched_host',
 ] as const;
 
@@ -40,6 +41,7 @@ export function traceTsv(rows: readonly TraceRow[]): string {
       r.hostname ?? MISSING,
       String(r.tasks),
       r.failedTasks === undefined ? MISSING : String(r.failedTasks),
+      r.fn ?? MISSING,
       r.cause ?? MISSING,
       oneLine(r.reason),
       oneLine(r.schedState),

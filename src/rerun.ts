@@ -1,0 +1,58 @@
+/**
+ * Rerunning a work dir's failed tasks (rerunFailed 'same-fn' or 'any-fn'), as a map is run again
+ * or resumed: each chunk whose tasks threw has its result moved to the kept results
+ * (kept-result.ts), and runs again, its worker running only the tasks that failed; a chunk given
+ * up (no result after maxResubmissions) runs again whole, or, if a kept result is there from an
+ * earlier rerun, only that one's failed tasks. A 'rerun' record in the journal says which tasks
+ * run again and with which fn. Successes are never recomputed.
+ *
+ * The result file is moved before the record is written: a process that dies in between leaves a
+ * chunk the journal calls done with failures and whose result is kept, which the next run reruns
+ * the same way.
+ */
+import { mkdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { ChunkResultFile } from './chunk-files.js';
+import type { JournalRecord } from './journal.js';
+import { failedPositions, keptResultFile, readKeptResult } from './kept-result.js';
+import { readResultFile } from './result-file.js';
+import type { RecordedChunk, RecordedRun } from './run-state.js';
+import type { WorkDir } from './work-dir.js';
+
+/** Sets the failed chunks of a resumed run to run again; returns them and their journal records. */
+export async function prepareReruns(recorded: RecordedRun, workDir: WorkDir, fn: string): Promise<{ chunks: Set<number>; records: JournalRecord[] }> {
+  const chunks = new Set<number>();
+  const records: JournalRecord[] = [];
+  const time = new Date().toISOString();
+  for (const c of recorded.chunks.values()) {
+    const threw = c.phase === 'done' && (c.failedTasks ?? 0) > 0;
+    if (!threw && c.phase !== 'failed') continue;
+    // A given-up chunk has no result, unless an unreadable one (moved aside like any other).
+    const positions = await keepResult(workDir, c);
+    chunks.add(c.chunk);
+    records.push({ t: 'rerun', time, chunk: c.chunk, ...(positions ? { tasks: positions } : {}), fn });
+  }
+  return { chunks, records };
+}
+
+/** Moves a chunk's result to the kept results; the positions of its failed tasks (undefined: all of them). */
+async function keepResult(workDir: WorkDir, c: RecordedChunk): Promise<number[] | undefined> {
+  let result: ChunkResultFile | undefined;
+  try {
+    result = await readResultFile(workDir, c.chunk, c.count);
+  } catch (error) {
+    // Moved already by a run that stopped before journaling the rerun: the kept one says.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return keptFailures(workDir, c);
+    // Unreadable: kept for the user to look at; the worker finds it unreadable too and runs every task.
+  }
+  const kept = keptResultFile(workDir.root, c.chunk);
+  await mkdir(path.dirname(kept), { recursive: true, mode: 0o700 });
+  await rename(workDir.resultFile(c.chunk), kept);
+  return result ? failedPositions(result) : undefined;
+}
+
+/** The failed tasks of a chunk's kept result, if it has a readable one. */
+async function keptFailures(workDir: WorkDir, c: RecordedChunk): Promise<number[] | undefined> {
+  const kept = await readKeptResult(workDir.root, c.chunk, c.count).catch(() => undefined);
+  return kept ? failedPositions(kept) : undefined;
+}
