@@ -200,7 +200,7 @@ export class MapRun<R> {
         else await this.staticDispatch!.round(this.feedDone);
         await this.applySnapshots();
         await this.collectResults();
-        this.results!.collectFailed();
+        await this.results!.collectFailed();
         await this.canceller.retry();
         await this.journalTrackerEvents();
         for (let outcome = this.results!.take(nextChunk); outcome; outcome = this.results!.take(nextChunk)) {

@@ -34,12 +34,25 @@ export function outcomeFromResult<R>(chunk: number, firstTask: number, result: C
   return { chunk, firstTask, settled };
 }
 
-/** Every task of a chunk that failed for good (no result after maxResubmissions, or fatal). */
-export function failedChunkOutcome<R>(chunk: number, firstTask: number, count: number, jobId: string | undefined, why: string | undefined, logsOf: LogsOf): ChunkOutcome<R> {
+/**
+ * Every task of a chunk that failed for good (no result after maxResubmissions, or fatal), but
+ * those in `kept`: a rerun of the chunk's failed tasks that was given up keeps the values its
+ * earlier result had (by position in the chunk).
+ */
+export function failedChunkOutcome<R>(
+  chunk: number,
+  firstTask: number,
+  count: number,
+  jobId: string | undefined,
+  why: string | undefined,
+  logsOf: LogsOf,
+  kept: ReadonlyMap<number, unknown> = new Map(),
+): ChunkOutcome<R> {
   const message = `chunk ${chunk} ${why ?? 'failed'}`;
   const settled: Settled<R>[] = [];
   for (let i = 0; i < count; i++) {
-    settled.push({ status: 'rejected', reason: new RemoteTaskError(taskFailure(logsOf, { index: firstTask + i, chunk, jobId, remote: undefined, message })) });
+    if (kept.has(i)) settled.push({ status: 'fulfilled', value: kept.get(i) as R });
+    else settled.push({ status: 'rejected', reason: new RemoteTaskError(taskFailure(logsOf, { index: firstTask + i, chunk, jobId, remote: undefined, message })) });
   }
   return { chunk, firstTask, settled };
 }

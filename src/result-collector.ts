@@ -6,6 +6,7 @@
 import type { ChunkResultFile } from './chunk-files.js';
 import type { ChunkTracker, TrackerAction } from './chunk-tracker.js';
 import type { Journal, JournalRecord } from './journal.js';
+import { failedPositions, readKeptResult } from './kept-result.js';
 import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from './outcomes.js';
 import { readResultFile } from './result-file.js';
 import type { WorkDir } from './work-dir.js';
@@ -67,15 +68,27 @@ export class ResultCollector<R> {
     return actions;
   }
 
-  /** Chunks the tracker gave up on become failed outcomes, every task rejected with the reason. */
-  collectFailed(): void {
+  /**
+   * Chunks the tracker gave up on become failed outcomes, every task rejected with the reason;
+   * but when a rerun of its failed tasks was given up, the successes of its kept result stand.
+   */
+  async collectFailed(): Promise<void> {
     for (const r of this.ctx.tracker.all()) {
       if (r.phase !== 'failed' || this.seen.has(r.chunk)) continue;
       this.seen.add(r.chunk);
       const tasks = this.ctx.tasksOf(r.chunk)!;
       const jobId = r.attempts[r.attempts.length - 1]?.jobId;
       this.anyTaskFailed = true;
-      this.outcomes.set(r.chunk, failedChunkOutcome<R>(r.chunk, tasks.firstTask, tasks.count, jobId, r.failure, (c) => this.ctx.logsOf(c)));
+      const kept = await this.keptSuccesses(r.chunk, tasks.count);
+      this.outcomes.set(r.chunk, failedChunkOutcome<R>(r.chunk, tasks.firstTask, tasks.count, jobId, r.failure, (c) => this.ctx.logsOf(c), kept));
     }
+  }
+
+  /** The values of a chunk's kept result (rerun.ts) by position, its failed tasks left out. */
+  private async keptSuccesses(chunk: number, count: number): Promise<Map<number, unknown>> {
+    const kept = await readKeptResult(this.ctx.workDir.root, chunk, count).catch(() => undefined);
+    if (!kept) return new Map();
+    const failed = new Set(failedPositions(kept));
+    return new Map(kept.values.flatMap((value, position) => (failed.has(position) ? [] : [[position, value] as const])));
   }
 }

@@ -118,6 +118,29 @@ describe('rerunning failed tasks on the local flavor', () => {
     expect(rows[1]!.name).toBe('chunk 0 (tasks 0-2), rerun of task 0');
   });
 
+  it('keeps the successes of a chunk whose rerun was given up, and merges them when it runs again', async () => {
+    const { runs, badFile, workDir, env } = await setUp('given-up', [4]);
+    // 'exit' kills the worker process at the bad task: its job leaves no result at all.
+    const dying = async (x: number) => {
+      const { appendFileSync, readFileSync } = await import('node:fs');
+      appendFileSync(process.env.QMR_TEST_RUNS!, `${x}\n`);
+      const bad = readFileSync(process.env.QMR_TEST_BAD!, 'utf8');
+      if (bad === `exit ${x}`) process.exit(3);
+      if (bad === String(x)) throw new Error(`input ${x} is broken`);
+      return x * 10;
+    };
+    const options = { workDir, keepWorkDir: 'always' as const, chunkSize: 3, maxResubmissions: 0, env };
+    await expect(new Pool(options).map(dying, TASKS)).rejects.toThrow(MapError);
+    await writeFile(badFile, 'exit 4');
+    const givenUp = (await new Pool(options).map(dying, TASKS).catch((e: unknown) => e)) as MapError<number>;
+    // Chunk 1 (tasks 3-5) was given up, but only task 4 ran in it: 3 and 5 keep their values.
+    expect(givenUp.failures.map((f) => f.index)).toEqual([4]);
+    expect(givenUp.results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([0, 10, 20, 30, 'failed', 50, 60, 70, 80]);
+    await writeFile(badFile, '');
+    expect(await new Pool(options).map(dying, TASKS)).toEqual(EXPECTED);
+    expect(await ranTasks(runs)).toEqual([0, 1, 2, 3, 4, 4, 4, 5, 6, 7, 8]);
+  });
+
   it('reruns the failed tasks of an elastic map, unit by unit', async () => {
     const { runs, badFile, workDir, env } = await setUp('elastic', [1, 5, 6]);
     const options = { workDir, keepWorkDir: 'always' as const, env, concurrency: 2 };

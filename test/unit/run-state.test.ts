@@ -36,3 +36,32 @@ describe('replayJournal', () => {
     expect(run.chunks.get(1)!.phase).toBe('queued');
   });
 });
+
+describe('replayJournal: reruns of failed tasks', () => {
+  it("a 'rerun' record puts a done chunk with failures back to be run, with a fresh budget", () => {
+    const run = replayJournal([
+      ...start,
+      { t: 'done', chunk: 0, job: '7.1', failedTasks: 1, fn: 'aaaaaaaaaaaa' },
+      { t: 'done', chunk: 1, job: '7.2', failedTasks: 0, fn: 'aaaaaaaaaaaa' },
+      { t: 'end', time, outcome: 'finished' },
+      { t: 'resume', time, pid: 2, host: 'h' },
+      { t: 'rerun', time, chunk: 0, tasks: [0], fn: 'aaaaaaaaaaaa' },
+    ]);
+    expect(run.chunks.get(0)).toMatchObject({ phase: 'unsubmitted', attempts: [], reruns: 1 });
+    expect(run.chunks.get(0)!.failedTasks).toBeUndefined();
+    expect(run.chunks.get(1)).toMatchObject({ phase: 'done', failedTasks: 0, fn: 'aaaaaaaaaaaa' });
+  });
+
+  it('a resume that ran a changed fn makes it the run fn, and the rerun result names it', () => {
+    const run = replayJournal([
+      ...start,
+      { t: 'done', chunk: 0, job: '7.1', failedTasks: 1, fn: 'x' },
+      { t: 'resume', time, pid: 2, host: 'h', fn: { hash: 'y'.repeat(64), description: 'the source of function fixed' } },
+      { t: 'rerun', time, chunk: 0, tasks: [0], fn: 'yyyyyyyyyyyy' },
+      { t: 'submit', time, chunks: [0], ids: ['8'] },
+      { t: 'done', chunk: 0, job: '8', failedTasks: 0, fn: 'yyyyyyyyyyyy' },
+    ]);
+    expect(run.fingerprint).toMatchObject({ fn: 'y'.repeat(64), fnDescription: 'the source of function fixed', flavor: 'sge' });
+    expect(run.chunks.get(0)).toMatchObject({ phase: 'done', failedTasks: 0, fn: 'yyyyyyyyyyyy', attempts: [{ jobId: '8' }] });
+  });
+});

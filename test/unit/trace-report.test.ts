@@ -71,6 +71,34 @@ describe('trace rows', () => {
     expect(cancelled[2]).toMatchObject({ status: 'ABORTED', cause: 'cancelled', complete: Date.parse(at(9)) });
   });
 
+  it('shows which fn ran each attempt, and a rerun of failed tasks as an attempt of those tasks only', () => {
+    const fixedFn = 'f'.repeat(64);
+    const rerun: JournalRecord[] = [
+      ...records.filter((r) => r.t !== 'done' || r.chunk !== 2).map((r) => (r.t === 'done' ? { ...r, fn: 'x' } : r)),
+      { t: 'done', chunk: 2, job: '7_2', failedTasks: 1, fn: 'x' },
+      { t: 'resume', time: at(50), pid: 2, host: 'login', fn: { hash: fixedFn, description: 'the source of function fixed' } },
+      { t: 'chunk', chunk: 3, firstTask: 5, count: 3, hash: 'd' },
+      { t: 'rerun', time: at(51), chunk: 2, fn: 'ffffffffffff' },
+      { t: 'rerun', time: at(51), chunk: 1, tasks: [1], fn: 'ffffffffffff' },
+      { t: 'submit', time: at(52), chunks: [1, 2], ids: ['9_0', '9_1'] },
+      { t: 'done', chunk: 1, job: '9_0', failedTasks: 0, fn: 'ffffffffffff' },
+    ];
+    const after = new Map([...results, [1, result('9_0', 55, 56, 0, 2)]]);
+    const traced = buildTraceRows(rerun, after);
+    expect(traced.map((r) => [r.taskId, r.attempt, r.fn, r.tasks, r.status, r.failedTasks])).toEqual([
+      [0, 1, 'x', 2, 'COMPLETED', 0],
+      [1, 1, 'x', 2, 'FAILED', undefined],
+      [1, 2, 'x', 2, 'COMPLETED', 0],
+      [1, 3, 'ffffffffffff', 1, 'COMPLETED', 0],
+      [2, 1, 'x', 1, 'FAILED', 1],
+      [2, 2, 'ffffffffffff', 1, 'SUBMITTED', undefined],
+    ]);
+    expect(traced.map((r) => r.name)).toContain('chunk 1 (tasks 2-3), rerun of task 3');
+    expect(traced.at(-1)!.name).toBe('chunk 2 (task 4), rerun');
+    const fnColumn = TRACE_FIELDS.indexOf('fn');
+    expect(traceTsv(traced).trim().split('\n').map((line) => line.split('\t')[fnColumn])).toEqual(['fn', 'x', 'x', 'x', 'ffffffffffff', 'x', 'ffffffffffff']);
+  });
+
   it('reads result files without the measured fields (older workers)', () => {
     const old = new Map([[0, { ...result('7_0', 5, 8), cpuSeconds: undefined, peakRssKb: undefined }]]);
     expect(buildTraceRows(records, old)[0]).toMatchObject({ status: 'COMPLETED', cpuSeconds: undefined, cpuPercent: undefined, realtime: 3000 });
