@@ -79,6 +79,8 @@ export class MapRun<R> {
   private recorded: RecordedRun | undefined;
   /** shortFn of the fn this process runs, for the journal's records of results. */
   private fn = '';
+  /** Resume: jobs an earlier process submitted, and the fn they ran (a result read again keeps its fn). */
+  private readonly earlierJobFn = new Map<string, string>();
   private readonly startedAt = Date.now();
   private readonly stop: RunStop;
   private readonly reporter: ProgressReporter;
@@ -288,7 +290,7 @@ export class MapRun<R> {
       tracker: this.tracker,
       journal: this.journal!,
       tasksOf: (chunk) => this.meta.get(chunk),
-      fn: this.fn,
+      fnOf: (jobId) => this.earlierJobFn.get(jobId) ?? this.fn,
       logsOf: (chunk) => this.logsOf(chunk),
       onResult: () => this.elastic?.fleet.progressMade(),
     });
@@ -315,6 +317,12 @@ export class MapRun<R> {
   private async restoreRecordedChunks(recorded: RecordedRun): Promise<void> {
     const rerun = this.options.rerunFailed === 'never' ? undefined : await prepareReruns(recorded, this.workDir!, this.fn);
     await this.journal!.append(...(rerun?.records ?? []));
+    // The fn in force before this process (a changed fn it runs is recorded only now).
+    const earlierFn = recorded.fingerprint ? shortFn(recorded.fingerprint.fn) : this.fn;
+    for (const w of recorded.workers.values()) this.earlierJobFn.set(w.jobId, earlierFn);
+    for (const chunk of recorded.chunks.values()) {
+      for (const a of chunk.attempts) this.earlierJobFn.set(a.jobId, (chunk.phase === 'done' ? chunk.fn : undefined) ?? earlierFn);
+    }
     for (const chunk of recorded.chunks.values()) {
       if (!this.meta.has(chunk.chunk)) continue;
       // Runs again, its failed tasks or (given up last time) all: a fresh start, with a fresh budget.

@@ -17,8 +17,8 @@ export interface ResultCollectorContext {
   journal: Journal;
   /** The chunk's tasks, once its file is written (undefined before). */
   tasksOf(chunk: number): { firstTask: number; count: number } | undefined;
-  /** shortFn of the fn this map runs: the 'done' records say which fn produced each result. */
-  fn: string;
+  /** shortFn of the fn that ran the job: the 'done' records say which fn produced each result. */
+  fnOf(jobId: string): string;
   logsOf(chunk: number): { stdout: string; stderr: string };
   /** Called for each result read (elastic maps: the workers are making progress). */
   onResult(): void;
@@ -60,7 +60,7 @@ export class ResultCollector<R> {
       actions.push(...tracker.resultSeen(chunk, result.jobId));
       this.ctx.onResult();
       // failedTasks lets `qmr status` count failed tasks without decoding every result file.
-      done.push({ t: 'done', chunk, job: result.jobId, failedTasks: result.failures.length, fn: this.ctx.fn });
+      done.push({ t: 'done', chunk, job: result.jobId, failedTasks: result.failures.length, fn: this.ctx.fnOf(result.jobId) });
       if (result.failures.length > 0) this.anyTaskFailed = true;
       this.outcomes.set(chunk, outcomeFromResult<R>(chunk, tasks.firstTask, result, (c) => this.ctx.logsOf(c)));
     }

@@ -4,7 +4,8 @@
  * types, async and module functions, call counts), a throwing task and keepWorkDir, the
  * scheduler's error and held states (recovered, and past maxResubmissions), vanished and
  * early-gone jobs, a lagging history, failing, hanging and chatty status commands, failing
- * submits, abort, and jobs killed at their memory or time request (retried with it raised).
+ * submits, abort, jobs killed at their memory or time request (retried with it raised), and
+ * a map run again after tasks failed (only they run again, with a fixed fn if the user says so).
  * Every failure scenario also checks that no job is left in the emulator.
  *
  * Each test has its own emulated cluster (state file, dispatcher). The pool finds it through
@@ -80,7 +81,9 @@ export type ScenarioName =
   | 'elastic-crash'
   | 'elastic-error-recovers'
   | 'elastic-error-exhausted'
-  | 'elastic-abort';
+  | 'elastic-abort'
+  | 'rerun-failed'
+  | 'elastic-rerun-failed';
 
 const WORK_MODULE = path.join(FIXTURES, 'modules', 'work.mjs');
 const DUMMY_WORK = path.join(FIXTURES, 'modules', 'dummy-work.mjs');
@@ -154,6 +157,34 @@ const REQUESTS: Record<Flavor, { text: (job: Job) => string; memory: RegExp; wal
   lsf: { text: (j) => `-M ${String(asked(j).memLimit)} -R ${String(asked(j).resourceReq)} -W ${String(asked(j).runLimitMinutes)}`, memory: /-M 2048MB\b/, walltime: /-W 20\b/ },
   htcondor: { text: (j) => `request_memory = ${String(asked(j).requestMemory)}\nperiodic_remove = ${String(asked(j).periodicRemove)}`, memory: /request_memory = 2048\b/, walltime: /> 1200\)/ },
 };
+
+/** A task of the rerun scenarios: logs each execution to `runs`; `bad` says which tasks throw ("2,7") or kill their job ("exit 4"). */
+interface RerunTask {
+  x: number;
+  runs: string;
+  bad: string;
+}
+
+const flaky = async (t: RerunTask) => {
+  const fs = await import('node:fs');
+  fs.appendFileSync(t.runs, `${t.x}\n`);
+  const bad = fs.readFileSync(t.bad, 'utf8');
+  if (bad === `exit ${t.x}`) process.exit(3);
+  if (bad.split(',').includes(String(t.x))) throw new Error(`input ${t.x} is broken`);
+  return t.x * 10;
+};
+
+async function rerunTasks(dir: string, count: number, bad: string): Promise<{ tasks: RerunTask[]; ran: () => Promise<number[]>; setBad: (text: string) => Promise<void> }> {
+  const runs = path.join(dir, 'runs');
+  const badFile = path.join(dir, 'bad');
+  await writeFile(runs, '');
+  await writeFile(badFile, bad);
+  return {
+    tasks: Array.from({ length: count }, (_, x) => ({ x, runs, bad: badFile })),
+    ran: async () => (await readFile(runs, 'utf8')).split('\n').filter(Boolean).map(Number).sort((a, b) => a - b),
+    setBad: (text) => writeFile(badFile, text),
+  };
+}
 
 const firedOf = async (queue: DummyQueue, kind: FaultSpec['kind']) => (await queue.fired()).filter((f) => f.kind === kind);
 
@@ -472,6 +503,54 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       expect(kept!.workDir).toBe(always);
       expect(kept!.message).toContain(`work dir kept: ${always}`);
       expect(existsSync(path.join(always, 'journal.jsonl'))).toBe(true);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('rerun-failed', 'run again after tasks threw and a chunk was given up: only the failed tasks run again, every success kept; a fixed fn only with rerunFailed any-fn', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'rerun-failed');
+      const t = await rerunTasks(c.dir, 9, '2,7');
+      const options = c.options({ chunkSize: 3, maxResubmissions: 0, keepWorkDir: 'always', missingGrace: 1000 });
+      const first = (await new Pool(options).map(flaky, t.tasks).catch((e: unknown) => e)) as MapError<number>;
+      expect(first.failures.map((f) => f.index)).toEqual([2, 7]);
+      // Task 4 now kills its job: chunk 1 (tasks 3-5), which had succeeded, is not rerun at all;
+      // task 2's rerun ends well, task 7's job dies and its chunk is given up, keeping 6 and 8.
+      await t.setBad('exit 7');
+      const second = (await new Pool(options).map(flaky, t.tasks).catch((e: unknown) => e)) as MapError<number>;
+      expect(second.failures.map((f) => f.index)).toEqual([7]);
+      expect(second.results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([0, 10, 20, 30, 40, 50, 60, 'failed', 80]);
+      // Fixed: with the same fn, the default reruns task 7 alone.
+      await t.setBad('');
+      expect(await new Pool(options).map(flaky, t.tasks)).toEqual(t.tasks.map((task) => task.x * 10));
+      expect(await t.ran()).toEqual([0, 1, 2, 2, 3, 4, 5, 6, 7, 7, 7, 8]);
+      const journal = await journalOf(c.workDir);
+      expect(journal.filter((r) => r.t === 'rerun').map((r) => [r.chunk, r.tasks])).toEqual([[0, [2]], [2, [1]], [2, [1]]]);
+      // Each rerun submitted only the chunks with failures: 3 chunks first, then 2, then 1.
+      const submitted = journal.filter((r) => r.t === 'submit').flatMap((r) => r.chunks as number[]);
+      expect(submitted.sort()).toEqual([0, 0, 1, 2, 2, 2]);
+      // A different fn is refused, naming the option; with it, nothing failed, so nothing runs.
+      const other = async (task: RerunTask) => task.x * 10 + 0;
+      await expect(new Pool(options).map(other, t.tasks)).rejects.toThrow(/rerunFailed: 'any-fn'/);
+      expect(await new Pool({ ...options, rerunFailed: 'any-fn' }).map(other, t.tasks)).toEqual(t.tasks.map((task) => task.x * 10));
+      expect(await t.ran()).toHaveLength(12);
+      const trace = await readTrace(c.workDir);
+      const rerunRows = trace.rows.filter((r) => r.name.includes('rerun'));
+      expect(rerunRows.map((r) => [r.taskId, r.tasks, r.status])).toEqual([[0, 1, 'COMPLETED'], [2, 1, 'FAILED'], [2, 1, 'COMPLETED']]);
+      expect(new Set(trace.rows.map((r) => r.fn)).size).toBe(1);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('elastic-rerun-failed', 'an elastic map run again after tasks threw: only the failed tasks run again, by new workers', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-rerun-failed');
+      const t = await rerunTasks(c.dir, 30, '3,17,18');
+      const options = c.options({ keepWorkDir: 'always' });
+      const first = (await new Pool(options).map(flaky, t.tasks).catch((e: unknown) => e)) as MapError<number>;
+      expect(first.failures.map((f) => f.index)).toEqual([3, 17, 18]);
+      expect((await journalOf(c.workDir)).some((r) => r.t === 'workers')).toBe(true);
+      await t.setBad('');
+      expect(await new Pool(options).map(flaky, t.tasks)).toEqual(t.tasks.map((task) => task.x * 10));
+      expect(await t.ran()).toEqual([...t.tasks.map((task) => task.x), 3, 17, 18].sort((a, b) => a - b));
       expect(await jobsLeft(c.queue)).toEqual([]);
     });
 

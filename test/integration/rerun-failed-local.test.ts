@@ -95,6 +95,11 @@ describe('rerunning failed tasks on the local flavor', () => {
     expect(await new Pool(options).map(fixed, TASKS)).toEqual(EXPECTED);
     expect(await ranTasks(runs)).toHaveLength(12);
 
+    // Yet another fn, accepted: nothing failed, so nothing runs, and the results read again keep the fn that produced them.
+    const third = (x: number) => x * 10 + 0;
+    expect(await new Pool({ ...options, rerunFailed: 'any-fn' }).map(third, TASKS)).toEqual(EXPECTED);
+    expect(await ranTasks(runs)).toHaveLength(12);
+
     const records = await readJournal(path.join(workDir, 'journal.jsonl'));
     const start = records.find((r) => r.t === 'start');
     const resumeWithFn = records.find((r) => r.t === 'resume' && r.fn);
