@@ -77,7 +77,7 @@ export async function runChunk(runDir: string, chunk: number, jobId: string): Pr
   };
   await writeFileAtomic(layout.resultFile(chunk), encodeResult(result, input.firstTask));
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
-  log(`chunk ${chunk} finished: ${positions.length} tasks run, ${failures.length} failed, ${seconds.toFixed(2)} s`);
+  log(`chunk ${chunk} finished: ${positions.length} tasks${kept ? ' rerun' : ''}, ${failures.length} failed, ${seconds.toFixed(2)} s`);
   return { tasks: positions.length, failed: failures.length, seconds };
 }
 

@@ -234,13 +234,21 @@ describe('status, logs and inspect of finished runs', () => {
     expect(await readFile(path.join(ok, 'journal.jsonl'), 'utf8')).toBe(before);
   });
 
-  it('resume of a run whose tasks threw reports them and exits 1', async () => {
-    const r = await qmr(['resume', bad]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain('bad: 3 of 4 tasks succeeded, 1 failed');
+  it('resume of a run whose tasks threw runs the failed task again (or with --rerun-failed never, nothing), reports failures and exits 1', async () => {
+    const kept = await qmr(['resume', bad, '--rerun-failed', 'never']);
+    expect(kept.exitCode).toBe(1);
+    expect(kept.stdout).toContain('bad: 3 of 4 tasks succeeded, 1 failed');
     // nothing ran again: the results were there
     expect(await starts(bad, 0)).toBe(1);
     expect(await starts(bad, 1)).toBe(1);
+
+    const r = await qmr(['resume', bad]);
+    expect(r.exitCode).toBe(1);
+    // Same fn, same bug: task 3 threw again. Only it ran: chunk 0 not at all, chunk 1's task 4 kept.
+    expect(r.stdout).toContain('bad: 3 of 4 tasks succeeded, 1 failed');
+    expect(await starts(bad, 0)).toBe(1);
+    expect(await starts(bad, 1)).toBe(2);
+    expect(await readFile(path.join(bad, 'logs', 'chunk-000001.err'), 'utf8')).toContain('chunk 1: rerunning its 1 failed task(s) at positions 0; the 1 others\' results are kept');
   });
 });
 
