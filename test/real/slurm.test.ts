@@ -7,6 +7,7 @@ import { openQueue } from '../../src/queues/registry.js';
 import { describeReal } from '../helpers/real-schedulers.js';
 import { realAccountingScenario } from './accounting-scenario.js';
 import { realElasticScenarios } from './elastic-scenarios.js';
+import { realRerunScenarios } from './rerun-scenarios.js';
 import { realRetryScenarios } from './retry-scenarios.js';
 import { realInterruptionScenarios, realScenarios, type RealFlavor, type TroubleScenario } from './scenarios.js';
 
@@ -63,6 +64,7 @@ describeReal('slurm', 'real Slurm on this machine', () => {
   realScenarios(real);
   realInterruptionScenarios(real);
   realElasticScenarios(real);
+  realRerunScenarios(real);
   realAccountingScenario(real, {
     completed: /^COMPLETED$/,
     exited3: /^FAILED$/,
