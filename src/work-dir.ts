@@ -6,6 +6,7 @@
  *   <run>/job.sh                    the worker-node script (0700: it holds the caller's environment)
  *   <run>/chunks/chunk-000007.tasks  tasks of chunk 7
  *   <run>/results/chunk-000007.result   written by the worker that ran chunk 7
+ *   <run>/kept/results/chunk-000007.result   its earlier result, while its failed tasks rerun (kept-result.ts)
  *   <run>/logs/chunk-000007.out|err  the chunk's stdout and stderr, appended per attempt
  *   <run>/logs/scheduler/           what the scheduler itself writes for each job
  *   <run>/journal.jsonl             what the submitting process did, for resume and `qmr status`

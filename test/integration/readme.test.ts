@@ -69,4 +69,22 @@ describe('README examples', () => {
     const out = await runExample('results', prelude, block, 'console.log(JSON.stringify(settled));');
     expect(JSON.parse(out)).toEqual([2, 4, 6].map((value) => ({ status: 'fulfilled', value })));
   });
+
+  it('the rerun-failed-tasks example runs only the failed tasks with the fixed fn', async () => {
+    const block = findBlock("rerunFailed: 'any-fn'");
+    // Each execution leaves a line in ran.txt, so the example is judged by what ran.
+    const log = "(await import('node:fs')).appendFileSync('ran.txt', `${x}\\n`)";
+    const prelude = [
+      `import { Pool } from '${PACKAGE}';`,
+      'const samples = Array.from({ length: 20 }, (_, i) => i + 1);',
+      `const measure = async (x) => { ${log}; if (x % 7 === 0) throw new Error('bug'); return x * 2; };`,
+      `const measureFixed = async (x) => { ${log}; return x * 2; };`,
+    ].join('\n');
+    const out = await runExample('rerun', prelude, block, 'console.log(JSON.stringify(results));');
+    const [failed, results] = out.trim().split('\n');
+    expect(failed).toBe('2 failed');
+    expect(JSON.parse(results!)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 2));
+    const ran = (await readFile(path.join(folder.path, 'ran.txt'), 'utf8')).split('\n').filter(Boolean).map(Number);
+    expect(ran.sort((a, b) => a - b)).toEqual([...Array.from({ length: 20 }, (_, i) => i + 1), 7, 14].sort((a, b) => a - b));
+  });
 });
