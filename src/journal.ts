@@ -53,8 +53,11 @@ export type JournalRecord =
   | { t: 'rerun'; time: string; chunk: number; tasks?: number[]; fn: string }
   | { t: 'failed'; chunk: number; reason: string }
   | { t: 'cancel'; time: string; ids: string[]; why: string }
-  /** Elastic maps: one submit of worker jobs, their tickets and job ids (a claim is a 'submit' of one unit). */
-  | { t: 'workers'; time: string; tickets: number[]; ids: string[]; resources?: Resources }
+  /**
+   * Elastic maps: one submit of worker jobs, their tickets and job ids (a claim is a 'submit' of one
+   * unit). `why`: set when the measured work made the map grow (worker-target.ts), in words.
+   */
+  | { t: 'workers'; time: string; tickets: number[]; ids: string[]; resources?: Resources; why?: string }
   /** Elastic maps: a worker ended by itself ('exited', with its reason) or failed. */
   | { t: 'worker-end'; time: string; ticket: number; job: string; how: 'exited' | 'failed'; reason?: string }
   /**

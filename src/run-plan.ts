@@ -4,8 +4,10 @@
  * (checked against this one's tasks and function by resume-check.ts).
  */
 import { planChunks, type ChunkPlan } from './chunking.js';
+import { WALLTIME_MARGIN_SECONDS } from './elastic/claim-size.js';
 import { planElastic, type ElasticPlan } from './elastic/plan.js';
-import type { ResolvedOptions } from './options.js';
+import { OptionError } from './errors.js';
+import { parseWalltimeSeconds, type ResolvedOptions } from './options.js';
 import type { Queue } from './queues/queue.js';
 import { checkResume, type ResumeInputs } from './resume-check.js';
 import type { RecordedRun } from './run-state.js';
@@ -28,6 +30,7 @@ export function recordedPlan(recorded: RecordedRun, input: ResumeInputs): RunPla
       ...(elastic.growUpTo !== undefined ? { growUpTo: elastic.growUpTo } : {}),
       units: plan.numChunks,
       workers: elastic.workers,
+      ceiling: elastic.workers,
       rule: `elastic: ${elastic.workers} workers (recorded by the first run)`,
     },
   };
@@ -40,6 +43,7 @@ export function recordedPlan(recorded: RecordedRun, input: ResumeInputs): RunPla
 export async function freshPlan(tasks: number | undefined, options: ResolvedOptions, queue: Queue): Promise<RunPlan> {
   const unsized = options.chunkSize === undefined && options.numChunks === undefined;
   const elastic = unsized && options.elastic && options.arrays && queue.supportsArrays;
+  if (elastic) checkWalltimeFitsAWorker(options.resources.walltime);
   const info = elastic || (unsized && tasks !== undefined) ? await queue.info(options.resources) : {};
   if (!elastic) return { plan: planChunks(tasks, options, info.slots), elasticPlan: undefined };
   const elasticPlan = planElastic({
@@ -58,4 +62,22 @@ export async function freshPlan(tasks: number | undefined, options: ResolvedOpti
     },
     elasticPlan,
   };
+}
+
+/**
+ * An elastic worker stops claiming WALLTIME_MARGIN_SECONDS (or a tenth of its walltime) before
+ * its walltime, to write its results and exit. Under a walltime of that margin or less it could
+ * never run a unit: each worker would exit at once and be replaced, forever. Refused before
+ * anything is submitted.
+ */
+function checkWalltimeFitsAWorker(walltime: number | string | undefined): void {
+  if (walltime === undefined) return;
+  const seconds = parseWalltimeSeconds(walltime);
+  if (seconds > WALLTIME_MARGIN_SECONDS) return;
+  throw new OptionError(
+    'resources.walltime',
+    walltime,
+    `more than ${WALLTIME_MARGIN_SECONDS} s for elastic workers (a worker stops claiming units ${WALLTIME_MARGIN_SECONDS} s before its walltime, ` +
+      `to write its results and exit, so ${seconds} s leaves it no time to run one); give a longer walltime, or \`elastic: false\` for static chunks`,
+  );
 }

@@ -36,8 +36,11 @@ export interface RunRecord {
   chunks: number | null;
   /** How the chunking was chosen, in words. */
   chunking: string;
-  /** Elastic maps: worker jobs kept going, and tasks per unit. */
-  elastic?: { workers: number; unitSize: number };
+  /**
+   * Elastic maps: worker jobs started with, the most the measured work may grow them to (growth
+   * itself is journaled: 'workers' records with `why`), and tasks per unit.
+   */
+  elastic?: { workers: number; ceiling: number; unitSize: number };
   node: string;
   /** fn in words: `module#export`, or the shipped function's name. */
   function: string;
@@ -72,7 +75,7 @@ export function runRecord(input: RunRecordInput): RunRecord {
     chunkSize: plan.chunkSize,
     chunks: plan.numChunks ?? null,
     chunking: plan.rule,
-    ...(elasticPlan ? { elastic: { workers: elasticPlan.workers, unitSize: elasticPlan.unitSize } } : {}),
+    ...(elasticPlan ? { elastic: { workers: elasticPlan.workers, ceiling: elasticPlan.ceiling, unitSize: elasticPlan.unitSize } } : {}),
     node: process.version,
     function: fn.kind === 'module' ? `${fn.module}#${fn.exportName}` : fn.name || '(anonymous)',
     options: {

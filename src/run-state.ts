@@ -41,6 +41,8 @@ export interface RecordedRun {
   chunks: Map<number, RecordedChunk>;
   /** Elastic maps: worker jobs by ticket. */
   workers: Map<number, RecordedWorker>;
+  /** Elastic maps: why the number of workers last grew from the plan's, when it did. */
+  workerGrowth?: string;
   /** Set when every task had been written to a chunk file. */
   input: { chunks: number; tasks: number } | undefined;
   resubmissions: number;
@@ -141,6 +143,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
           run.workers.set(ticket, worker);
           workerOfJob.set(worker.jobId, worker);
         });
+        if (r.why) run.workerGrowth = r.why;
         break;
       case 'worker-end': {
         const worker = run.workers.get(r.ticket);

@@ -72,6 +72,7 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
         walltimeSeconds: manifest.walltimeSeconds,
       });
       if (size === 0) return await end('walltime');
+      claimer.report(units, busySeconds);
       const mine = await claimSome(claimer, spreadStart(open, ticket, manifest.workers, size), size);
       if (mine.length === 0) continue; // others were quicker: look again
       claims += 1;

@@ -51,6 +51,8 @@ export interface RunStatus {
   message?: string;
   /** Elastic runs: their worker jobs. */
   workers?: WorkersSummary;
+  /** Elastic runs: how many workers the map keeps, and why (run.json's rule, then growth by measured work). */
+  workerRule?: string;
   chunkList?: ChunkStatus[];
 }
 
@@ -113,8 +115,15 @@ export function summarize(run: RunInfo, statuses: Map<string, JobStatus> | undef
     submitter: `${run.submitterHost}:${run.submitterPid} (${run.submitter})`,
     ...(message ? { message } : {}),
     ...(run.recorded.workers.size > 0 ? { workers: summarizeWorkers(run.recorded, statuses) } : {}),
+    ...(run.record.elastic ? { workerRule: workerRule(run) } : {}),
     ...(withChunks ? { chunkList } : {}),
   };
+}
+
+/** The plan's rule in words, and the last growth the measured work called for. */
+function workerRule(run: RunInfo): string {
+  const growth = run.recorded.workerGrowth;
+  return growth ? `${run.record.chunking}; then ${growth}` : run.record.chunking;
 }
 
 /**
@@ -184,11 +193,16 @@ export function renderStatus(statuses: RunStatus[], withChunks: boolean, selecti
     ),
   ];
   // Elastic runs: a line about their workers (chunks are the units they claim).
-  for (const s of statuses) if (s.workers && !withChunks) lines.push(`${s.run} ${describeWorkers(s.workers)}`);
+  for (const s of statuses) {
+    if (withChunks) break;
+    if (s.workers) lines.push(`${s.run} ${describeWorkers(s.workers)}`);
+    if (s.workerRule) lines.push(`${s.run} worker rule: ${s.workerRule}`);
+  }
   if (withChunks) {
     for (const s of statuses) {
       lines.push('', `${s.run} (${s.dir}):`);
       if (s.workers) lines.push(`  ${describeWorkers(s.workers)}`);
+      if (s.workerRule) lines.push(`  worker rule: ${s.workerRule}`);
       if (s.message && s.state !== 'finished') lines.push(`  ended: ${s.message.split('\n')[0]!.slice(0, 200)}`);
       lines.push(
         table(

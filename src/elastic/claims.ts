@@ -30,16 +30,24 @@ export interface ClaimOwner {
   claimedAt: string;
   /** Random, per worker process: tells its own claim from another's after an NFS retry. */
   token: string;
+  /** What the worker measured before this claim: units run and seconds busy (worker-target.ts). */
+  measured?: { units: number; seconds: number };
 }
 
 /** A worker's claiming side: one prepared folder at a time. */
 export class Claimer {
   private pending: string | undefined;
+  private measured: ClaimOwner['measured'];
 
   constructor(
     private readonly layout: ElasticLayout,
     private readonly owner: Omit<ClaimOwner, 'claimedAt'>,
   ) {}
+
+  /** What the next claims tell the pool this worker measured so far. */
+  report(units: number, seconds: number): void {
+    if (units > 0) this.measured = { units, seconds };
+  }
 
   /** Takes unit N if nobody has; true when it is now this worker's. */
   async claim(unit: number): Promise<boolean> {
@@ -66,22 +74,23 @@ export class Claimer {
     this.pending = undefined;
   }
 
+  private ownerJson(): string {
+    const owner: ClaimOwner = { ...this.owner, claimedAt: new Date().toISOString(), ...(this.measured ? { measured: this.measured } : {}) };
+    return `${JSON.stringify(owner)}\n`;
+  }
+
   private async prepared(): Promise<string> {
     if (this.pending) {
       // Rewritten each time, so that claimedAt tells when the claim was really made.
-      await writeFile(path.join(this.pending, 'owner.json'), ownerJson(this.owner), { mode: 0o600 });
+      await writeFile(path.join(this.pending, 'owner.json'), this.ownerJson(), { mode: 0o600 });
       return this.pending;
     }
     const folder = path.join(this.layout.claimsDir, `.pending-${this.owner.ticket}-${randomBytes(4).toString('hex')}`);
     await mkdir(folder, { mode: 0o700 });
-    await writeFile(path.join(folder, 'owner.json'), ownerJson(this.owner), { mode: 0o600 });
+    await writeFile(path.join(folder, 'owner.json'), this.ownerJson(), { mode: 0o600 });
     this.pending = folder;
     return folder;
   }
-}
-
-function ownerJson(owner: Omit<ClaimOwner, 'claimedAt'>): string {
-  return `${JSON.stringify({ ...owner, claimedAt: new Date().toISOString() })}\n`;
 }
 
 /** The units that are claimed (names only: one readdir, cheap enough for every claim round). */

@@ -26,6 +26,7 @@ import { ElasticLayout } from './layout.js';
 import { LeaseWatch } from './lease-watch.js';
 import { readWorkerExit, writeManifest } from './manifest.js';
 import type { ElasticPlan } from './plan.js';
+import { workerTarget } from './worker-target.js';
 
 /** Heartbeats are stat'ed at most this often (each is a file-server round trip per worker). */
 const LEASE_CHECK_MS = 1000;
@@ -33,6 +34,8 @@ const LEASE_CHECK_MS = 1000;
 const HEARTBEAT_MS = 5000;
 /** While tasks stream in, wait this long for more units before starting fewer than W workers. */
 const STREAM_START_DELAY_MS = 1000;
+/** The measured work is weighed at most this often: growth goes out as one array, not a trickle. */
+const GROWTH_LOOK_MS = 10_000;
 
 export interface ElasticContext {
   queue: Queue;
@@ -60,6 +63,12 @@ export class ElasticDispatch {
   private openSince: number | undefined;
   /** Whether elastic.json says how many units there are (workers then stop when none are open). */
   private manifestComplete = false;
+  private manifestUnits: number | undefined;
+  /** What each worker measured (units run, seconds busy), from its latest claim seen. */
+  private readonly measured = new Map<number, { units: number; seconds: number }>();
+  private lastGrowthLook = 0;
+  /** Why W grew, for the 'workers' record of the array that follows. */
+  private growthWhy: string | undefined;
 
   constructor(private readonly ctx: ElasticContext) {
     this.layout = new ElasticLayout(ctx.workDir.root);
@@ -110,6 +119,10 @@ export class ElasticDispatch {
     }
     await this.releaseRetiredUnits();
     this.giveUpIfWorkersKeepFailing();
+    if (now - this.lastGrowthLook >= GROWTH_LOOK_MS) {
+      this.lastGrowthLook = now;
+      await this.growIfMeasuredWorkCalls();
+    }
     await this.ensureWorkers(inputDone, now);
   }
 
@@ -134,13 +147,41 @@ export class ElasticDispatch {
     return { workersRunning: c.running, workersPending: c.pending + c.held, workersSubmitted: this.fleet.submittedCount };
   }
 
+  /** Mean seconds per unit over what the workers reported; undefined before any reported. */
+  secondsPerUnit(): number | undefined {
+    let units = 0;
+    let seconds = 0;
+    for (const m of this.measured.values()) {
+      units += m.units;
+      seconds += m.seconds;
+    }
+    return units > 0 ? seconds / units : undefined;
+  }
+
+  /** W follows the measured work (worker-target.ts); workers read W from elastic.json for their claim sizes. */
+  private async growIfMeasuredWorkCalls(): Promise<void> {
+    const target = workerTarget({
+      current: this.fleet.workers,
+      ceiling: this.ctx.plan.ceiling,
+      live: this.fleet.live().length,
+      openUnits: this.ctx.units.unsubmitted().length,
+      secondsPerUnit: this.secondsPerUnit(),
+      targetSeconds: CLAIM_TARGET_SECONDS,
+    });
+    if (target.workers <= this.fleet.workers || !target.why) return;
+    this.fleet.grow(target.workers);
+    this.growthWhy = target.why;
+    await this.writeManifest(this.manifestUnits);
+  }
+
   private async writeManifest(units: number | undefined): Promise<void> {
     this.manifestComplete = units !== undefined;
+    this.manifestUnits = units;
     const walltime = this.ctx.options.resources.walltime;
     await writeManifest(this.layout, {
       unitSize: this.ctx.plan.unitSize,
       units: units ?? null,
-      workers: this.ctx.plan.workers,
+      workers: this.fleet.workers,
       ...(walltime === undefined ? {} : { walltimeSeconds: parseWalltimeSeconds(walltime) }),
       targetSeconds: CLAIM_TARGET_SECONDS,
       heartbeatMs: Math.max(50, Math.min(HEARTBEAT_MS, Math.floor(this.ctx.options.leaseTimeout / 4))),
@@ -181,6 +222,7 @@ export class ElasticDispatch {
       const owner = await readOwner(this.layout, unit);
       if (!owner) continue; // released just now; seen again next round if claimed again
       this.claimedBy.set(unit, owner.ticket);
+      if (owner.measured && owner.measured.units > (this.measured.get(owner.ticket)?.units ?? 0)) this.measured.set(owner.ticket, owner.measured);
       if (record.phase !== 'unsubmitted') continue; // done or failed already: nothing to watch
       const jobId = this.fleet.jobIdOfTicket(owner.ticket);
       if (jobId !== undefined && this.fleet.isLive(owner.ticket)) {
@@ -257,10 +299,12 @@ export class ElasticDispatch {
     if (wanted === 0) return;
     const { queue, options, workDir } = this.ctx;
     const request = this.fleet.request;
+    const why = this.growthWhy;
+    this.growthWhy = undefined;
     const submission = { queue, options, workDir, script: this.layout.workerScript, resources: request ?? options.resources, throwIfAborted: this.ctx.throwIfAborted };
     await submitInGroups(submission, this.fleet.tickets(wanted), async (group, ids) => {
       this.fleet.submitted(group, ids, Date.now(), request);
-      await this.ctx.journal.append({ t: 'workers', time: new Date().toISOString(), tickets: group, ids, ...(request ? { resources: request } : {}) });
+      await this.ctx.journal.append({ t: 'workers', time: new Date().toISOString(), tickets: group, ids, ...(request ? { resources: request } : {}), ...(why ? { why } : {}) });
     });
     this.ctx.kick();
   }

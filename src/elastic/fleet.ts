@@ -13,7 +13,10 @@
  *    tracker's business: they go back to the pool, and each unit counts the attempt.
  *  - When more than maxResubmissions × W workers fail in a row with no unit finishing in between,
  *    the map gives up, with the reasons: workers that cannot run would otherwise be replaced
- *    forever (a broken envScript, a node binary missing on the nodes).
+ *    forever (a broken envScript, a node binary missing on the nodes). A worker that ended by
+ *    itself for its walltime without running a unit counts too: its walltime left no time to
+ *    claim one, and its replacements would do the same.
+ *  - W grows when the measured work calls for more workers (worker-target.ts); it never shrinks.
  */
 import { ChunkTracker, type FailureEvidence, type TrackerAction, type TrackerLimits } from '../chunk-tracker.js';
 import type { Resources } from '../options.js';
@@ -21,7 +24,7 @@ import type { JobStatus } from '../queues/queue.js';
 import type { WorkerExit } from './manifest.js';
 
 export interface FleetLimits extends Omit<TrackerLimits, 'maxResubmissions' | 'raise'> {
-  /** W: worker jobs to keep going while there is work. */
+  /** W at the start: worker jobs to keep going while there is work. */
   workers: number;
   maxResubmissions: number;
   /**
@@ -53,19 +56,27 @@ export class WorkerFleet {
   private readonly requestOf = new Map<number, Resources | undefined>();
   /** Raises so far: the failed attempt's number for a retry function is this + 1. */
   private raises = 0;
+  private target: number;
 
   constructor(private readonly limits: FleetLimits) {
     this.jobs = new ChunkTracker({ ...limits, maxResubmissions: 0 });
+    this.target = limits.workers;
   }
 
+  /** W: worker jobs kept queued or running while units are open. */
   get workers(): number {
-    return this.limits.workers;
+    return this.target;
+  }
+
+  /** The measured work calls for more workers (worker-target.ts): W becomes `to` (never less). */
+  grow(to: number): void {
+    this.target = Math.max(this.target, to);
   }
 
   /** How many new workers to submit now. */
   wanted(openUnits: number): number {
     const live = this.live().length;
-    return Math.max(0, Math.min(this.limits.workers, openUnits) - live);
+    return Math.max(0, Math.min(this.target, openUnits) - live);
   }
 
   /** Fresh tickets for n new workers (never reused within the run). */
@@ -136,6 +147,9 @@ export class WorkerFleet {
     if (this.jobs.record(ticket)?.phase !== 'queued') return;
     if (exit) this.jobs.resultSeen(ticket);
     else this.jobs.confirmMissing(ticket, now, evidence);
+    if (exit?.reason === 'walltime' && exit.units === 0) {
+      this.countFailure(`worker ${ticket}: ended for its walltime before it could run a unit (the walltime, less the margin kept for writing results, left no time to claim one)`);
+    }
   }
 
   /** The pool stopped this worker itself (its lease expired): a failed worker. */
@@ -165,11 +179,15 @@ export class WorkerFleet {
         }
       }
       failures.push({ ticket: event.chunk, jobId: event.job, reason });
-      this.failuresInARow += 1;
-      this.recentFailures.push(`worker ${event.chunk}: ${event.reason.split('\n')[0]}`);
-      if (this.recentFailures.length > 5) this.recentFailures.shift();
+      this.countFailure(`worker ${event.chunk}: ${event.reason.split('\n')[0]}`);
     }
     return failures;
+  }
+
+  private countFailure(reason: string): void {
+    this.failuresInARow += 1;
+    this.recentFailures.push(reason);
+    if (this.recentFailures.length > 5) this.recentFailures.shift();
   }
 
   /** A unit finished: workers are doing work, so earlier failures are not a pattern. */
@@ -180,7 +198,7 @@ export class WorkerFleet {
 
   /** Set when workers keep failing (see the rules above): why the map gives up. */
   exhausted(): string | undefined {
-    const allowed = this.limits.maxResubmissions * Math.max(1, this.limits.workers);
+    const allowed = this.limits.maxResubmissions * Math.max(1, this.target);
     if (this.failuresInARow <= allowed) return undefined;
     return (
       `${this.failuresInARow} worker jobs in a row ended without finishing a unit (more than maxResubmissions × workers = ${allowed}); the last ones:\n` +

@@ -1,18 +1,21 @@
 /**
  * How an elastic map is laid out before any task has run: how many tasks go into each unit (the
  * smallest piece a worker claims, one task file and one result file each) and how many worker
- * jobs the map's one array holds.
+ * jobs the map's first array holds.
  *
  * Units are small so that claims can be sized by time later (see claim-size.ts): up to
  * UNITS_PER_WORKER for each worker and MAX_UNITS in all, one task each for smaller maps. More
  * units than that buy no better balance (a worker's last claim is then under 1% of its share)
- * but cost the submitting side a few file operations each. Workers are bounded three
- * ways, so that a cluster showing 4,000 free slots never turns 1,000 quick tasks into 1,000 jobs:
- *  - by the slots the queue reports (more workers than slots would only wait),
- *  - by the work: at least MIN_TASKS_PER_WORKER tasks for each worker, so a worker's start-up
- *    (queue wait, node start) is spread over several tasks,
- *  - by maxWorkers (default DEFAULT_MAX_WORKERS) and the scheduler's array size limit, so that the
- *    scheduler sees one array of at most that many elements.
+ * but cost the submitting side a few file operations each.
+ *
+ * Workers start at the least of what the queue and the map allow, with no guess about how long
+ * tasks take: the slots the queue reports (more workers than slots would only wait), one worker
+ * per task (a worker needs a unit), maxWorkers (default DEFAULT_MAX_WORKERS) and the scheduler's
+ * array size limit (one array). So 20 one-hour simulations on a queue with 100 slots start 20
+ * workers, and 1,000 quick tasks on 4,000 slots one array of 100. Once units have run, the
+ * measured work decides (worker-target.ts): more workers, up to `ceiling` (the slots and
+ * maxWorkers, in further arrays), when each has far more open work than a claim; fewer
+ * replacements when little is left.
  * Pure: every number comes in as an argument.
  */
 
@@ -27,8 +30,6 @@ export const UNITS_PER_WORKER = 100;
  */
 export const STREAM_FIRST_UNIT = 10;
 export const STREAM_MAX_UNIT = 5000;
-/** A worker gets at least this many tasks' worth of work (fewer workers for small maps). */
-export const MIN_TASKS_PER_WORKER = 10;
 /** Most worker jobs of one map unless maxWorkers says otherwise. */
 export const DEFAULT_MAX_WORKERS = 100;
 /** Slots assumed when the queue does not tell its size. */
@@ -41,8 +42,10 @@ export interface ElasticPlan {
   growUpTo?: number;
   /** Number of units, when the number of tasks is known. */
   units: number | undefined;
-  /** Worker jobs to keep queued or running while work is left. */
+  /** Worker jobs to start with, and to keep queued or running while work is left and unmeasured. */
   workers: number;
+  /** Most workers the measured work may call for (the slots and maxWorkers; not the array limit: further arrays). */
+  ceiling: number;
   /** How the numbers were chosen, in words (run.json, benchmarks, qmr status). */
   rule: string;
 }
@@ -59,26 +62,28 @@ export interface ElasticPlanInput {
 
 export function planElastic(input: ElasticPlanInput): ElasticPlan {
   const slots = input.slots ?? UNKNOWN_SLOTS;
-  const byWork = input.tasks === undefined ? Infinity : Math.max(1, Math.floor(input.tasks / MIN_TASKS_PER_WORKER));
   const cap = input.maxWorkers ?? DEFAULT_MAX_WORKERS;
-  const workers = Math.max(1, Math.min(slots, byWork, cap, input.tasks ?? Infinity, input.maxArraySize ?? Infinity));
+  const ceiling = Math.max(1, Math.min(slots, cap, input.tasks ?? Infinity));
+  const workers = Math.max(1, Math.min(ceiling, input.maxArraySize ?? Infinity));
   const maxUnits = Math.min(MAX_UNITS, workers * UNITS_PER_WORKER);
   const unitSize = input.tasks === undefined ? STREAM_FIRST_UNIT : Math.max(1, Math.ceil(input.tasks / maxUnits));
   const units = input.tasks === undefined ? undefined : Math.ceil(input.tasks / unitSize);
   const bounds = [
     `${slots} slots${input.slots === undefined ? ' (queue size unknown)' : ''}`,
-    input.tasks === undefined ? undefined : `${input.tasks} tasks / ${MIN_TASKS_PER_WORKER}`,
+    input.tasks === undefined ? undefined : `${input.tasks} tasks`,
     `maxWorkers ${cap}${input.maxWorkers === undefined ? ' (default)' : ''}`,
     input.maxArraySize === undefined ? undefined : `maxArraySize ${input.maxArraySize}`,
   ].filter((b): b is string => b !== undefined);
   const unitWords = input.tasks === undefined
     ? `units of ${STREAM_FIRST_UNIT} tasks growing ×2 to ${STREAM_MAX_UNIT}`
     : `units of ${unitSize} task${unitSize === 1 ? '' : 's'}`;
+  const growth = ceiling > workers ? `, up to ${ceiling} by measured work` : '';
   return {
     unitSize,
     ...(input.tasks === undefined ? { growUpTo: STREAM_MAX_UNIT } : {}),
     units,
     workers,
-    rule: `elastic: ${workers} workers (least of ${bounds.join(', ')}) claiming ${unitWords}`,
+    ceiling,
+    rule: `elastic: ${workers} workers (least of ${bounds.join(', ')})${growth} claiming ${unitWords}`,
   };
 }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pool } from '../../src/index.js';
+import { OptionError, Pool } from '../../src/index.js';
 import { readJournal, type JournalRecord } from '../../src/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { unitStarts } from '../helpers/unit-starts.js';
@@ -61,7 +61,35 @@ describe('local flavor, elastic workers', () => {
     const pool = new Pool({ workDir: workDirOf('plan'), keepWorkDir: 'always', concurrency: 4 });
     await pool.map((x: number) => x, Array.from({ length: 25 }, (_, i) => i));
     const record = JSON.parse(await readFile(path.join(workDirOf('plan'), 'run.json'), 'utf8')) as { chunking: string; elastic: { workers: number; unitSize: number } };
-    expect(record.elastic).toEqual({ workers: 2, unitSize: 1 }); // 25 tasks: one worker per 10 tasks
-    expect(record.chunking).toMatch(/^elastic: 2 workers \(least of 4 slots, 25 tasks \/ 10, maxWorkers 100 \(default\)\)/);
+    expect(record.elastic).toEqual({ workers: 4, ceiling: 4, unitSize: 1 });
+    expect(record.chunking).toMatch(/^elastic: 4 workers \(least of 4 slots, 25 tasks, maxWorkers 100 \(default\)\)/);
   });
+
+  it('starts a worker per task for a few long tasks, as far as the slots allow (not one per 10 tasks)', async () => {
+    // The old rule ran these 4 tasks of 2 s on one worker, one after another, with 4 slots free.
+    const pool = new Pool({ workDir: workDirOf('few-long'), keepWorkDir: 'always', concurrency: 4 });
+    const out = await pool.map(async (x: number) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      return x * 2;
+    }, [1, 2, 3, 4]);
+    expect(out).toEqual([2, 4, 6, 8]);
+    const journal = await readJournal(path.join(workDirOf('few-long'), 'journal.jsonl'));
+    const arrays = of(journal, 'workers');
+    expect(arrays[0]!.tickets).toEqual([0, 1, 2, 3]);
+    expect(arrays).toHaveLength(1);
+  });
+
+  it('refuses a walltime that leaves a worker no time to run a unit, before submitting anything', async () => {
+    // Old code: every worker exited at once for its walltime and was replaced, forever.
+    const workDir = workDirOf('walltime-too-short');
+    const pool = new Pool({ workDir, keepWorkDir: 'always', concurrency: 2, resources: { walltime: 10 } });
+    const error = await pool.map((x: number) => x, [1, 2, 3]).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(OptionError);
+    expect((error as OptionError).option).toBe('resources.walltime');
+    expect((error as Error).message).toMatch(/more than 15 s for elastic workers .*10 s leaves it no time to run one.*elastic: false/);
+    const journal = await readJournal(path.join(workDir, 'journal.jsonl')).catch(() => []);
+    expect(of(journal, 'workers')).toEqual([]);
+    // Static chunks have no claiming margin: the same walltime runs there.
+    expect(await new Pool({ workDir: workDirOf('walltime-static'), concurrency: 2, elastic: false, resources: { walltime: 10 } }).map((x: number) => x + 1, [1, 2, 3])).toEqual([2, 3, 4]);
+  }, 120_000);
 });

@@ -103,4 +103,36 @@ describe('WorkerFleet', () => {
     fail();
     expect(fleet.exhausted()).toBeDefined();
   });
+  it('counts workers that end for their walltime without running a unit toward giving up', () => {
+    // A walltime too short for a unit: every worker exits at once, by itself, and was replaced forever.
+    const fleet = new WorkerFleet(limits);
+    const walltimeExit = (units: number) => {
+      const [t] = fleet.tickets(1);
+      fleet.submitted([t!], [`j${t}`], 0);
+      fleet.ended(t!, { version: 1, ticket: t!, job: `j${t}`, reason: 'walltime', units, at: '' }, 1);
+      fleet.drainFailures();
+    };
+    for (let k = 0; k < limits.maxResubmissions * limits.workers; k++) walltimeExit(0);
+    expect(fleet.exhausted()).toBeUndefined();
+    walltimeExit(0);
+    expect(fleet.exhausted()).toMatch(/9 worker jobs in a row .*\n.*ended for its walltime before it could run a unit/);
+    // One that ran units before its walltime is a worker doing its job, not a failure.
+    const other = new WorkerFleet(limits);
+    for (let k = 0; k < 20; k++) {
+      const [t] = other.tickets(1);
+      other.submitted([t!], [`j${t}`], 0);
+      other.ended(t!, { version: 1, ticket: t!, job: `j${t}`, reason: 'walltime', units: 3, at: '' }, 1);
+    }
+    expect(other.exhausted()).toBeUndefined();
+  });
+  it('grows W when the measured work calls for it, never shrinks it, and allows as many failures as the grown W', () => {
+    const { fleet } = started();
+    expect(fleet.wanted(1000)).toBe(0);
+    fleet.grow(10);
+    expect(fleet.workers).toBe(10);
+    expect(fleet.wanted(1000)).toBe(6);
+    expect(fleet.wanted(5)).toBe(1);
+    fleet.grow(3);
+    expect(fleet.workers).toBe(10);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_WORKERS, MAX_UNITS, MIN_TASKS_PER_WORKER, planElastic, UNITS_PER_WORKER, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNKNOWN_SLOTS } from '../../src/elastic/plan.js';
+import { DEFAULT_MAX_WORKERS, MAX_UNITS, planElastic, UNITS_PER_WORKER, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNKNOWN_SLOTS } from '../../src/elastic/plan.js';
 
 const base = { slots: undefined, maxWorkers: undefined, maxArraySize: undefined };
 
@@ -8,8 +8,19 @@ describe('planElastic', () => {
     const plan = planElastic({ ...base, tasks: 1000, slots: 4000 });
     expect(plan.workers).toBeLessThanOrEqual(100);
     expect(plan.workers).toBeGreaterThanOrEqual(1);
-    expect(plan.workers).toBe(1000 / MIN_TASKS_PER_WORKER);
-    expect(plan).toMatchObject({ unitSize: 1, units: 1000 });
+    expect(plan.workers).toBe(DEFAULT_MAX_WORKERS);
+    expect(plan).toMatchObject({ unitSize: 1, units: 1000, ceiling: DEFAULT_MAX_WORKERS });
+  });
+  it('starts a worker per task for few long tasks, as the slots allow: no guess of tasks per worker', () => {
+    // The old rule (one worker per 10 tasks) ran 4 tasks on 1 worker and 20 on 2, whatever the slots.
+    expect(planElastic({ ...base, tasks: 4, slots: 4 })).toMatchObject({ workers: 4, units: 4, unitSize: 1 });
+    expect(planElastic({ ...base, tasks: 20, slots: 100 })).toMatchObject({ workers: 20, units: 20, ceiling: 20 });
+    expect(planElastic({ ...base, tasks: 4, slots: 2 }).workers).toBe(2);
+  });
+  it('starts one array within the array limit, and may grow past it in further arrays', () => {
+    const plan = planElastic({ ...base, tasks: 500, slots: 200, maxArraySize: 30 });
+    expect(plan).toMatchObject({ workers: 30, ceiling: 100 });
+    expect(plan.rule).toMatch(/30 workers .*up to 100 by measured work/);
   });
   it('keeps units at or below MAX_UNITS and covers every task', () => {
     for (const tasks of [1, 1999, 2000, 2001, 10_000, 1_000_003]) {
