@@ -635,12 +635,12 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       const { expect } = ctx;
       const c = await cluster(ctx, 'elastic-error-exhausted');
       await c.queue.addFault({ kind: 'error', name: '*qmrel*', times: 1000 });
-      const error = (await new Pool(c.options({ maxResubmissions: 2, heldTimeout: 300, resources: { jobName: 'qmrel' } }))
+      const error = (await new Pool(c.options({ maxResubmissions: 2, maxWorkers: 1, heldTimeout: 300, resources: { jobName: 'qmrel' } }))
         .map((x: number) => x, [1, 2])
         .catch((e: unknown) => e)) as MapError;
       expect(error).toBeInstanceOf(MapError);
       expect(error.failures).toHaveLength(2);
-      // One worker (two tasks), maxResubmissions 2: the third failed worker in a row ends the map.
+      // One worker (maxWorkers 1), maxResubmissions 2: the third failed worker in a row ends the map.
       expect(error.message).toMatch(/3 worker jobs in a row ended without finishing a unit \(more than maxResubmissions × workers = 2\)/);
       expect(error.message).toMatch(target.errorShows);
       expect(await firedOf(c.queue, 'error')).toHaveLength(3);
@@ -655,14 +655,14 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       // Uneven: every 10th task takes 400 ms, the rest 20 ms.
       const tasks = Array.from({ length: 60 }, (_, x) => ({ x, ms: x % 10 === 3 ? 400 : 20 }));
       let last: Progress | undefined;
-      const out = await new Pool(c.options({ keepWorkDir: 'always', onProgress: (p) => (last = p) })).map({ module: DUMMY_WORK, export: 'slow' }, tasks);
+      const out = await new Pool(c.options({ keepWorkDir: 'always', maxWorkers: 4, onProgress: (p) => (last = p) })).map({ module: DUMMY_WORK, export: 'slow' }, tasks);
       expect(out).toEqual(tasks.map((t) => t.x * 10));
       const journal = await journalOf(c.workDir);
       const workers = journal.filter((r) => r.t === 'workers');
       expect(workers).toHaveLength(1); // one array of workers
       const ids = workers[0]!.ids as string[];
       expect(ids.length).toBeGreaterThanOrEqual(1);
-      expect(ids.length).toBeLessThanOrEqual(6); // 60 tasks: at most one worker per 10 tasks
+      expect(ids.length).toBeLessThanOrEqual(4); // the least of the slots (4 where the queue tells, else 100 assumed), the tasks and maxWorkers
       expect((await c.queue.calls())[target.submitCommand]).toBe(1);
       // Each unit was claimed once, by one of those workers, and ran once. (A claim the pool saw
       // only after the unit's result is not journaled: there is nothing left to watch.)
@@ -686,7 +686,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       const c = await cluster(ctx, 'elastic-crash');
       const marker = path.join(c.dir, 'crashed');
       const tasks = Array.from({ length: 20 }, (_, x) => ({ x, marker }));
-      const out = await new Pool(c.options({ keepWorkDir: 'always', missingGrace: 1000 })).map(async (t: { x: number; marker: string }) => {
+      const out = await new Pool(c.options({ keepWorkDir: 'always', missingGrace: 1000, maxWorkers: 4 })).map(async (t: { x: number; marker: string }) => {
         const fs = await import('node:fs');
         await new Promise((r) => setTimeout(r, 50));
         if (t.x === 7 && !fs.existsSync(t.marker)) {
@@ -717,7 +717,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       const { expect } = ctx;
       const c = await cluster(ctx, 'elastic-error-recovers');
       await c.queue.addFault({ kind: 'error', name: '*qmrel*', times: 2 });
-      const out = await new Pool(c.options({ maxResubmissions: 10, heldTimeout: 300, keepWorkDir: 'always', resources: { jobName: 'qmrel' } })).map((x: number) => x * 2, [1, 2, 3]);
+      const out = await new Pool(c.options({ maxResubmissions: 10, maxWorkers: 1, heldTimeout: 300, keepWorkDir: 'always', resources: { jobName: 'qmrel' } })).map((x: number) => x * 2, [1, 2, 3]);
       expect(out).toEqual([2, 4, 6]);
       expect(await firedOf(c.queue, 'error')).toHaveLength(2);
       const journal = await journalOf(c.workDir);
@@ -733,7 +733,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       const { expect } = ctx;
       const c = await cluster(ctx, 'elastic-limit-memory');
       await c.queue.addFault({ kind: 'limit', resource: 'memory', name: '*qmrel*', times: 1 });
-      const out = await new Pool(c.options({ keepWorkDir: 'always', resources: { jobName: 'qmrel', memory: '1G' } })).map((x: number) => x * 2, [1, 2, 3]);
+      const out = await new Pool(c.options({ keepWorkDir: 'always', maxWorkers: 1, resources: { jobName: 'qmrel', memory: '1G' } })).map((x: number) => x * 2, [1, 2, 3]);
       expect(out).toEqual([2, 4, 6]);
       expect(await firedOf(c.queue, 'limit')).toHaveLength(1);
       const workers = (await journalOf(c.workDir)).filter((r) => r.t === 'workers');
@@ -751,7 +751,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       const c = await cluster(ctx, 'elastic-abort');
       const controller = new AbortController();
       const tasks = Array.from({ length: 30 }, (_, x) => ({ x, ms: 120_000 }));
-      const running = new Pool(c.options({ signal: controller.signal })).map({ module: DUMMY_WORK, export: 'slow' }, tasks).catch((e: unknown) => e);
+      const running = new Pool(c.options({ signal: controller.signal, maxWorkers: 4 })).map({ module: DUMMY_WORK, export: 'slow' }, tasks).catch((e: unknown) => e);
       await waitFor(async () => (await c.queue.jobs()).some((j) => j.tasks.some((t) => t.state === 'running')), 'a running worker');
       controller.abort();
       expect(await running).toBeInstanceOf(AbortError);
