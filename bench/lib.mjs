@@ -52,3 +52,20 @@ export function printTable(rows) {
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const row of rows) console.log(line(row));
 }
+
+/**
+ * The Pool class of the baseline build named by QMR_BENCH_BASELINE (bench/make-baseline.sh), for
+ * rows that compare this revision with an older one in the same run; undefined without it.
+ */
+export async function baselinePool() {
+  const dir = process.env.QMR_BENCH_BASELINE;
+  if (!dir) return undefined;
+  const { Pool } = await import(path.join(path.resolve(dir), 'dist/src/index.js'));
+  return Pool;
+}
+
+/** The label of the baseline build, for notes. */
+export function baselineLabel() {
+  const dir = process.env.QMR_BENCH_BASELINE;
+  return dir ? `baseline (${path.basename(dir)})` : 'baseline';
+}

@@ -1,6 +1,7 @@
 // The benchmark suite: prints a table of ratios measured side by side in one run.
 // Run with `npm run bench` (builds first). Scenarios whose scheduler is not up are skipped, saying so.
-// Select scenarios with BENCH=P1,P3 (default: all): codec, P1-P7. Nothing here asserts a time: machines are noisy.
+// Select scenarios with BENCH=P1,P3 (default: all): codec, P1-P8. With QMR_BENCH_BASELINE (a build
+// made by bench/make-baseline.sh) P3 and P8 also run that older build, for rows side by side. Nothing here asserts a time: machines are noisy.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -10,7 +11,7 @@ import { decode, encode } from '../dist/src/codec.js';
 import { Pool } from '../dist/src/index.js';
 import { pollerFor } from '../dist/src/poller.js';
 import { openQueue } from '../dist/src/queues/registry.js';
-import { countFiles, newestMtime, printTable, ratio, scratch, seconds, up } from './lib.mjs';
+import { baselineLabel, baselinePool, countFiles, newestMtime, printTable, ratio, scratch, seconds, up } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.env.BENCH ? new Set(process.env.BENCH.split(',')) : undefined;
@@ -106,6 +107,8 @@ async function localThroughput() {
   const floors = [];
   // Interleaved repetitions; the medians are compared (this machine is shared and noisy).
   const elastic = [];
+  const Baseline = await baselinePool();
+  const baseline = [];
   let staticChunks = 0;
   let elasticUnits = 0;
   for (let round = 0; round < 5; round++) {
@@ -116,6 +119,7 @@ async function localThroughput() {
     const elasticRun = await localPoolRun(tasks, {});
     elasticUnits = elasticRun.chunks;
     elastic.push(elasticRun.ms);
+    if (Baseline) baseline.push((await localPoolRun(tasks, {}, Baseline)).ms);
   }
   const pool = median(pools);
   const floor = median(floors);
@@ -123,11 +127,12 @@ async function localThroughput() {
   note('P3', `wall time, ${n} trivial tasks, local flavor (median of 5)`, seconds(pool), `${chunks} chunks; floor: ${chunks} hand-written node processes reading, computing and writing the same chunks, ${seconds(floor)}`);
   note('P3', 'ratio pool / floor (static chunks, as the floor)', ratio(pool, floor), `pool ${pools.map(seconds).join(', ')}; floor ${floors.map(seconds).join(', ')}`);
   note('P3', 'ratio elastic pool (default) / floor', ratio(median(elastic), floor), `${elasticUnits} units; elastic ${elastic.map(seconds).join(', ')}`);
+  if (Baseline) note('P3', `ratio elastic pool (default) / floor, ${baselineLabel()}`, ratio(median(baseline), floor), baseline.map(seconds).join(', '));
 }
 
-async function localPoolRun(tasks, extra = { elastic: false }) {
+async function localPoolRun(tasks, extra = { elastic: false }, PoolClass = Pool) {
   const dir = scratch('local');
-  const pool = new Pool({ workDir: path.join(dir, 'run'), keepWorkDir: 'always', progress: false, ...extra });
+  const pool = new PoolClass({ workDir: path.join(dir, 'run'), keepWorkDir: 'always', progress: false, ...extra });
   const started = Date.now();
   const out = await pool.map((x) => x + 1, tasks);
   const ms = Date.now() - started;
@@ -221,6 +226,10 @@ if (want('P4')) {
   note('P4', 'files in the work dir (kept / after success)', `${r.filesKept} / ${r.filesAfter}`);
 }
 if (want('P5')) await dummyQueues();
+if (want('P8')) {
+  const { fewLongTasks } = await import('./few-long.mjs');
+  await fewLongTasks(note);
+}
 if (want('P6') || want('P7')) {
   const { bigCluster, unevenTasks } = await import('./elastic.mjs');
   if (want('P6')) await unevenTasks(note);
