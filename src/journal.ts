@@ -31,6 +31,8 @@ export type JournalRecord =
    * rerunFailed 'any-fn'); from here on results come from it.
    */
   | { t: 'resume'; time: string; pid: number; host: string; fn?: { hash: string; description: string } }
+  /** This process took over the work dir's lock from a holder judged gone (work-dir-lock.ts). */
+  | { t: 'lock-takeover'; time: string; pid: number; host: string; from: { host: string; pid: number; since: string; refreshedAt: string } | undefined; why: string }
   /** A chunk file was written: its tasks and the hash of its bytes. */
   | { t: 'chunk'; chunk: number; firstTask: number; count: number; hash: string }
   /** All tasks are in chunk files. */

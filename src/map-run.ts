@@ -5,7 +5,7 @@
  * ends: jobs still in the queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { leaveTrace } from './trace/leave-trace.js';
@@ -23,6 +23,8 @@ import type { StatusPoller, StatusSnapshot } from './poller.js';
 import type { Progress } from './progress.js';
 import { CALL_KINDS, type CallKind, type Queue } from './queues/queue.js';
 import { openWorkDir, WorkDir, WorkDirLayout, exists } from './work-dir.js';
+import { LOCK_DIR_NAME, WorkDirLock } from './work-dir-lock.js';
+import { claimExistingWorkDir } from './work-dir-claim.js';
 import { Waker } from './waker.js';
 import { feedTasks } from './task-feed.js';
 import { describeFailures, type ChunkOutcome } from './outcomes.js';
@@ -81,6 +83,8 @@ export class MapRun<R> {
   private fn = '';
   /** Resume: jobs an earlier process submitted, and the fn they ran (a result read again keeps its fn). */
   private readonly earlierJobFn = new Map<string, string>();
+  /** Held from opening the work dir until the map's end: one map per work dir at a time. */
+  private lock: WorkDirLock | undefined;
   private readonly startedAt = Date.now();
   private readonly stop: RunStop;
   private readonly reporter: ProgressReporter;
@@ -237,8 +241,19 @@ export class MapRun<R> {
    * journal, and writes the journal's first record. False for an empty task array (nothing to do).
    */
   private async openRun(fnSpec: FunctionSpec, count: number | undefined): Promise<boolean> {
+    try {
+      return await this.openRunLocked(fnSpec, count);
+    } catch (error) {
+      await this.lock?.release();
+      throw error;
+    }
+  }
+
+  private async openRunLocked(fnSpec: FunctionSpec, count: number | undefined): Promise<boolean> {
     const { hash: fnHash, description: fnDescription } = await functionFingerprint(fnSpec);
     this.fn = shortFn(fnHash);
+    // Before its journal is read: the work dir must be the caller's and no other map's.
+    if (this.options.workDir !== undefined) this.lock = await claimExistingWorkDir(this.options.workDir);
     this.recorded = await this.recordedRun();
     if (this.recorded) {
       const layout = recordedPlan(this.recorded, {
@@ -257,14 +272,22 @@ export class MapRun<R> {
       // is the user's say that it should go on, so an old request must not stop it at once.
       await rm(this.workDir.cancelRequest, { force: true });
     } else {
-      if (count === 0) return false;
+      if (count === 0) {
+        await this.lock?.release();
+        return false;
+      }
       const layout = await freshPlan(count, this.options, this.queue);
       this.plan = layout.plan;
       this.elasticPlan = layout.elasticPlan;
-      this.workDir = await WorkDir.create({ exact: this.options.workDir, parent: path.join(this.cwd, '.qmr') });
+      this.workDir = await WorkDir.create({ exact: this.options.workDir, parent: path.join(this.cwd, '.qmr'), ignore: [LOCK_DIR_NAME] });
+      this.lock ??= await WorkDirLock.acquire(this.workDir.root);
     }
     this.journal = new Journal(this.workDir.journal);
     const now = new Date().toISOString();
+    const tookOver = this.lock?.tookOver;
+    if (tookOver) {
+      await this.journal.append({ t: 'lock-takeover', time: now, pid: process.pid, host: hostname(), from: tookOver.holder, why: tookOver.why });
+    }
     if (this.recorded) {
       // A changed fn (accepted by rerunFailed 'any-fn') is recorded: the results from here on are its.
       const changed = this.recorded.fingerprint?.fn !== fnHash;
@@ -460,6 +483,16 @@ export class MapRun<R> {
     if (leftovers.length > 0 && !detach) await this.canceller.cancel(leftovers, finishedNormally ? 'map finished' : `map ${this.endOutcome}`);
     const dir = this.workDir;
     if (!dir) return;
+    try {
+      await this.endRun(dir, finishedNormally, detach);
+    } finally {
+      await this.lock?.release();
+    }
+    // Removed (all but the lock) while this map held it; the folder itself once the lock is gone.
+    if (!this.workDirKept) await rmdir(dir.root).catch(() => undefined);
+  }
+
+  private async endRun(dir: WorkDir, finishedNormally: boolean, detach: boolean): Promise<void> {
     await this.journalTrackerEvents();
     await this.journal?.append({
       t: 'end',
@@ -470,11 +503,11 @@ export class MapRun<R> {
     });
     await this.journal?.flush().catch(() => undefined);
     const troubled = !finishedNormally || this.results?.anyTaskFailed === true || this.canceller.pending.length > 0 || detach;
-    const keep = this.options.keepWorkDir === 'always' || (this.options.keepWorkDir === 'on-error' && troubled);
+    const keep = (this.options.keepWorkDir === 'always' || (this.options.keepWorkDir === 'on-error' && troubled));
     this.workDirKept = keep;
     if (!keep) {
       await leaveTrace(dir.root);
-      await dir.remove();
+      await dir.remove([LOCK_DIR_NAME]);
     }
   }
 }

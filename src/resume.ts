@@ -18,6 +18,7 @@ import { readJournal } from './journal.js';
 import { readRunRecord } from './run-record.js';
 import { replayJournal } from './run-state.js';
 import { WorkDirLayout } from './work-dir.js';
+import { checkWorkDirTrusted } from './work-dir-trust.js';
 
 export interface ResumeSummary {
   workDir: string;
@@ -29,6 +30,8 @@ export async function resumeRun(
   dir: string,
   options: { progress?: boolean; onProgress?: (p: Progress) => void; signal?: AbortSignal; rerunFailed?: PoolOptions['rerunFailed'] } = {},
 ): Promise<ResumeSummary> {
+  // Before anything in it is read: resuming runs its job.sh as the caller and believes its results.
+  await checkWorkDirTrusted(dir);
   const layout = new WorkDirLayout(dir);
   const record = await readRunRecord(layout);
   const recorded = replayJournal(await readJournal(layout.journal));

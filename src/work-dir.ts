@@ -115,11 +115,12 @@ export class WorkDir extends WorkDirLayout {
   }
 
   /** A fresh run folder: `exact` when the user named one, else a new one under `parent`. */
-  static async create(options: { exact?: string | undefined; parent: string }): Promise<WorkDir> {
+  static async create(options: { exact?: string | undefined; parent: string; ignore?: readonly string[] }): Promise<WorkDir> {
     if (options.exact !== undefined) {
       const root = options.exact;
       await mkdir(root, { recursive: true, mode: 0o700 });
-      const existing = await readdir(root);
+      // `ignore`: what this map itself put there first (its lock), and other maps' lock attempts.
+      const existing = (await readdir(root)).filter((name) => !options.ignore?.includes(name) && !name.startsWith('.lock-'));
       if (existing.length > 0) {
         throw new Error(
           `workDir ${root} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}). ` +
@@ -164,8 +165,14 @@ export class WorkDir extends WorkDirLayout {
     return done;
   }
 
-  async remove(): Promise<void> {
-    await rm(this.root, { recursive: true, force: true });
+  /** Removes the run folder, or with `except` only everything in it but those names. */
+  async remove(except: readonly string[] = []): Promise<void> {
+    if (except.length === 0) {
+      await rm(this.root, { recursive: true, force: true });
+      return;
+    }
+    const names = await readdir(this.root).catch(() => []);
+    for (const name of names) if (!except.includes(name)) await rm(path.join(this.root, name), { recursive: true, force: true });
   }
 }
 

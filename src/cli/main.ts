@@ -18,6 +18,7 @@ import { checkChunk, oneRun, runMatches, runsFrom } from './select-runs.js';
 import { traceText, writeReport } from './trace-report.js';
 import { CHUNK_STATES, keepChunks, queueStates, renderStatus, RUN_STATES, stateFilter, summarize, type StatusSelection } from './status.js';
 import { resumeRun } from '../resume.js';
+import { checkWorkDirTrusted } from '../work-dir-trust.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -113,6 +114,8 @@ program
   .addHelpText('after', CANCEL_HELP)
   .action(async (dir: string, o: { json?: boolean }) => {
     const run = await oneRun(dir);
+    // Its journal names the jobs to cancel: a forged one could cancel other jobs of the caller's.
+    await checkWorkDirTrusted(run.dir);
     const outcome = await cancelRun(run);
     print(o.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${describeCancel(outcome, run.dir)}\n`);
     if (outcome.stillRunning) process.exitCode = 1;

@@ -1,0 +1,234 @@
+/**
+ * One map per work dir at a time. The submitting process (a map, or `qmr resume`) holds
+ *
+ *   <run>/lock/holder.json    { host, pid, processStart, token, since, refreshedAt }
+ *
+ * for as long as it runs. The lock is taken with one rename of a folder prepared beside it
+ * (`.lock-new-<token>/holder.json` → `lock`): renaming a folder onto a folder that is not empty
+ * fails, and a rename is atomic on NFS as on a local disk, so of two processes exactly one gets
+ * it. holder.json is rewritten every LOCK_REFRESH_MS (an unref'd timer) so that other hosts can
+ * tell a live holder from a dead one:
+ *
+ *  - on the same host, a holder is gone when its pid is dead (or reused: /proc start time differs);
+ *  - on another host, when it has not refreshed for OTHER_HOST_GRACE_MS. That is well above NFS
+ *    attribute caching (acregmax is 60 s by default) and many refreshes, so a slow or cached
+ *    view does not pass for a dead holder; the hosts' clocks must agree to within a minute or so.
+ *
+ * A lock whose holder is gone is taken over: moved aside with a rename (only one taker can move
+ * it), checked to be the one judged stale, removed; the caller journals the takeover. Releasing
+ * renames the lock aside first too, so a release never removes another process's lock.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { QmrError } from './errors.js';
+import { writeFileAtomic } from './work-dir.js';
+
+export const LOCK_DIR_NAME = 'lock';
+/** How often a live holder rewrites holder.json. */
+export const LOCK_REFRESH_MS = 30_000;
+/** A holder on another host that has not refreshed for this long is taken to be gone. */
+export const OTHER_HOST_GRACE_MS = 5 * 60_000;
+
+export interface LockHolder {
+  host: string;
+  pid: number;
+  /** The process's start time as /proc/PID/stat gives it (clock ticks since boot), on Linux: tells a reused pid. */
+  processStart?: string;
+  /** Unique to one acquisition. */
+  token: string;
+  /** When the lock was taken (ISO). */
+  since: string;
+  /** The holder's last refresh (ISO, by its own clock). */
+  refreshedAt: string;
+}
+
+/** A lock that was taken over: its holder and why it was judged gone. */
+export interface TakenOver {
+  holder: LockHolder | undefined;
+  why: string;
+}
+
+/** Another map (or `qmr resume`) holds the work dir. */
+export class WorkDirBusyError extends QmrError {
+  override name = 'WorkDirBusyError';
+  constructor(
+    readonly workDir: string,
+    readonly holder: LockHolder | undefined,
+  ) {
+    super(
+      `workDir ${workDir} is in use by another map: ${describeHolder(holder)}. ` +
+        'Two maps in one work dir would run its tasks twice and remove each other\'s results. ' +
+        `Wait for it to end, stop it (\`qmr cancel ${workDir}\`), or use another workDir.`,
+    );
+  }
+}
+
+export function describeHolder(holder: LockHolder | undefined): string {
+  if (!holder) return 'held, its holder not yet written';
+  return `pid ${holder.pid} on ${holder.host}, since ${holder.since} (last refreshed ${holder.refreshedAt})`;
+}
+
+/** Tokens of the locks this process holds: a holder with our own pid is live only if listed here. */
+const heldHere = new Set<string>();
+
+export interface LockTiming {
+  refreshMs?: number;
+  graceMs?: number;
+}
+
+export class WorkDirLock {
+  private timer: NodeJS.Timeout | undefined;
+  private released = false;
+
+  private constructor(
+    readonly root: string,
+    private holder: LockHolder,
+    /** Set when this acquisition took over a lock whose holder was gone. */
+    readonly tookOver: TakenOver | undefined,
+    refreshMs: number,
+  ) {
+    heldHere.add(holder.token);
+    this.timer = setInterval(() => void this.refresh(), refreshMs);
+    this.timer.unref();
+  }
+
+  get dir(): string {
+    return path.join(this.root, LOCK_DIR_NAME);
+  }
+
+  /** Takes the work dir's lock, or throws WorkDirBusyError naming the live holder. */
+  static async acquire(root: string, timing: LockTiming = {}): Promise<WorkDirLock> {
+    const graceMs = timing.graceMs ?? OTHER_HOST_GRACE_MS;
+    const lockDir = path.join(root, LOCK_DIR_NAME);
+    const token = `${process.pid}-${randomBytes(6).toString('hex')}`;
+    const now = new Date().toISOString();
+    const mine: LockHolder = { host: hostname(), pid: process.pid, ...processStartField(process.pid), token, since: now, refreshedAt: now };
+    let tookOver: TakenOver | undefined;
+    const fresh = path.join(root, `.lock-new-${token}`);
+    await mkdir(fresh, { mode: 0o700 });
+    try {
+      await writeFile(path.join(fresh, 'holder.json'), `${JSON.stringify(mine)}\n`, { mode: 0o600 });
+      // A few rounds: each either takes the lock, refuses, or removes one stale lock.
+      for (let round = 0; round < 5; round++) {
+        try {
+          await rename(fresh, lockDir);
+          return new WorkDirLock(root, mine, tookOver, timing.refreshMs ?? LOCK_REFRESH_MS);
+        } catch (error) {
+          if (!isTaken(error)) throw error;
+        }
+        const holder = await readHolder(lockDir);
+        // NFS may answer a retransmitted rename that did succeed with an error: the lock is ours.
+        if (holder?.token === token) return new WorkDirLock(root, mine, tookOver, timing.refreshMs ?? LOCK_REFRESH_MS);
+        const gone = await whyGone(holder, lockDir, graceMs);
+        if (gone === undefined) throw new WorkDirBusyError(root, holder);
+        if (await removeIfStill(lockDir, holder, path.join(root, `.lock-stale-${token}`))) tookOver = { holder, why: gone };
+      }
+      throw new WorkDirBusyError(root, await readHolder(lockDir));
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  }
+
+  /** Rewrites holder.json with the time now, if the lock is still this process's. */
+  async refresh(): Promise<void> {
+    if (this.released) return;
+    const current = await readHolder(this.dir);
+    if (current?.token !== this.holder.token) return; // lost (taken over as stale): leave the new holder alone
+    this.holder = { ...this.holder, refreshedAt: new Date().toISOString() };
+    await writeFileAtomic(path.join(this.dir, 'holder.json'), `${JSON.stringify(this.holder)}\n`).catch(() => undefined);
+  }
+
+  /** Stops refreshing and removes the lock, if it is still ours (the work dir may be gone already). */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    clearInterval(this.timer);
+    heldHere.delete(this.holder.token);
+    await removeIfStill(this.dir, this.holder, path.join(this.root, `.lock-released-${this.holder.token}`)).catch(() => undefined);
+  }
+}
+
+/** The holder a lock folder names, or undefined while it is being written or moved. */
+export async function readHolder(lockDir: string): Promise<LockHolder | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path.join(lockDir, 'holder.json'), 'utf8')) as LockHolder;
+    return typeof parsed.token === 'string' && typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the holder is gone, or undefined when it may still be alive. */
+export async function whyGone(holder: LockHolder | undefined, lockDir: string, graceMs: number, now = Date.now()): Promise<string | undefined> {
+  if (!holder) {
+    // A lock folder without a readable holder: one being moved, or left torn. Judge by its age.
+    const changed = await stat(lockDir).then((s) => s.mtimeMs, () => undefined);
+    if (changed === undefined) return 'it was gone';
+    return now - changed > graceMs ? `it named no holder and was last changed ${minutes(now - changed)} ago` : undefined;
+  }
+  if (holder.host === hostname()) {
+    if (holder.pid === process.pid) return heldHere.has(holder.token) ? undefined : `its process ${holder.pid} on ${holder.host} is gone (this process reuses its pid)`;
+    if (!processAlive(holder.pid)) return `its process ${holder.pid} on ${holder.host} is gone`;
+    const started = processStartField(holder.pid).processStart;
+    if (holder.processStart !== undefined && started !== undefined && started !== holder.processStart) {
+      return `its process ${holder.pid} on ${holder.host} is gone (the pid now belongs to another process)`;
+    }
+    return undefined;
+  }
+  const refreshed = Date.parse(holder.refreshedAt);
+  const silent = now - (Number.isNaN(refreshed) ? 0 : refreshed);
+  return silent > graceMs ? `its holder on ${holder.host} (pid ${holder.pid}) has not refreshed it for ${minutes(silent)} (grace ${minutes(graceMs)})` : undefined;
+}
+
+/**
+ * Moves the lock folder aside and removes it, if it still names `expected` (by token). A lock
+ * that changed hands meanwhile is put back. True when the expected lock was removed.
+ */
+async function removeIfStill(lockDir: string, expected: LockHolder | undefined, aside: string): Promise<boolean> {
+  try {
+    await rename(lockDir, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  const moved = await readHolder(aside);
+  if (moved?.token !== expected?.token) {
+    await rename(aside, lockDir).catch(() => undefined); // someone else's lock: give it back
+    return false;
+  }
+  await rm(aside, { recursive: true, force: true });
+  return true;
+}
+
+function isTaken(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR';
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+}
+
+/** The process's start time from /proc (Linux); nothing elsewhere. */
+function processStartField(pid: number): { processStart?: string } {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm)": state is field 3, starttime field 22.
+    const start = text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
+    return start ? { processStart: start } : {};
+  } catch {
+    return {};
+  }
+}
+
+function minutes(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readHolder, whyGone, WorkDirBusyError, WorkDirLock, type LockHolder } from '../../src/work-dir-lock.js';
+import { temporaryFolder } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let folder: { path: string; cleanup: () => Promise<void> };
+beforeAll(async () => {
+  folder = await temporaryFolder();
+});
+afterAll(async () => folder.cleanup());
+
+async function newRoot(name: string): Promise<string> {
+  const root = path.join(folder.path, name);
+  await mkdir(root);
+  return root;
+}
+
+const holder = (over: Partial<LockHolder>): LockHolder => ({
+  host: 'elsewhere.example',
+  pid: 4242,
+  token: 't',
+  since: '2026-01-01T00:00:00.000Z',
+  refreshedAt: new Date().toISOString(),
+  ...over,
+});
+
+describe('work dir lock', () => {
+  it('is held by one acquisition at a time, and leaves nothing behind when released', async () => {
+    const root = await newRoot('one');
+    const lock = await WorkDirLock.acquire(root);
+    await expect(WorkDirLock.acquire(root)).rejects.toThrow(WorkDirBusyError);
+    await lock.release();
+    expect(await readdir(root)).toEqual([]);
+    const again = await WorkDirLock.acquire(root);
+    await again.release();
+  });
+
+  it('is refreshed while held, and a refresh never overwrites a lock that changed hands', async () => {
+    const root = await newRoot('refresh');
+    const lock = await WorkDirLock.acquire(root, { refreshMs: 20 });
+    const first = (await readHolder(lock.dir))!.refreshedAt;
+    await waitFor(async () => (await readHolder(lock.dir))!.refreshedAt !== first, 'a refresh', 30_000, 10);
+    await writeFile(path.join(lock.dir, 'holder.json'), JSON.stringify(holder({ token: 'taker' })));
+    await lock.refresh();
+    expect((await readHolder(lock.dir))?.token).toBe('taker');
+    await lock.release(); // not ours any more: left in place
+    expect((await readHolder(lock.dir))?.token).toBe('taker');
+  });
+
+  it('judges a holder gone: on this host by its pid, on another host by its silence against the grace', async () => {
+    const dir = path.join(folder.path, 'no-such-lock');
+    const now = Date.now();
+    expect(await whyGone(holder({ host: hostname(), pid: process.pid, token: 'not-held-here' }), dir, 1000)).toMatch(/reuses its pid/);
+    expect(await whyGone(holder({ host: hostname(), pid: process.ppid }), dir, 1000)).toBeUndefined();
+    expect(await whyGone(holder({ host: hostname(), pid: 2 ** 22 + 1 }), dir, 1000)).toMatch(/is gone/);
+    expect(await whyGone(holder({ refreshedAt: new Date(now - 299_000).toISOString() }), dir, 300_000, now)).toBeUndefined();
+    expect(await whyGone(holder({ refreshedAt: new Date(now - 301_000).toISOString() }), dir, 300_000, now)).toBe(
+      'its holder on elsewhere.example (pid 4242) has not refreshed it for 5 min (grace 5 min)',
+    );
+  });
+
+  it('takes over a stale lock and says from whom', async () => {
+    const root = await newRoot('stale');
+    await mkdir(path.join(root, 'lock'));
+    const stale = holder({ refreshedAt: '2026-01-01T00:00:00.000Z' });
+    await writeFile(path.join(root, 'lock', 'holder.json'), JSON.stringify(stale));
+    const lock = await WorkDirLock.acquire(root);
+    expect(lock.tookOver?.holder).toEqual(stale);
+    expect((await readHolder(lock.dir))?.pid).toBe(process.pid);
+    await lock.release();
+    expect(existsSync(lock.dir)).toBe(false);
+  });
+});
