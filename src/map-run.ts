@@ -25,6 +25,7 @@ import { CALL_KINDS, type CallKind, type Queue } from './queues/queue.js';
 import { openWorkDir, WorkDir, WorkDirLayout, exists } from './work-dir.js';
 import { LOCK_DIR_NAME, WorkDirLock } from './work-dir-lock.js';
 import { claimExistingWorkDir } from './work-dir-claim.js';
+import { refuseBeforeCreating } from './map-preflight.js';
 import { Waker } from './waker.js';
 import { feedTasks } from './task-feed.js';
 import { describeFailures, type ChunkOutcome } from './outcomes.js';
@@ -126,6 +127,7 @@ export class MapRun<R> {
   /** The chunks' outcomes, in chunk order, as they become available. */
   async *outcomesInOrder(source: MapSource): AsyncGenerator<ChunkOutcome<R>> {
     this.throwIfAborted();
+    await refuseBeforeCreating(this.options, this.cwd, source.tasks);
     const fnSpec = source.spec ?? (await describeFunction(source.fn, this.cwd));
     const tasks = source.tasks;
     const count = Array.isArray(tasks) ? tasks.length : undefined;
@@ -503,13 +505,21 @@ export class MapRun<R> {
     });
     await this.journal?.flush().catch(() => undefined);
     const troubled = !finishedNormally || this.results?.anyTaskFailed === true || this.canceller.pending.length > 0 || detach;
-    const keep = (this.options.keepWorkDir === 'always' || (this.options.keepWorkDir === 'on-error' && troubled));
+    // A new run refused before it submitted anything (an unsendable task, say) holds nothing
+    // worth keeping or resuming: it leaves nothing behind, not even a trace.
+    const refused = !finishedNormally && !this.recorded && !(await submittedAny(dir));
+    const keep = !refused && (this.options.keepWorkDir === 'always' || (this.options.keepWorkDir === 'on-error' && troubled));
     this.workDirKept = keep;
     if (!keep) {
-      await leaveTrace(dir.root);
+      if (!refused) await leaveTrace(dir.root);
       await dir.remove([LOCK_DIR_NAME]);
     }
   }
+}
+
+/** Whether the run's journal records any submission (of chunk jobs or elastic workers). */
+async function submittedAny(dir: WorkDir): Promise<boolean> {
+  return (await readJournal(dir.journal)).some((r) => r.t === 'submit' || r.t === 'workers');
 }
 
 /**
