@@ -1,7 +1,8 @@
 /**
  * What a map checks before it creates anything, so that a refusal leaves no run folder behind:
- * the tasks are iterable, workingDir is a folder, and the work dir can be made where it is asked
- * for (not under a file, on a read-only file system, in /proc, or where the caller cannot write).
+ * the tasks are iterable, workingDir is a folder (refused on the local flavor, a warning on the
+ * others), and the work dir can be made where it is asked for (not under a file, on a read-only
+ * file system, in /proc, or where the caller cannot write).
  */
 import { access, constants, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,9 +23,9 @@ const PSEUDO_FILE_SYSTEMS = new Map<number, string>([
   [0xcafe4a11, 'bpf'],
 ]);
 
-export async function refuseBeforeCreating(options: ResolvedOptions, cwd: string, tasks: unknown): Promise<void> {
+export async function refuseBeforeCreating(options: ResolvedOptions, flavor: string, cwd: string, tasks: unknown): Promise<void> {
   if (!isIterable(tasks)) throw new OptionError('tasks', tasks, 'an array, an iterable or an async iterable of tasks');
-  await checkWorkingDir(options.workingDir);
+  await checkWorkingDir(options.workingDir, flavor);
   if (options.workDir !== undefined) await checkFolderPlace('workDir', path.resolve(cwd, options.workDir));
   else await checkFolderPlace('workDir', path.join(cwd, '.qmr'), ' (by default ./.qmr in the current directory)');
 }
@@ -35,12 +36,25 @@ function isIterable(tasks: unknown): boolean {
   return typeof t[Symbol.iterator] === 'function' || typeof t[Symbol.asyncIterator] === 'function';
 }
 
-/** The jobs start in workingDir: a missing one fails every job (spawn ENOENT, or SGE's Eqw). */
-async function checkWorkingDir(dir: string): Promise<void> {
+/**
+ * The jobs start in workingDir: a missing one fails every job (spawn ENOENT locally, an error
+ * state such as SGE's Eqw on a cluster). The local flavor's jobs run on this host, so a missing
+ * one is refused. A cluster's nodes may have folders this host lacks (node-local scratch), so
+ * there it is a warning, which says what the jobs will show if the nodes lack it too.
+ */
+async function checkWorkingDir(dir: string, flavor: string): Promise<void> {
   const stats = await stat(dir).catch((error: NodeJS.ErrnoException) => error);
   const allowed = 'an existing folder, the one the jobs start in (on the worker nodes too)';
-  if (stats instanceof Error) throw new OptionError('workingDir', dir, `${allowed}; it ${stats.code === 'ENOENT' ? 'does not exist' : `cannot be read (${stats.code})`}`);
-  if (!stats.isDirectory()) throw new OptionError('workingDir', dir, `${allowed}; it is a file`);
+  let problem: string | undefined;
+  if (stats instanceof Error) problem = `it ${stats.code === 'ENOENT' ? 'does not exist' : `cannot be read (${stats.code})`}`;
+  else if (!stats.isDirectory()) problem = 'it is a file';
+  if (problem === undefined) return;
+  if (flavor === 'local') throw new OptionError('workingDir', dir, `${allowed}; ${problem}`);
+  process.emitWarning(
+    `workingDir ${dir}: ${problem} on this host. If the worker nodes lack it too, every job fails to start in it ` +
+      '(on SGE it stays in the error state Eqw, shown as held).',
+    { code: 'QMR_WORKING_DIR_MISSING' },
+  );
 }
 
 /**

@@ -127,7 +127,7 @@ export class MapRun<R> {
   /** The chunks' outcomes, in chunk order, as they become available. */
   async *outcomesInOrder(source: MapSource): AsyncGenerator<ChunkOutcome<R>> {
     this.throwIfAborted();
-    await refuseBeforeCreating(this.options, this.cwd, source.tasks);
+    await refuseBeforeCreating(this.options, this.queue.flavor, this.cwd, source.tasks);
     const fnSpec = source.spec ?? (await describeFunction(source.fn, this.cwd));
     const tasks = source.tasks;
     const count = Array.isArray(tasks) ? tasks.length : undefined;

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OptionError, Pool, SerializationError } from '../../src/index.js';
+import { DummyQueue } from '../../dummy-queue/src/control.js';
+import { AbortError, OptionError, Pool, SerializationError } from '../../src/index.js';
 import { qmr } from '../cli/helpers.js';
 import { startChildMap } from '../helpers/child-map.js';
 import { otherUser, skipReason } from '../helpers/other-user.js';
@@ -89,12 +90,35 @@ describe('where the work dir cannot be: an error naming the option, the path and
 });
 
 describe('a missing workingDir', () => {
-  it('is refused naming the option, before anything is created', async () => {
+  it('is refused on the local flavor naming the option, before anything is created', async () => {
     const workDir = path.join(folder.path, 'no-working-dir');
     const missing = path.join(folder.path, 'no-such-folder');
     const error = await new Pool({ workDir, workingDir: missing }).map(identity, [1]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OptionError);
     expect((error as Error).message).toContain(`Option \`workingDir\` must be an existing folder, the one the jobs start in (on the worker nodes too); it does not exist; got the string "${missing}"`);
     expect(existsSync(workDir)).toBe(false);
+  });
+
+  it('on a cluster flavor (SGE, emulated) is a warning that says so, since the nodes may have folders this host lacks', async (ctx) => {
+    const dir = path.join(folder.path, 'sge-working-dir');
+    await mkdir(dir);
+    const queue = await DummyQueue.create(dir, { slots: 2, idleExit: 3 });
+    ctx.onTestFinished(() => queue.stop());
+    // The emulator's commands find their cluster by this variable (this file's tests run one at a time).
+    process.env.QMR_DUMMY_STATE = queue.statePath;
+    ctx.onTestFinished(() => void delete process.env.QMR_DUMMY_STATE);
+    const missing = path.join(dir, 'no-such-folder');
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    ctx.onTestFinished(() => void process.off('warning', onWarning));
+    const stop = new AbortController();
+    const options = { flavor: 'sge' as const, commands: await queue.commands('sge'), workDir: path.join(dir, 'work'), workingDir: missing, chunkSize: 1, progress: false };
+    // Stopped at its first progress: what matters is what it said before submitting.
+    await expect(new Pool({ ...options, signal: stop.signal, onProgress: () => stop.abort() }).map(identity, [1])).rejects.toThrow(AbortError);
+    await new Promise((r) => setImmediate(r)); // warnings are delivered on a later tick
+    expect(warnings.map((w) => w.message)).toContain(
+      `workingDir ${missing}: it does not exist on this host. If the worker nodes lack it too, every job fails to start in it (on SGE it stays in the error state Eqw, shown as held).`,
+    );
   });
 });
