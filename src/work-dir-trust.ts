@@ -14,6 +14,7 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { ElasticLayout } from './elastic/layout.js';
 import { QmrError } from './errors.js';
+import { keptLayout } from './kept-result.js';
 import { WorkDirLayout } from './work-dir.js';
 
 /** A work dir (or a file in it) that the caller does not own or that others can write. */
@@ -50,7 +51,8 @@ export async function checkWorkDirFolder(root: string): Promise<void> {
 
 /**
  * The work dir and what the pool would run or believe in it: job.sh, worker.sh, function.json,
- * run.json, the journal, elastic.json, and the chunk, result and claim folders with their files.
+ * run.json, the journal, elastic.json, and the chunk, result, kept result and claim folders with
+ * their files.
  * Files that are not there are skipped (a run stopped early has fewer).
  */
 export async function checkWorkDirTrusted(root: string): Promise<void> {
@@ -60,7 +62,7 @@ export async function checkWorkDirTrusted(root: string): Promise<void> {
   for (const file of [layout.jobScript, elastic.workerScript, layout.functionFile, layout.runRecord, layout.journal, elastic.manifest]) {
     await checkEntry(root, file);
   }
-  for (const folder of [layout.chunksDir, layout.resultsDir, elastic.claimsDir]) {
+  for (const folder of [layout.chunksDir, layout.resultsDir, keptLayout(root).resultsDir, elastic.claimsDir]) {
     if (!(await checkEntry(root, folder))) continue;
     const names = await readdir(folder);
     // Many files on NFS: a few stats in flight at once, in order, so the first culprit is named.
