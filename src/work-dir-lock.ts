@@ -82,6 +82,7 @@ export interface LockTiming {
 export class WorkDirLock {
   private timer: NodeJS.Timeout | undefined;
   private released = false;
+  private lost = false;
 
   private constructor(
     readonly root: string,
@@ -136,7 +137,15 @@ export class WorkDirLock {
   async refresh(): Promise<void> {
     if (this.released) return;
     const current = await readHolder(this.dir);
-    if (current?.token !== this.holder.token) return; // lost (taken over as stale): leave the new holder alone
+    if (current?.token !== this.holder.token) {
+      // Taken over as stale (this process was silent past the grace, or its host's clock is
+      // off): leave the new holder alone, and say so once, since two maps now share the dir.
+      if (!this.lost) {
+        this.lost = true;
+        process.emitWarning(`lost the lock of workDir ${this.root} to ${describeHolder(current)}; another map may now run in it`, { code: 'QMR_WORK_DIR_LOCK_LOST' });
+      }
+      return;
+    }
     this.holder = { ...this.holder, refreshedAt: new Date().toISOString() };
     await writeFileAtomic(path.join(this.dir, 'holder.json'), `${JSON.stringify(this.holder)}\n`).catch(() => undefined);
   }

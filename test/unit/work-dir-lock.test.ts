@@ -39,14 +39,24 @@ describe('work dir lock', () => {
     await again.release();
   });
 
-  it('is refreshed while held, and a refresh never overwrites a lock that changed hands', async () => {
+  it('is refreshed while held; a refresh never overwrites a lock that changed hands, and warns once that it was lost', async () => {
     const root = await newRoot('refresh');
     const lock = await WorkDirLock.acquire(root, { refreshMs: 20 });
     const first = (await readHolder(lock.dir))!.refreshedAt;
     await waitFor(async () => (await readHolder(lock.dir))!.refreshedAt !== first, 'a refresh', 30_000, 10);
     await writeFile(path.join(lock.dir, 'holder.json'), JSON.stringify(holder({ token: 'taker' })));
-    await lock.refresh();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      await lock.refresh();
+      await lock.refresh();
+      await new Promise((r) => setImmediate(r)); // warnings are delivered on a later tick
+    } finally {
+      process.off('warning', onWarning);
+    }
     expect((await readHolder(lock.dir))?.token).toBe('taker');
+    expect(warnings.map((w) => w.message)).toEqual([`lost the lock of workDir ${root} to pid 4242 on elsewhere.example, since 2026-01-01T00:00:00.000Z (last refreshed ${(await readHolder(lock.dir))!.refreshedAt}); another map may now run in it`]);
     await lock.release(); // not ours any more: left in place
     expect((await readHolder(lock.dir))?.token).toBe('taker');
   });
