@@ -326,6 +326,17 @@ describe('on the dummy SGE queue: live, killed and cancelled runs', { shuffle: f
     expect(journalOnly).toMatchObject({ held: 0, queued: 1 });
   });
 
+
+  it("a second map on a live run's work dir is refused, naming its submitter, and leaves the live run as it was", async () => {
+    const before = await readFile(path.join(live, 'journal.jsonl'), 'utf8');
+    // Before the lock, this map took the live dir for a resume: its tasks ran twice, and whichever
+    // map ended first removed the dir under the other.
+    const second = new Pool({ flavor: 'sge', commands: await queue.commands('sge'), workDir: live, chunkSize: 1, progress: false, handleSignals: false });
+    const error = await second.map((x: number) => x * 100, [1, 2, 3]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'WorkDirBusyError', holder: { pid: liveMap.child.pid } });
+    expect((error as Error).message).toMatch(new RegExp(`workDir ${live} is in use by another map: pid ${liveMap.child.pid} on \\S+, since \\d{4}-`));
+    expect(await readFile(path.join(live, 'journal.jsonl'), 'utf8')).toBe(before);
+  });
   it('a killed submitter makes the run interrupted, its held job still queued', async () => {
     const statuses = await qmrJson<RunStatus[]>(['status', sge, '--state', 'interrupted'], { env });
     expect(statuses.map((s) => s.run).sort()).toEqual(['killed', 'orphan']);
