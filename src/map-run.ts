@@ -16,7 +16,7 @@ import { AbortError, MapError, type Settled } from './errors.js';
 import { describeFunction, type FunctionSpec } from './function-spec.js';
 import { functionFingerprint } from './fingerprint.js';
 import { Journal, readJournal, shortFn, type Fingerprint, type JournalRecord } from './journal.js';
-import { prepareReruns } from './rerun.js';
+import { earlierJobFunctions, prepareReruns } from './rerun.js';
 import { replayJournal, type RecordedRun } from './run-state.js';
 import type { ResolvedOptions } from './options.js';
 import type { StatusPoller, StatusSnapshot } from './poller.js';
@@ -83,7 +83,7 @@ export class MapRun<R> {
   /** shortFn of the fn this process runs, for the journal's records of results. */
   private fn = '';
   /** Resume: jobs an earlier process submitted, and the fn they ran (a result read again keeps its fn). */
-  private readonly earlierJobFn = new Map<string, string>();
+  private earlierJobFn = new Map<string, string>();
   /** Held from opening the work dir until the map's end: one map per work dir at a time. */
   private lock: WorkDirLock | undefined;
   private readonly startedAt = Date.now();
@@ -342,12 +342,7 @@ export class MapRun<R> {
   private async restoreRecordedChunks(recorded: RecordedRun): Promise<void> {
     const rerun = this.options.rerunFailed === 'never' ? undefined : await prepareReruns(recorded, this.workDir!, this.fn);
     await this.journal!.append(...(rerun?.records ?? []));
-    // The fn in force before this process (a changed fn it runs is recorded only now).
-    const earlierFn = recorded.fingerprint ? shortFn(recorded.fingerprint.fn) : this.fn;
-    for (const w of recorded.workers.values()) this.earlierJobFn.set(w.jobId, earlierFn);
-    for (const chunk of recorded.chunks.values()) {
-      for (const a of chunk.attempts) this.earlierJobFn.set(a.jobId, (chunk.phase === 'done' ? chunk.fn : undefined) ?? earlierFn);
-    }
+    this.earlierJobFn = earlierJobFunctions(recorded);
     for (const chunk of recorded.chunks.values()) {
       if (!this.meta.has(chunk.chunk)) continue;
       // Runs again, its failed tasks or (given up last time) all: a fresh start, with a fresh budget.

@@ -13,7 +13,7 @@
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChunkResultFile } from './chunk-files.js';
-import type { JournalRecord } from './journal.js';
+import { shortFn, type JournalRecord } from './journal.js';
 import { failedPositions, keptResultFile, readKeptResult } from './kept-result.js';
 import { readResultFile } from './result-file.js';
 import type { RecordedChunk, RecordedRun } from './run-state.js';
@@ -33,6 +33,22 @@ export async function prepareReruns(recorded: RecordedRun, workDir: WorkDir, fn:
     records.push({ t: 'rerun', time, chunk: c.chunk, ...(positions ? { tasks: positions } : {}), fn });
   }
   return { chunks, records };
+}
+
+/**
+ * The fn each job of earlier processes ran (shortFn), so that a result read again is journaled
+ * with the fn that produced it, not the one this process runs: a done chunk's as recorded, any
+ * other job's the fn in force before this process.
+ */
+export function earlierJobFunctions(recorded: RecordedRun): Map<string, string> {
+  const jobs = new Map<string, string>();
+  if (!recorded.fingerprint) return jobs;
+  const before = shortFn(recorded.fingerprint.fn);
+  for (const w of recorded.workers.values()) jobs.set(w.jobId, before);
+  for (const c of recorded.chunks.values()) {
+    for (const a of c.attempts) jobs.set(a.jobId, (c.phase === 'done' ? c.fn : undefined) ?? before);
+  }
+  return jobs;
 }
 
 /** Moves a chunk's result to the kept results; the positions of its failed tasks (undefined: all of them). */
