@@ -84,6 +84,6 @@ export function planElastic(input: ElasticPlanInput): ElasticPlan {
     units,
     workers,
     ceiling,
-    rule: `elastic: ${workers} workers (least of ${bounds.join(', ')})${growth} claiming ${unitWords}`,
+    rule: `elastic: ${workers} worker${workers === 1 ? '' : 's'} (least of ${bounds.join(', ')})${growth} claiming ${unitWords}`,
   };
 }

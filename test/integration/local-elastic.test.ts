@@ -5,10 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OptionError, Pool } from '../../src/index.js';
+import { AbortError, OptionError, Pool } from '../../src/index.js';
 import { readJournal, type JournalRecord } from '../../src/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { unitStarts } from '../helpers/unit-starts.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
@@ -78,6 +79,29 @@ describe('local flavor, elastic workers', () => {
     expect(arrays[0]!.tickets).toEqual([0, 1, 2, 3]);
     expect(arrays).toHaveLength(1);
   });
+
+  it('grows by one further array when the measured work per worker is far above a claim (started below its slots by maxArraySize)', async () => {
+    // 1 worker to start (maxArraySize 1) of 2 slots; tasks of 2 s, 100 of them: once the first
+    // unit is measured, 99 units × 2 s = 198 s of open work for one worker is above 4 × 30 s.
+    const workDir = workDirOf('grow');
+    const controller = new AbortController();
+    const pool = new Pool({ workDir, keepWorkDir: 'always', concurrency: 2, maxArraySize: 1, signal: controller.signal });
+    const running = pool.map(async (x: number) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      return x;
+    }, Array.from({ length: 100 }, (_, i) => i)).catch((e: unknown) => e);
+    const arrays = async () => of(await readJournal(path.join(workDir, 'journal.jsonl')).catch(() => []), 'workers');
+    await waitFor(async () => (await arrays()).length >= 2, 'a second array of workers', 90_000).catch(() => undefined);
+    controller.abort();
+    expect(await running).toBeInstanceOf(AbortError);
+    const [first, second] = await arrays();
+    expect(first!.tickets).toEqual([0]);
+    expect(first!.why).toBeUndefined();
+    expect(second?.tickets).toEqual([1]);
+    expect(second?.why).toMatch(/^grown from 1 to 2 workers: \d+ open units × [\d.]+ s measured .* above 4 × the 30 s claim target \(at most 2: slots and maxWorkers\)$/);
+    const record = JSON.parse(await readFile(path.join(workDir, 'run.json'), 'utf8')) as { chunking: string };
+    expect(record.chunking).toMatch(/^elastic: 1 worker \(least of 2 slots, 100 tasks, maxWorkers 100 \(default\), maxArraySize 1\), up to 2 by measured work/);
+  }, 120_000);
 
   it('refuses a walltime that leaves a worker no time to run a unit, before submitting anything', async () => {
     // Old code: every worker exited at once for its walltime and was replaced, forever.
