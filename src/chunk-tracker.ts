@@ -19,6 +19,12 @@ export interface Attempt {
   submittedAt: number;
   /** Why this attempt did not produce a result, when it did not. */
   endedBecause?: string;
+  /**
+   * The attempt was stopped, not failed: the user stopped the map (signal, abort, `qmr cancel`)
+   * or its submitting process died with it. Running the chunk again is no resubmission and does
+   * not count toward maxResubmissions.
+   */
+  cancelled?: boolean;
   /** What the attempt asked for, when it differs from the map's resources (raised after a limit). */
   resources?: Resources;
 }
@@ -54,7 +60,7 @@ export interface TrackerLimits {
 
 /** What happened to chunks, for the journal. */
 export type TrackerEvent =
-  | { kind: 'retired'; chunk: number; job: string; reason: string; limit?: ResourceLimit }
+  | { kind: 'retired'; chunk: number; job: string; reason: string; limit?: ResourceLimit; cancelled?: boolean }
   | { kind: 'failed'; chunk: number; reason: string };
 
 export type TrackerAction =
@@ -99,7 +105,7 @@ export class ChunkTracker {
     const raised = attempts[attempts.length - 1]?.resources;
     if (raised) r.resources = raised;
     if (failure !== undefined) r.failure = failure;
-    this.resubmissions += Math.max(0, attempts.length - 1);
+    this.resubmissions += resubmissionsIn(attempts);
   }
 
   /** The request of the chunk's next attempt, when a limit raised it (else the map's resources apply). */
@@ -273,6 +279,23 @@ export class ChunkTracker {
     if (r.phase === 'queued') this.retire(r, reason);
   }
 
+  /**
+   * The chunk's current job was stopped, not failed (its submitting process died with it, or the
+   * map is being stopped): the chunk is to run again, with no resubmission counted.
+   */
+  cancelAttempt(chunk: number, reason: string): void {
+    const r = this.mustGet(chunk);
+    if (r.phase !== 'queued') return;
+    const attempt = r.attempts[r.attempts.length - 1]!;
+    attempt.endedBecause = reason;
+    attempt.cancelled = true;
+    this.events.push({ kind: 'retired', chunk: r.chunk, job: attempt.jobId, reason, cancelled: true });
+    delete r.status;
+    delete r.stateSince;
+    delete r.goneSince;
+    r.phase = 'unsubmitted';
+  }
+
   /** The chunk's jobs cannot be submitted at all (for example a task file is unreadable). */
   fail(chunk: number, reason: string): void {
     const r = this.mustGet(chunk);
@@ -324,12 +347,15 @@ export class ChunkTracker {
     delete r.status;
     delete r.stateSince;
     delete r.goneSince;
-    const resubmissionsSoFar = r.attempts.length - 1;
-    if (fatal || resubmissionsSoFar >= this.limits.maxResubmissions) {
+    // Attempts the user stopped are not failures: only failed ones use up maxResubmissions.
+    const failedAttempts = r.attempts.filter((a) => !a.cancelled).length;
+    if (fatal || failedAttempts - 1 >= this.limits.maxResubmissions) {
       r.phase = 'failed';
       r.failure = fatal
         ? `${reason}; not resubmitted, because the same job would fail the same way (${refusal ?? 'raise its resources'})`
-        : `gave up after ${r.attempts.length} attempts (maxResubmissions is ${this.limits.maxResubmissions}):\n` +
+        : `gave up after ${failedAttempts} attempts (maxResubmissions is ${this.limits.maxResubmissions}${
+            failedAttempts < r.attempts.length ? `; ${r.attempts.length - failedAttempts} more were stopped, not failed` : ''
+          }):\n` +
           r.attempts.map((a, i) => `    attempt ${i + 1}: ${a.endedBecause ?? 'no reason recorded'}`).join('\n');
       this.events.push({ kind: 'failed', chunk: r.chunk, reason: r.failure });
       return;
@@ -343,6 +369,13 @@ export class ChunkTracker {
     if (!r) throw new Error(`unknown chunk ${chunk}`);
     return r;
   }
+}
+
+/** Attempts that followed a failed one; an attempt after a cancelled one is a restart, not a resubmission. */
+export function resubmissionsIn(attempts: readonly Attempt[]): number {
+  let n = 0;
+  for (let i = 1; i < attempts.length; i++) if (!attempts[i - 1]!.cancelled) n += 1;
+  return n;
 }
 
 function currentJob(r: ChunkRecord): string {

@@ -40,8 +40,11 @@ export type JournalRecord =
   /** One submit call: the chunks it covers and the job id of each. */
   /** `resources`: what these jobs asked for, when a retry raised it above the map's own request. */
   | { t: 'submit'; time: string; chunks: number[]; ids: string[]; resources?: Resources }
-  /** A job's attempt ended without a result; its chunk will be resubmitted (or fail). */
-  | { t: 'retire'; time: string; chunk: number; job: string; reason: string }
+  /**
+   * A job's attempt ended without a result; its chunk will be resubmitted (or fail). cancelled:
+   * the attempt was stopped, not failed (its submitter died with it), and runs again uncounted.
+   */
+  | { t: 'retire'; time: string; chunk: number; job: string; reason: string; cancelled?: true }
   /**
    * A chunk's result file was read; failedTasks: how many of its tasks threw; fn: shortFn of the
    * fn the reading process ran (both absent in older journals).

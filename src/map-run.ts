@@ -181,6 +181,7 @@ export class MapRun<R> {
       if (count !== undefined || this.recorded) await feeding;
       if (this.feedError) throw this.feedError;
       if (this.recorded) await this.restoreRecordedChunks(this.recorded);
+      await this.journalTrackerEvents(); // attempts the restore found stopped, before their chunks run again
       this.startDispatch();
       if (this.elastic) {
         await this.elastic.prepare(this.totalChunks);
@@ -358,6 +359,11 @@ export class MapRun<R> {
       const wroteResult = chunk.phase === 'unsubmitted' && existsSync(this.workDir!.resultFile(chunk.chunk));
       const phase = chunk.phase === 'unsubmitted' && !wroteResult ? 'unsubmitted' : 'queued';
       this.tracker.restore(chunk.chunk, chunk.attempts, phase);
+      // Local jobs are child processes of the submitter that started them: when that process
+      // died without ending the run, they died with it. They were stopped, not failed.
+      if (this.queue.flavor === 'local' && chunk.phase === 'queued' && !existsSync(this.workDir!.resultFile(chunk.chunk))) {
+        this.tracker.cancelAttempt(chunk.chunk, 'cancelled (its submitting process ended, and its local jobs with it)');
+      }
     }
   }
 
@@ -530,6 +536,8 @@ function callsSince(before: Record<CallKind, number> | undefined, now: Record<Ca
 /** The journal's record of each tracker event: 'retire' for a job attempt that ended without a result, 'failed' for a chunk given up. */
 function trackerEventRecords(events: readonly TrackerEvent[], time: string): JournalRecord[] {
   return events.map((e) =>
-    e.kind === 'retired' ? { t: 'retire', time, chunk: e.chunk, job: e.job, reason: e.reason } : { t: 'failed', chunk: e.chunk, reason: e.reason },
+    e.kind === 'retired'
+      ? { t: 'retire', time, chunk: e.chunk, job: e.job, reason: e.reason, ...(e.cancelled ? { cancelled: true as const } : {}) }
+      : { t: 'failed', chunk: e.chunk, reason: e.reason },
   );
 }

@@ -29,9 +29,12 @@ export function computeProgress(input: ProgressInput): Progress {
   const c = tracker.counts();
   let tasksDone = 0;
   let tasksFailed = 0;
+  /** Chunks finished by jobs this process submitted: a resumed run reads earlier ones' results at once. */
+  let finishedHere = 0;
   for (const r of tracker.all()) {
     if (r.phase === 'done') tasksDone += input.tasksIn(r.chunk);
     if (r.phase === 'failed') tasksFailed += input.tasksIn(r.chunk);
+    if ((r.phase === 'done' || r.phase === 'failed') && (r.attempts.at(-1)?.submittedAt ?? -Infinity) >= input.startedAt) finishedHere += 1;
   }
   const elapsedMs = input.now - input.startedAt;
   const total = input.totalChunks ?? (input.feedDone ? tracker.size : undefined);
@@ -52,9 +55,10 @@ export function computeProgress(input: ProgressInput): Progress {
     ...(Object.keys(causes).length > 0 ? { failureCauses: causes } : {}),
     ...(input.workers ?? {}),
     elapsedMs,
-    // The rate so far, over chunks (units) finished; elastic units are equal in tasks, so this
-    // is also the rate over tasks.
-    etaMs: total !== undefined && finished > 0 ? Math.round((elapsedMs / finished) * (total - finished)) : undefined,
+    // The work still open at this process's rate so far, over chunks (units) its jobs finished:
+    // not over those a resumed run found done, which took it no time. Elastic units are equal
+    // in tasks, so this is also the rate over tasks.
+    etaMs: total !== undefined && finishedHere > 0 ? Math.round((elapsedMs / finishedHere) * (total - finished)) : undefined,
   };
 }
 
@@ -68,7 +72,8 @@ export class FailureCauseCounts {
 
   count(events: readonly TrackerEvent[]): void {
     for (const e of events) {
-      if (e.kind !== 'retired') continue;
+      // A job the user stopped (or that died with its submitter) did not fail.
+      if (e.kind !== 'retired' || e.cancelled) continue;
       const cause = failureCause({ reason: e.reason }) ?? 'vanished';
       this.byCause.set(cause, (this.byCause.get(cause) ?? 0) + 1);
     }

@@ -2,7 +2,7 @@
  * What a journal says about a run: the chunks, each chunk's attempts and where it stands. Used
  * to resume a run in a new process and by `qmr status` to describe it. Pure.
  */
-import type { Attempt } from './chunk-tracker.js';
+import { resubmissionsIn, type Attempt } from './chunk-tracker.js';
 import type { Fingerprint, JournalRecord } from './journal.js';
 import type { Resources } from './options.js';
 
@@ -93,7 +93,6 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
         r.chunks.forEach((chunk, k) => {
           const c = run.chunks.get(chunk);
           if (!c) return;
-          if (c.attempts.length > 0) run.resubmissions += 1;
           c.attempts.push({ jobId: r.ids[k]!, submittedAt: Date.parse(r.time), ...(r.resources ? { resources: r.resources } : {}) });
           chunkOfJob.set(r.ids[k]!, c);
           c.phase = 'queued';
@@ -104,6 +103,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
         const attempt = c?.attempts.find((a) => a.jobId === r.job);
         if (c && attempt) {
           attempt.endedBecause = r.reason;
+          if (r.cancelled) attempt.cancelled = true;
           if (c.attempts.at(-1) === attempt && c.phase === 'queued') c.phase = 'unsubmitted';
         }
         break;
@@ -164,6 +164,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
           const last = c?.attempts.at(-1);
           if (c && last?.jobId === id && c.phase === 'queued') {
             last.endedBecause ??= `cancelled (${why})`;
+            last.cancelled = true;
             c.phase = 'unsubmitted';
           }
           const worker = workerOfJob.get(id);
@@ -179,5 +180,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
         break;
     }
   }
+  // Counted at the end: a stopped job's retire may be journaled after its chunk ran again.
+  for (const c of run.chunks.values()) run.resubmissions += resubmissionsIn(c.attempts);
   return run;
 }

@@ -54,7 +54,7 @@ export function summarizeRun(trace: RunTrace, now: number): RunSummary {
     failedTasks: failedTaskCount(rows),
     chunks: chunkTasks.size,
     jobs: rows.length,
-    resubmissions: rows.filter((r) => r.attempt > 1).length,
+    resubmissions: resubmissionCount(rows),
     startedAt,
     wallMs: startedAt === undefined ? undefined : Math.max(0, endedAt - startedAt),
     coreHours: (ran.reduce((sum, r) => sum + r.realtime!, 0) * cpus) / 3_600_000,
@@ -65,6 +65,11 @@ export function summarizeRun(trace: RunTrace, now: number): RunSummary {
     requestedWalltimeS: safely(() => (resources.walltime === undefined ? undefined : parseWalltimeSeconds(resources.walltime))),
     cpus,
   };
+}
+
+/** Attempts that followed a failed one: running a chunk again after its job was stopped (ABORTED) is no resubmission. */
+function resubmissionCount(rows: readonly TraceRow[]): number {
+  return rows.filter((r, i) => r.attempt > 1 && rows[i - 1]?.taskId === r.taskId && rows[i - 1]!.status !== 'ABORTED').length;
 }
 
 /** The end record's counts, if they are counts (a journal is data from disk). */

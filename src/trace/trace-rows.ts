@@ -147,7 +147,7 @@ export function buildTraceRows(
         break;
       case 'retire': {
         const row = rowOf.get(`${r.job} ${r.chunk}`);
-        if (row) endAttempt(row, 'FAILED', Date.parse(r.time), r.reason);
+        if (row) endAttempt(row, r.cancelled ? 'ABORTED' : 'FAILED', Date.parse(r.time), r.reason);
         break;
       }
       case 'failed': {

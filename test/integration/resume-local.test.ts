@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
 import { Journal, readJournal } from '../../src/journal.js';
+import type { Progress } from '../../src/progress.js';
+import { replayJournal } from '../../src/run-state.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { startsPerLog as starts } from '../helpers/unit-starts.js';
 
@@ -116,8 +118,16 @@ await pool.map({ module: ${JSON.stringify(module)}, export: 'slow' }, [0, 1, 2, 
     // Orphaned workers of the killed process may still finish; let them, then resume.
     await new Promise((r) => setTimeout(r, 1500));
     const counted = await starts(workDir);
-    const out = await new Pool({ workDir, keepWorkDir: 'always' }).map({ module, export: 'slow' }, [0, 1, 2, 3, 4, 5, 6, 7]);
+    let last: Progress | undefined;
+    const out = await new Pool({ workDir, keepWorkDir: 'always', onProgress: (p) => (last = p) }).map({ module, export: 'slow' }, [0, 1, 2, 3, 4, 5, 6, 7]);
     expect(out).toEqual([0, 10, 20, 30, 40, 50, 60, 70]);
+    // The killed submitter's local jobs died with it: cancelled, not vanished, no resubmission.
+    expect(last).toMatchObject({ resubmissions: 0 });
+    expect(last!.failureCauses).toBeUndefined();
+    const replayed = replayJournal(await readJournal(path.join(workDir, 'journal.jsonl')));
+    expect(replayed.resubmissions).toBe(0);
+    const stopped = [...replayed.chunks.values()].flatMap((c) => c.attempts.slice(0, -1));
+    for (const attempt of stopped) expect(attempt).toMatchObject({ cancelled: true, endedBecause: expect.stringMatching(/^cancelled/) });
     const after = await starts(workDir);
     for (const name of finishedBefore) {
       const log = name.replace('.result', '.err');
