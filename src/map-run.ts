@@ -500,7 +500,9 @@ export class MapRun<R> {
     await this.journal?.append({
       t: 'end',
       time: new Date().toISOString(),
-      outcome: finishedNormally ? 'finished' : detach ? 'detached' : this.endOutcome,
+      // One word for one state: a map that ran to its end with tasks that threw or chunks given
+      // up rejects with a MapError, and `qmr status` and the report call it failed too.
+      outcome: finishedNormally ? (this.results?.anyTaskFailed === true ? 'failed' : 'finished') : detach ? 'detached' : this.endOutcome,
       ...(this.endMessage ? { message: this.endMessage.slice(0, 2000) } : {}),
       ...(this.queue.callCounts ? { calls: callsSince(this.callsAtStart, this.queue.callCounts()) } : {}),
     });

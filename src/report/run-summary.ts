@@ -49,7 +49,7 @@ export function summarizeRun(trace: RunTrace, now: number): RunSummary {
   return {
     runId: typeof record?.runId === 'string' ? record.runId : trace.dir,
     flavor: typeof record?.flavor === 'string' ? record.flavor : '?',
-    state: end?.t === 'end' ? end.outcome : 'running (or interrupted)',
+    state: runState(end?.t === 'end' ? end.outcome : undefined, failedTaskCount(rows)),
     tasks,
     failedTasks: failedTaskCount(rows),
     chunks: chunkTasks.size,
@@ -70,6 +70,15 @@ export function summarizeRun(trace: RunTrace, now: number): RunSummary {
 /** Attempts that followed a failed one: running a chunk again after its job was stopped (ABORTED) is no resubmission. */
 function resubmissionCount(rows: readonly TraceRow[]): number {
   return rows.filter((r, i) => r.attempt > 1 && rows[i - 1]?.taskId === r.taskId && rows[i - 1]!.status !== 'ABORTED').length;
+}
+
+/**
+ * The run's state in `qmr status`'s words: a journal written before the end record said so
+ * records a map whose tasks threw as 'finished', though it failed.
+ */
+function runState(outcome: string | undefined, failedTasks: number): string {
+  if (outcome === undefined) return 'running (or interrupted)';
+  return outcome === 'finished' && failedTasks > 0 ? 'failed' : outcome;
 }
 
 /** The end record's counts, if they are counts (a journal is data from disk). */

@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MapError, Pool } from '../../src/index.js';
+import { readJournal } from '../../src/journal.js';
 import type { TraceRow } from '../../src/trace/trace-rows.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { assertBuilt, qmr, qmrJson } from './helpers.js';
@@ -61,6 +62,16 @@ describe('qmr trace', () => {
     const skipped = await qmr(['trace', run, '--no-accounting']);
     expect(skipped.exitCode).toBe(0);
     expect(skipped.stdout.trimEnd().split('\n')).toHaveLength(5);
+  });
+
+  it('calls a run whose task threw failed everywhere: journal end record, report header, qmr status', async () => {
+    const end = (await readJournal(path.join(run, 'journal.jsonl'))).findLast((r) => r.t === 'end');
+    expect(end).toMatchObject({ t: 'end', outcome: 'failed' });
+    const file = path.join(folder.path, 'failed-run.html');
+    expect((await qmr(['report', run, '-o', file])).exitCode).toBe(0);
+    expect(await readFile(file, 'utf8')).toMatch(/<p class="sub">local · failed · started/);
+    const [status] = await qmrJson<Array<{ state: string }>>(['status', run]);
+    expect(status!.state).toBe('failed');
   });
 
   it('leaves <workDir>.trace.tsv when a finished run removes its work dir', async () => {

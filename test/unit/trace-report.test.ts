@@ -135,6 +135,12 @@ describe('report', () => {
     expect(advice).toContain('qmr inspect /runs/r1 2');
   });
 
+  it("calls a run whose tasks threw failed, also from an older journal's 'finished' end record", () => {
+    expect(summarizeRun(trace, Date.parse(at(99))).state).toBe('failed');
+    const clean = { ...trace, rows: trace.rows.map((r) => ({ ...r, failedTasks: 0 })) };
+    expect(summarizeRun(clean, Date.parse(at(99))).state).toBe('finished');
+  });
+
   it('is one HTML page with its parts, nothing fetched, free text escaped', () => {
     const evil = { ...trace, record: { ...trace.record, runId: '<script>x</script>' } };
     const html = reportHtml(evil, Date.parse(at(99)));
