@@ -33,6 +33,7 @@ export function reportHtml(trace: RunTrace, now: number): string {
   const ran = trace.rows.filter((r) => r.realtime !== undefined);
   const advice = hints(summary, trace.rows, trace.dir);
   const peaks = ran.flatMap((r) => (r.peakRssKb === undefined ? [] : [r.peakRssKb]));
+  const ranWhat = summary.elastic ? 'unit(s)' : 'job(s)';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>qmr report: ${escapeHtml(summary.runId)}</title><style>${CSS}</style></head>
 <body>
@@ -44,8 +45,8 @@ export function reportHtml(trace: RunTrace, now: number): string {
 <p class="legend"><span style="background:${COLOURS.wait}"></span>queue wait<span style="background:${COLOURS.run}"></span>run<span style="background:${COLOURS.failedRun}"></span>failed or lost<span style="background:${COLOURS.aborted}"></span>cancelled</p>
 ${timelineSvg(trace.rows, now)}</section>
 <section id="distributions"><h2>Per chunk</h2><div class="distributions">
-<figure><figcaption>Run time (${ran.length} job(s))</figcaption>${histogramSvg(ran.map((r) => r.realtime!), humanDuration, 'run times')}</figure>
-<figure><figcaption>Peak memory (${peaks.length} job(s))</figcaption>${histogramSvg(peaks, humanKilobytes, 'peak memory')}</figure>
+<figure><figcaption>Run time (${ran.length} ${ranWhat})</figcaption>${histogramSvg(ran.map((r) => r.realtime!), humanDuration, 'run times')}</figure>
+<figure><figcaption>Peak memory (${peaks.length} ${ranWhat})</figcaption>${histogramSvg(peaks, humanKilobytes, 'peak memory')}</figure>
 </div></section>
 <section id="failures"><h2>Failed attempts</h2>${failureTable(trace.rows)}</section>
 </body></html>
@@ -66,8 +67,10 @@ function summaryGrid(s: RunSummary): string {
   const cells: Array<[string, string]> = [
     ['tasks', String(s.tasks)],
     ['failed tasks', String(s.failedTasks)],
-    ['chunks', String(s.chunks)],
-    ['jobs (resubmitted)', `${s.jobs} (${s.resubmissions})`],
+    // An elastic map's jobs are its workers; the units they claim are its chunks.
+    ...(s.elastic
+      ? ([['units (run again)', `${s.chunks} (${s.resubmissions})`], ['worker jobs', String(s.jobs)]] as Array<[string, string]>)
+      : ([['chunks', String(s.chunks)], ['jobs (resubmitted)', `${s.jobs} (${s.resubmissions})`]] as Array<[string, string]>)),
     ['wall time', humanDuration(s.wallMs)],
     ['core-hours', `${s.coreHours.toFixed(s.coreHours < 1 ? 4 : 1)}${s.cpus > 1 ? ` (${s.cpus} cores/job)` : ''}`],
     ['CPU-hours measured', s.cpuHours === undefined ? 'not recorded' : s.cpuHours.toFixed(s.cpuHours < 1 ? 4 : 1)],

@@ -15,9 +15,14 @@ export interface RunSummary {
   state: string;
   tasks: number;
   failedTasks: number;
+  /** Chunks; in an elastic map the units its workers claim. */
   chunks: number;
+  /** Jobs submitted: one per chunk attempt, or in an elastic map its worker jobs. */
   jobs: number;
+  /** Chunks run again after a failed attempt (elastic: units claimed again after their worker was lost). */
   resubmissions: number;
+  /** An elastic map: worker jobs claim units by time, so chunk-size advice does not apply. */
+  elastic: boolean;
   startedAt: number | undefined;
   wallMs: number | undefined;
   /** Run time of the jobs that wrote results, times the cores each asked for (1 when not given). */
@@ -46,6 +51,8 @@ export function summarizeRun(trace: RunTrace, now: number): RunSummary {
   const ran = rows.filter((r) => r.realtime !== undefined);
   const measured = ran.filter((r) => r.cpuSeconds !== undefined);
   const calls = end?.t === 'end' ? callCounts(end.calls) : undefined;
+  const elastic = start?.t === 'start' && start.fingerprint.elastic !== undefined;
+  const workerJobs = records.reduce((n, r) => n + (r.t === 'workers' ? r.ids.length : 0), 0);
   return {
     runId: typeof record?.runId === 'string' ? record.runId : trace.dir,
     flavor: typeof record?.flavor === 'string' ? record.flavor : '?',
@@ -53,7 +60,8 @@ export function summarizeRun(trace: RunTrace, now: number): RunSummary {
     tasks,
     failedTasks: failedTaskCount(rows),
     chunks: chunkTasks.size,
-    jobs: rows.length,
+    jobs: elastic ? workerJobs : rows.length,
+    elastic,
     resubmissions: resubmissionCount(rows),
     startedAt,
     wallMs: startedAt === undefined ? undefined : Math.max(0, endedAt - startedAt),
@@ -141,18 +149,26 @@ export function hints(summary: RunSummary, rows: readonly TraceRow[], dir: strin
   if (summary.requestedWalltimeS !== undefined && longest !== undefined && longest < summary.requestedWalltimeS * 1000 * 0.1) {
     out.push(`asked ${humanDuration(summary.requestedWalltimeS * 1000)} of run time per job, the longest ran ${humanDuration(longest)}: a shorter resources.walltime often starts sooner (backfill)`);
   }
+  // Per-job overhead is a static map's: each chunk is a job. An elastic map's workers claim
+  // units for as long as there is work, so a short unit costs no queueing or start-up.
   const medianRun = median(ran.map((r) => r.realtime!));
-  if (medianRun !== undefined && medianRun < SHORT_JOB_MS && summary.chunks > 1) {
+  if (!summary.elastic && medianRun !== undefined && medianRun < SHORT_JOB_MS && summary.chunks > 1) {
     out.push(`median job ran ${humanDuration(medianRun)}: larger chunks (chunkSize) would cut the per-job overhead of queueing and start-up`);
   }
   const medianWait = median(ran.flatMap((r) => (r.queueWait === undefined ? [] : [r.queueWait])));
-  if (medianWait !== undefined && medianRun !== undefined && medianWait > 10 * medianRun && medianWait > 10_000) {
+  if (!summary.elastic && medianWait !== undefined && medianRun !== undefined && medianWait > 10 * medianRun && medianWait > 10_000) {
     out.push(`jobs waited ${humanDuration(medianWait)} in the queue (median) to run ${humanDuration(medianRun)}: fewer, larger jobs would wait less in all`);
   }
   const threw = rows.filter((r) => (r.failedTasks ?? 0) > 0);
   if (threw.length > 0) {
     out.push(`${summary.failedTasks} task(s) failed; see the errors with: ${threw.slice(0, 3).map((r) => `qmr inspect ${dir} ${r.taskId}`).join(', ')}${threw.length > 3 ? ', ...' : ''}`);
   }
-  if (summary.resubmissions > 0) out.push(`${summary.resubmissions} job(s) were resubmissions: their causes are in the trace (qmr trace ${dir})`);
+  if (summary.resubmissions > 0) {
+    out.push(
+      summary.elastic
+        ? `${summary.resubmissions} unit(s) ran again after their worker was lost: the causes are in the trace (qmr trace ${dir})`
+        : `${summary.resubmissions} job(s) were resubmissions: their causes are in the trace (qmr trace ${dir})`,
+    );
+  }
   return out;
 }

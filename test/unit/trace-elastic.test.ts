@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../src/journal.js';
+import { reportHtml } from '../../src/report/report-html.js';
+import { hints, summarizeRun } from '../../src/report/run-summary.js';
 import { buildTraceRows, type ResultSummary } from '../../src/trace/trace-rows.js';
 
 const t = (s: number) => new Date(Date.UTC(2026, 11, 3, 8, 0, s)).toISOString();
@@ -28,5 +30,26 @@ describe('trace of an elastic map (one worker job claims many units)', () => {
     expect(rows[0]!.queueWait).toBe(0);
     expect(rows[0]!.duration).toBe(1000);
     expect(rows[1]!.cause).toBe('vanished');
+  });
+
+  it('the report counts worker jobs as jobs and units as units, and gives no chunk-size advice', () => {
+    const units = 30;
+    const records: JournalRecord[] = [
+      { t: 'start', time: t(0), pid: 1, host: 'h', fingerprint: { fn: 'x', fnDescription: 'f', flavor: 'local', chunkSize: 1, elastic: { workers: 2 } } },
+      ...Array.from({ length: units }, (_, i): JournalRecord => ({ t: 'chunk', chunk: i, firstTask: i, count: 1, hash: String(i) })),
+      { t: 'input-end', chunks: units, tasks: units },
+      { t: 'workers', time: t(0), tickets: [0, 1], ids: ['w.1', 'w.2'] },
+      ...Array.from({ length: units }, (_, i): JournalRecord => ({ t: 'submit', time: t(1), chunks: [i], ids: [i % 2 ? 'w.2' : 'w.1'] })),
+      { t: 'end', time: t(20), outcome: 'finished' },
+    ];
+    // Every unit ran 50 ms: short, as units of a worker that claims by time may be.
+    const results = new Map(Array.from({ length: units }, (_, i) => [i, { ...result(i % 2 ? 'w.2' : 'w.1', 1, 1), finishedAt: new Date(Date.parse(t(1)) + 50).toISOString() }]));
+    const trace = { dir: '/runs/e', record: undefined, records, rows: buildTraceRows(records, results) };
+    const summary = summarizeRun(trace, Date.parse(t(30)));
+    expect(summary).toMatchObject({ elastic: true, chunks: 30, jobs: 2, resubmissions: 0 });
+    expect(hints(summary, trace.rows, trace.dir).join('\n')).not.toMatch(/chunkSize|larger chunks|per-job overhead/);
+    const html = reportHtml(trace, Date.parse(t(30)));
+    expect(html).toContain('<b>2</b>worker jobs');
+    expect(html).toContain('<b>30 (0)</b>units (run again)');
   });
 });
