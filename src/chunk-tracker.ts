@@ -337,7 +337,7 @@ export class ChunkTracker {
       if ('resources' in decision) {
         fatal = false;
         r.resources = decision.resources;
-        reason += `; resubmitted with ${decision.change}`;
+        reason = `${withoutRaiseAdvice(reason)}; resubmitted with ${decision.change}`;
       } else {
         refusal = decision.refused;
       }
@@ -376,6 +376,15 @@ export function resubmissionsIn(attempts: readonly Attempt[]): number {
   let n = 0;
   for (let i = 1; i < attempts.length; i++) if (!attempts[i - 1]!.cancelled) n += 1;
   return n;
+}
+
+/**
+ * The scheduler's words advise raising the request a job ran past ('ran out of memory: raise
+ * resources.memory'); once the retry has raised it, that advice is done, and saying it beside
+ * "resubmitted with memory 1024M → 2048M" tells the user to do what already happened.
+ */
+function withoutRaiseAdvice(reason: string): string {
+  return reason.replace(/: raise resources\.(memory|walltime)\b/g, '');
 }
 
 function currentJob(r: ChunkRecord): string {

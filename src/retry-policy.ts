@@ -131,6 +131,28 @@ export function raiseRequest(policy: RetryPolicy, limit: ResourceLimit, attempt:
 function describeChange(before: Resources, after: Resources): string {
   const changed = (['memory', 'walltime', 'cpus', 'queue'] as const)
     .filter((key) => before[key] !== after[key])
-    .map((key) => `${key} ${before[key] ?? '(default)'} → ${after[key] ?? '(default)'}`);
+    .map((key) => `${key} ${inOneUnit(key, before[key])} → ${inOneUnit(key, after[key])}`)
+    .filter((change) => !/^\S+ (.*) → \1$/.test(change)); // '1G' and '1024M' are the same request
   return changed.length > 0 ? changed.join(', ') : 'the same request';
+}
+
+/**
+ * A request in one unit per quantity, so that a change reads as one ('memory 1G → 2048M' and
+ * 'walltime 00:10:00 → 1200' did not): memory in megabytes, walltime as H:MM:SS.
+ */
+function inOneUnit(key: 'memory' | 'walltime' | 'cpus' | 'queue', value: unknown): string {
+  if (value === undefined) return '(default)';
+  try {
+    if (key === 'memory') return `${parseMemoryMegabytes(value)}M`;
+    if (key === 'walltime') return clock(parseWalltimeSeconds(value));
+  } catch {
+    // a request the parsers do not read (a retry function's own spelling): as it was given
+  }
+  return String(value);
+}
+
+function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
 }

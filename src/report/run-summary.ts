@@ -142,9 +142,17 @@ export function hints(summary: RunSummary, rows: readonly TraceRow[], dir: strin
         'a smaller resources.memory (with some headroom) lets jobs start sooner and wastes less of the cluster',
     );
   }
-  const count = (cause: string) => rows.filter((r) => r.cause === cause).length;
-  if (count('out of memory') > 0) out.push(`${count('out of memory')} job(s) ran out of memory: raise resources.memory, or make chunks smaller`);
-  if (count('time limit') > 0) out.push(`${count('time limit')} job(s) hit their time limit: raise resources.walltime, or make chunks smaller`);
+  // A limit the retry raised until the chunk finished needs no raising now: say what happened.
+  const finished = new Set(rows.filter((r) => r.status === 'COMPLETED' || (r.status === 'FAILED' && r.failedTasks !== undefined)).map((r) => r.taskId));
+  const count = (cause: string, fixed: boolean) => rows.filter((r) => r.cause === cause && r.failedTasks === undefined && finished.has(r.taskId) === fixed).length;
+  for (const [cause, what, option] of [['out of memory', 'ran out of memory', 'memory'], ['time limit', 'hit their time limit', 'walltime']] as const) {
+    const open = count(cause, false);
+    const fixed = count(cause, true);
+    if (open > 0) out.push(`${open} job(s) ${what} and their chunks have not finished: raise resources.${option}, or make chunks smaller`);
+    if (fixed > 0) {
+      out.push(`${fixed} job(s) ${what}; their chunks finished when resubmitted with more (retry): asking for that in resources.${option} from the start saves those attempts`);
+    }
+  }
   const longest = ran.length ? Math.max(...ran.map((r) => r.realtime!)) : undefined;
   if (summary.requestedWalltimeS !== undefined && longest !== undefined && longest < summary.requestedWalltimeS * 1000 * 0.1) {
     out.push(`asked ${humanDuration(summary.requestedWalltimeS * 1000)} of run time per job, the longest ran ${humanDuration(longest)}: a shorter resources.walltime often starts sooner (backfill)`);

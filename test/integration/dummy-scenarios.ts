@@ -312,7 +312,9 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
         const retires = journal.filter((r) => r.t === 'retire');
         expect(retires).toHaveLength(1);
         expect(retires[0]).toMatchObject({ chunk: 1 });
-        expect(retires[0]!.reason).toContain(resource === 'memory' ? 'memory 1G → 2048M' : 'walltime 600 → 1200');
+        // What happened, in one unit per quantity, and no advice to do what the retry already did.
+        expect(retires[0]!.reason).toContain(resource === 'memory' ? 'memory 1024M → 2048M' : 'walltime 00:10:00 → 00:20:00');
+        expect(retires[0]!.reason).not.toMatch(/raise resources\./);
         // The scheduler was asked for the raised request by the resubmission only.
         const jobs = [...(await c.queue.jobs())].sort((a, b) => a.id - b.id);
         expect(jobs).toHaveLength(2);

@@ -38,6 +38,26 @@ describe('retry by cause', () => {
     expect(t.resubmissions).toBe(2);
   });
 
+  it('says what happened when it raised a request: in one unit per quantity, without the advice it followed', () => {
+    const policy = resolveRetry(undefined);
+    const t = new ChunkTracker({ ...limits, raise: (limit, attempt, current) => raiseRequest(policy, limit, attempt, current ?? { memory: '1G', walltime: '00:10:00' }) });
+    t.add(0);
+    // SGE's accounting words, which advise raising the request.
+    failWith(t, 'j1', { ...oom, native: 'failed 37', reason: 'ran out of memory (h_vmem=1G): raise resources.memory' }, 0);
+    const oomReason = t.record(0)!.attempts[0]!.endedBecause!;
+    expect(oomReason).toMatch(/ran out of memory \(h_vmem=1G\).*; resubmitted with memory 1024M → 2048M$/);
+    expect(oomReason).not.toContain('raise resources.memory');
+    failWith(t, 'j2', { ...timeout, reason: 'reached its time limit: raise resources.walltime (Slurm --time)' }, 10);
+    const timeReason = t.record(0)!.attempts[1]!.endedBecause!;
+    expect(timeReason).toContain('reached its time limit (Slurm --time)');
+    expect(timeReason).toMatch(/; resubmitted with walltime 00:10:00 → 00:20:00$/);
+    // Given up: the advice stays, since nothing followed it.
+    const off = new ChunkTracker({ ...limits, raise: (limit, attempt, current) => raiseRequest(resolveRetry({ outOfMemory: false }), limit, attempt, current ?? base) });
+    off.add(0);
+    failWith(off, 'j1', { ...oom, reason: 'ran out of memory: raise resources.memory (Slurm --mem)' }, 0);
+    expect(off.record(0)!.failure).toContain('raise resources.memory');
+  });
+
   it('doubles walltime after a time limit, up to the cap, then gives up with the reason', () => {
     const t = trackerWith({ timeLimit: { max: '00:03:00' } });
     t.add(0);
@@ -78,7 +98,7 @@ describe('retry by cause', () => {
       seen.push(failure);
       return failure.attempt < 2 ? { ...failure.resources, memory: `${failure.attempt * 4}G` } : false;
     });
-    expect(raiseRequest(policy, 'memory', 1, base)).toEqual({ resources: { memory: '4G', walltime: 60 }, change: 'memory 200M → 4G' });
+    expect(raiseRequest(policy, 'memory', 1, base)).toEqual({ resources: { memory: '4G', walltime: 60 }, change: 'memory 200M → 4096M' });
     expect(raiseRequest(policy, 'walltime', 2, base)).toEqual({ refused: 'the retry function gave up' });
     expect(seen).toEqual([{ cause: 'out of memory', attempt: 1, resources: base }, { cause: 'time limit', attempt: 2, resources: base }]);
   });

@@ -131,7 +131,11 @@ describe('report', () => {
     const advice = hints(summary, trace.rows, trace.dir).join('\n');
     expect(advice).toContain('asked 16.00 GB of memory per job, peak was 100.0 MB');
     expect(advice).toContain('median job ran 3.0s: larger chunks');
-    expect(advice).toContain('ran out of memory: raise resources.memory');
+    // Chunk 1's retry with more memory finished it: the hint says so, not "raise resources.memory".
+    expect(advice).toContain('1 job(s) ran out of memory; their chunks finished when resubmitted with more (retry)');
+    expect(advice).not.toContain('raise resources.memory');
+    const unfixed = buildTraceRows(records.filter((r) => !(r.t === 'submit' && r.ids[0] === '8') && !(r.t === 'done' && r.job === '8')), new Map([...results].filter(([chunk]) => chunk !== 1)));
+    expect(hints(summary, unfixed, trace.dir).join('\n')).toContain('1 job(s) ran out of memory and their chunks have not finished: raise resources.memory');
     expect(advice).toContain('qmr inspect /runs/r1 2');
   });
 
