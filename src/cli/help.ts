@@ -44,7 +44,9 @@ interrupted) or a chunk state (done, failed, running, pending, held, queued,
 cancelled, unsubmitted); a chunk state lists the matching chunks of each run.
 'failed' and 'running' mean runs, or chunks when --chunks is given.
 A chunk is 'queued' when its job was submitted but the scheduler was not asked
-(local runs, --no-queue), did not answer, or no longer lists it.
+(local runs, --no-queue), did not answer, or no longer lists it. Elastic runs
+on the local flavor tell running workers by their heartbeat files; a worker
+runs one of the units it claimed at a time, the others are pending.
 
 --json prints an array with one object per run (counts as numbers; chunkList
 with --chunks or a chunk state).

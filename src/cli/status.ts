@@ -9,7 +9,7 @@ import type { JobStatus } from '../queues/queue.js';
 import { openQueue } from '../queues/registry.js';
 import { chunkSummaries, type ChunkSummary, type RunInfo } from './runs.js';
 import { table } from './table.js';
-import { describeWorkers, queuedWorkerJobs, summarizeWorkers, type WorkersSummary } from './workers.js';
+import { describeWorkers, queuedWorkerJobs, summarizeWorkers, workerHeartbeats, type WorkersSummary } from './workers.js';
 
 /**
  * A chunk's state as `qmr status` shows it: the journal's, with 'queued' made precise by the
@@ -62,8 +62,13 @@ export async function queueStates(runs: RunInfo[]): Promise<Map<RunInfo, Map<str
   for (const run of runs) {
     const chunkJobs = chunkSummaries(run).filter((c) => c.state === 'queued' && c.job).map((c) => c.job!);
     const ids = [...new Set([...chunkJobs, ...queuedWorkerJobs(run.recorded)])];
-    if (ids.length === 0 || run.record.flavor === 'local') {
+    if (ids.length === 0) {
       out.set(run, undefined);
+      continue;
+    }
+    if (run.record.flavor === 'local') {
+      // No scheduler to ask: an elastic run's workers tell by their heartbeats.
+      out.set(run, run.recorded.workers.size > 0 ? await workerHeartbeats(run) : undefined);
       continue;
     }
     try {
@@ -90,8 +95,26 @@ function liveChunk(c: ChunkSummary, statuses: Map<string, JobStatus> | undefined
   return { ...c, state, queueState: s.reason ? `${s.native}: ${s.reason}` : s.native };
 }
 
+/**
+ * An elastic worker runs the units it claimed one after another: of those its job's state makes
+ * running, only the first (earliest claim, lowest unit) runs; the rest wait their turn.
+ */
+function oneRunningUnitPerWorker(chunks: ChunkStatus[], claimedAt: (chunk: number) => number): void {
+  const byWorker = new Map<string, ChunkStatus[]>();
+  for (const c of chunks) if (c.state === 'running' && c.job) byWorker.set(c.job, [...(byWorker.get(c.job) ?? []), c]);
+  for (const [job, units] of byWorker) {
+    units.sort((a, b) => claimedAt(a.chunk) - claimedAt(b.chunk) || a.chunk - b.chunk);
+    for (const waiting of units.slice(1)) {
+      waiting.state = 'pending';
+      delete waiting.queueState;
+      waiting.lastReason = `claimed by worker job ${job}, waiting its turn`;
+    }
+  }
+}
+
 export function summarize(run: RunInfo, statuses: Map<string, JobStatus> | undefined, withChunks: boolean): RunStatus {
   const chunkList = chunkSummaries(run).map((c) => liveChunk(c, statuses));
+  if (run.recorded.workers.size > 0) oneRunningUnitPerWorker(chunkList, (chunk) => run.recorded.chunks.get(chunk)?.attempts.at(-1)?.submittedAt ?? 0);
   const counts = { done: 0, running: 0, pending: 0, held: 0, queued: 0, failed: 0, cancelled: 0, unsubmitted: 0 };
   let failedTasks = 0;
   for (const c of chunkList) {
@@ -213,7 +236,8 @@ export function renderStatus(statuses: RunStatus[], withChunks: boolean, selecti
             c.state,
             c.job ?? '-',
             String(c.attempts),
-            (c.queueState ? `scheduler says ${c.queueState}` : (c.lastReason ?? '')).split('\n')[0]!.slice(0, 120),
+            // A local run has no scheduler: its states come from the workers' heartbeats.
+            (c.queueState ? `${s.flavor === 'local' ? '' : 'scheduler says '}${c.queueState}` : (c.lastReason ?? '')).split('\n')[0]!.slice(0, 120),
           ]),
         ),
       );

@@ -2,8 +2,14 @@
  * The worker jobs of an elastic run, for `qmr status` and `qmr cancel`: how many are running,
  * waiting, ended by themselves or failed, from the journal and (where asked) the scheduler.
  */
+import { stat } from 'node:fs/promises';
+import { ElasticLayout } from '../elastic/layout.js';
 import type { JobStatus } from '../queues/queue.js';
 import type { RecordedRun } from '../run-state.js';
+import type { RunInfo } from './runs.js';
+
+/** The pool's default leaseTimeout (options.ts): a heartbeat older than this is a worker gone. */
+const DEFAULT_LEASE_MS = 180_000;
 
 export interface WorkersSummary {
   /** Worker jobs submitted in all (first array and replacements). */
@@ -46,4 +52,26 @@ export function describeWorkers(w: WorkersSummary): string {
   if (w.queued > 0) parts.push(`${w.queued} queued (not asked)`);
   parts.push(`${w.exited} ended by themselves`, `${w.cancelled} stopped as the run ended`, `${w.failed} failed`);
   return `workers: ${w.submitted} submitted; ${parts.join(', ')}`;
+}
+
+/**
+ * What the workers' heartbeat files say, as job states, for a run whose scheduler is not asked
+ * (the local flavor's queue lives in its submitting process): a worker whose heartbeat is fresh
+ * is running; on the local flavor, one that has not beaten yet while its submitter lives is
+ * waiting for a slot. Workers the journal knows to have ended are not looked at.
+ */
+export async function workerHeartbeats(run: RunInfo, now = Date.now()): Promise<Map<string, JobStatus>> {
+  const layout = new ElasticLayout(run.dir);
+  const leaseMs = typeof run.record.options?.leaseTimeout === 'number' ? run.record.options.leaseTimeout : DEFAULT_LEASE_MS;
+  const states = new Map<string, JobStatus>();
+  for (const w of run.recorded.workers.values()) {
+    if (w.phase !== 'queued') continue;
+    const beat = await stat(layout.heartbeatFile(w.ticket)).then((s) => s.mtimeMs, () => undefined);
+    if (beat !== undefined && now - beat < leaseMs) {
+      states.set(w.jobId, { state: 'running', native: `heartbeat ${Math.max(0, Math.round((now - beat) / 1000))} s ago` });
+    } else if (beat === undefined && run.record.flavor === 'local' && run.submitter === 'alive') {
+      states.set(w.jobId, { state: 'pending', native: 'waiting for a local slot' });
+    }
+  }
+  return states;
 }
