@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import findGlobals from 'acorn-globals';
 import serialize from 'serialize-javascript';
 import { FunctionShippingError, OptionError } from './errors.js';
+import { functionOrigin, type FunctionOrigin } from './function-origin.js';
 import { WORKER_PROVIDED_NAMES } from './worker-names.js';
 
 /** A function to map: self-contained (shipped by source) or `{ module, export }`. */
@@ -23,7 +24,8 @@ export interface ModuleFunction {
 }
 
 export type FunctionSpec =
-  | { kind: 'source'; source: string; name: string }
+  /** origin: where the source was written, so that the worker's stacks point there (absent when unknown, and in older runs). */
+  | { kind: 'source'; source: string; name: string; origin?: FunctionOrigin }
   | { kind: 'module'; module: string; exportName: string };
 
 export { WORKER_PROVIDED_NAMES };
@@ -62,7 +64,8 @@ function describeSourceFunction(fn: Function): FunctionSpec {
     );
   }
   if (outer.length > 0) throw closureError(outer);
-  return { kind: 'source', source, name: fn.name };
+  const origin = functionOrigin(fn, source);
+  return { kind: 'source', source, name: fn.name, ...(origin ? { origin } : {}) };
 }
 
 function closureError(names: string[]): FunctionShippingError {

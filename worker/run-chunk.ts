@@ -7,10 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { compileFunction } from 'node:vm';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from '../src/chunk-files.js';
 import { decode, encode } from '../src/codec.js';
 import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../src/encode-failure.js';
 import type { RemoteErrorRecord } from '../src/errors.js';
+import type { FunctionOrigin } from '../src/function-origin.js';
 import type { FunctionSpec } from '../src/function-spec.js';
 import { failedPositions, readKeptResult } from '../src/kept-result.js';
 import { WORKER_PROVIDED_NAMES } from '../src/worker-names.js';
@@ -178,12 +180,26 @@ async function instantiate(spec: FunctionSpec): Promise<TaskFunction> {
   const require = createRequire(path.join(process.cwd(), 'qmr-shipped-function.js'));
   const keepName = <F>(f: F): F => f;
   const dynamicImport = (specifier: string) => import(specifier);
-  const factory = new Function(...WORKER_PROVIDED_NAMES, `"use strict";\nreturn (${spec.source}\n);`) as (
-    ...provided: unknown[]
-  ) => unknown;
+  const factory = compileShipped(spec.source, spec.origin);
   const fn = factory(require, keepName, dynamicImport);
   if (typeof fn !== 'function') throw new Error('the shipped source did not evaluate to a function');
   return fn as TaskFunction;
+}
+
+/**
+ * The shipped source as a factory of fn. With its origin (where the user wrote it) it is compiled
+ * as if it stood there: the user's file name, its first line padded to its column and the lines
+ * offset to its line, so a task's stack points at the user's file and line.
+ */
+function compileShipped(source: string, origin: FunctionOrigin | undefined): (...provided: unknown[]) => unknown {
+  // function.json is data from disk: an origin that is not whole numbers is no origin.
+  const usable = origin && typeof origin.url === 'string' && Number.isInteger(origin.line) && Number.isInteger(origin.column) && origin.column >= 1;
+  if (!usable || origin.line < 2) {
+    // Unknown, or on a file's first line (no line above it for the prefix): an anonymous eval, as before.
+    return new Function(...WORKER_PROVIDED_NAMES, `"use strict";\nreturn (${source}\n);`) as (...provided: unknown[]) => unknown;
+  }
+  const code = `"use strict"; return (\n${' '.repeat(origin.column - 1)}${source}\n);`;
+  return compileFunction(code, [...WORKER_PROVIDED_NAMES], { filename: origin.url, lineOffset: origin.line - 2 }) as (...provided: unknown[]) => unknown;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
