@@ -63,8 +63,8 @@ export type JournalRecord =
    * unit). `why`: set when the measured work made the map grow (worker-target.ts), in words.
    */
   | { t: 'workers'; time: string; tickets: number[]; ids: string[]; resources?: Resources; why?: string }
-  /** Elastic maps: a worker ended by itself ('exited', with its reason) or failed. */
-  | { t: 'worker-end'; time: string; ticket: number; job: string; how: 'exited' | 'failed'; reason?: string }
+  /** Elastic maps: a worker ended by itself ('exited', with its reason), failed, or was stopped with its submitter ('cancelled'). */
+  | { t: 'worker-end'; time: string; ticket: number; job: string; how: 'exited' | 'failed' | 'cancelled'; reason?: string }
   /**
    * calls: scheduler commands by kind (submit, status, history, cancel, info, accounting) that the
    * map's queue had run when the map ended; absent for the local flavor and in older journals.

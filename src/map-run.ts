@@ -185,7 +185,7 @@ export class MapRun<R> {
       this.startDispatch();
       if (this.elastic) {
         await this.elastic.prepare(this.totalChunks);
-        if (this.recorded) this.elastic.restore(this.recorded);
+        if (this.recorded) await this.elastic.restore(this.recorded, this.jobsEndWithSubmitter);
       }
 
       this.stop.signal.addEventListener('abort', onAbort);
@@ -336,6 +336,11 @@ export class MapRun<R> {
     return replayJournal(records);
   }
 
+  /** Local jobs are child processes of the submitter that started them: none outlives it. */
+  private get jobsEndWithSubmitter(): boolean {
+    return this.queue.flavor === 'local';
+  }
+
   /**
    * Gives the tracker what the journal knew: attempts, and jobs that may still be queued. Failed
    * tasks run again (rerun.ts), unless rerunFailed is 'never': their failures are returned as recorded.
@@ -359,9 +364,8 @@ export class MapRun<R> {
       const wroteResult = chunk.phase === 'unsubmitted' && existsSync(this.workDir!.resultFile(chunk.chunk));
       const phase = chunk.phase === 'unsubmitted' && !wroteResult ? 'unsubmitted' : 'queued';
       this.tracker.restore(chunk.chunk, chunk.attempts, phase);
-      // Local jobs are child processes of the submitter that started them: when that process
-      // died without ending the run, they died with it. They were stopped, not failed.
-      if (this.queue.flavor === 'local' && chunk.phase === 'queued' && !existsSync(this.workDir!.resultFile(chunk.chunk))) {
+      // Jobs the journal left queued died with the submitter that started them: stopped, not failed.
+      if (this.jobsEndWithSubmitter && chunk.phase === 'queued' && !existsSync(this.workDir!.resultFile(chunk.chunk))) {
         this.tracker.cancelAttempt(chunk.chunk, 'cancelled (its submitting process ended, and its local jobs with it)');
       }
     }

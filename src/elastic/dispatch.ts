@@ -89,9 +89,20 @@ export class ElasticDispatch {
     await this.writeManifest(units);
   }
 
-  /** Resume: the workers the journal knew, still queued or over. */
-  restore(recorded: RecordedRun): void {
-    for (const w of recorded.workers.values()) this.fleet.restore(w.ticket, w.jobId, w.submittedAt, w.phase !== 'queued', w.resources);
+  /**
+   * Resume: the workers the journal knew, still queued or over. `diedWithSubmitter`: the queue's
+   * jobs end with the process that started them (local), so workers the journal left queued were
+   * stopped with it: they are over, cancelled (not failed), and their claims go back.
+   */
+  async restore(recorded: RecordedRun, diedWithSubmitter: boolean): Promise<void> {
+    const time = new Date().toISOString();
+    for (const w of recorded.workers.values()) {
+      const stopped = w.phase === 'queued' && diedWithSubmitter;
+      this.fleet.restore(w.ticket, w.jobId, w.submittedAt, w.phase !== 'queued' || stopped, w.resources);
+      if (stopped) {
+        await this.ctx.journal.append({ t: 'worker-end', time, ticket: w.ticket, job: w.jobId, how: 'cancelled', reason: 'its submitting process ended, and its local jobs with it' });
+      }
+    }
   }
 
   /** Job ids of the workers that may still be in the queue. */

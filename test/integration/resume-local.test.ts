@@ -136,4 +136,40 @@ await pool.map({ module: ${JSON.stringify(module)}, export: 'slow' }, [0, 1, 2, 
     const journal = await readFile(path.join(workDir, 'journal.jsonl'), 'utf8');
     expect(journal).toContain('"t":"resume"');
   });
+
+  it('an elastic map whose submitter was killed: its workers and their claims were stopped, not failed', async () => {
+    const workDir = path.join(folder.path, 'killed-elastic');
+    const script = path.join(folder.path, 'killed-elastic-map.mjs');
+    const module = path.join(folder.path, 'slow-units.mjs');
+    await writeFile(module, 'export async function slow(x) { await new Promise((r) => setTimeout(r, 300)); return x * 10; }\n');
+    const tasks = Array.from({ length: 40 }, (_, i) => i); // 2 workers (elastic/plan.ts: 10 tasks each at least)
+    await writeFile(
+      script,
+      `import { Pool } from ${JSON.stringify(path.join(ROOT, 'dist', 'src', 'index.js'))};
+await new Pool({ workDir: ${JSON.stringify(workDir)}, keepWorkDir: 'always', concurrency: 2 }).map({ module: ${JSON.stringify(module)}, export: 'slow' }, ${JSON.stringify(tasks)});
+`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: 'ignore' });
+    // Killed once units are done and the pool has journaled claims.
+    for (let i = 0; i < 1200; i++) {
+      const done = (await readdir(path.join(workDir, 'results')).catch(() => [])).filter((n) => n.endsWith('.result'));
+      const claims = (await readJournal(path.join(workDir, 'journal.jsonl'))).filter((r) => r.t === 'submit');
+      if (done.length >= 4 && claims.length >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    let last: Progress | undefined;
+    const out = await new Pool({ workDir, keepWorkDir: 'always', concurrency: 2, onProgress: (p) => (last = p) }).map({ module, export: 'slow' }, tasks);
+    expect(out).toEqual(tasks.map((x) => x * 10));
+    expect(last).toMatchObject({ resubmissions: 0 });
+    expect(last!.failureCauses).toBeUndefined();
+    const records = await readJournal(path.join(workDir, 'journal.jsonl'));
+    const resumedAt = records.findIndex((r) => r.t === 'resume');
+    const stopped = records.slice(resumedAt).filter((r) => r.t === 'worker-end' && r.how === 'cancelled');
+    expect(stopped.map((r) => (r.t === 'worker-end' ? r.ticket : -1)).sort()).toEqual([0, 1]);
+    expect(records.filter((r) => r.t === 'worker-end' && r.how === 'failed')).toEqual([]);
+    expect(records.filter((r) => r.t === 'retire' && !r.cancelled)).toEqual([]);
+    expect(replayJournal(records).resubmissions).toBe(0);
+  });
 });
