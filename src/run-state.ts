@@ -122,6 +122,7 @@ export function replayJournal(records: readonly JournalRecord[]): RecordedRun {
         const c = run.chunks.get(r.chunk);
         if (c) {
           c.phase = 'unsubmitted';
+          run.resubmissions += resubmissionsIn(c.attempts); // the attempts' count stays the run's
           c.attempts = [];
           c.reruns = (c.reruns ?? 0) + 1;
           delete c.failedTasks;

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { compileFunction } from 'node:vm';
+import { compileFunction, constants as vmConstants } from 'node:vm';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from '../src/chunk-files.js';
 import { decode, encode } from '../src/codec.js';
 import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../src/encode-failure.js';
@@ -194,12 +194,20 @@ async function instantiate(spec: FunctionSpec): Promise<TaskFunction> {
 function compileShipped(source: string, origin: FunctionOrigin | undefined): (...provided: unknown[]) => unknown {
   // function.json is data from disk: an origin that is not whole numbers is no origin.
   const usable = origin && typeof origin.url === 'string' && Number.isInteger(origin.line) && Number.isInteger(origin.column) && origin.column >= 1;
-  if (!usable || origin.line < 2) {
+  // import() in compiled code needs a loader: Node's own (20.x with vm.constants; older ones only
+  // behind --experimental-vm-modules, so they keep the eval, and its stack, as before).
+  const loader = (vmConstants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  if (!usable || origin.line < 2 || loader === undefined) {
     // Unknown, or on a file's first line (no line above it for the prefix): an anonymous eval, as before.
     return new Function(...WORKER_PROVIDED_NAMES, `"use strict";\nreturn (${source}\n);`) as (...provided: unknown[]) => unknown;
   }
   const code = `"use strict"; return (\n${' '.repeat(origin.column - 1)}${source}\n);`;
-  return compileFunction(code, [...WORKER_PROVIDED_NAMES], { filename: origin.url, lineOffset: origin.line - 2 }) as (...provided: unknown[]) => unknown;
+  return compileFunction(code, [...WORKER_PROVIDED_NAMES], {
+    filename: origin.url,
+    lineOffset: origin.line - 2,
+    // import() in the source resolves from the user's file, where it was written.
+    importModuleDynamically: loader as never,
+  }) as (...provided: unknown[]) => unknown;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

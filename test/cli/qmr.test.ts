@@ -413,7 +413,8 @@ describe('on the dummy SGE queue: live, killed and cancelled runs', { shuffle: f
     expect(resumed.exitCode).toBe(0);
     expect(resumed.stdout).toBe(`live: 3 of 3 tasks succeeded; results in ${live}\n`);
     const [finished] = await qmrJson<RunStatus[]>(['status', live], { env });
-    expect(finished).toMatchObject({ state: 'finished', done: 3, resubmissions: 1 });
+    // Running the cancelled chunk again is no resubmission: its job was stopped, not failed.
+    expect(finished).toMatchObject({ state: 'finished', done: 3, resubmissions: 0 });
     expect(await starts(live, 0)).toBe(1);
     expect(await starts(live, 1)).toBe(1);
     expect((await qmr(['inspect', live, '1'], { env })).stdout).toContain('task 1: 2\n  → 200');

@@ -22,10 +22,12 @@ const script = (index: string) => `import { Pool } from ${JSON.stringify(index)}
 const stacks = {};
 for (const elastic of [false, true]) {
   const pool = new Pool({ keepWorkDir: 'never', progress: false, ...(elastic ? {} : { elastic: false, chunkSize: 1 }) });
-  const error = await pool.map((x) => {
+  const error = await pool.map(async (x) => {
     if (x === 1) throw new RangeError('inline ' + x);
-    return x;
+    const { basename } = await import('node:path'); // import() still works in the compiled source
+    return basename('/a/' + x);
   }, [0, 1]).catch((e) => e);
+  stacks[elastic ? 'elasticValue' : 'staticValue'] = error.results[0].value;
   stacks[elastic ? 'elastic' : 'static'] = error.failures[0].remote.stack;
 }
 const methods = { twice(x) { if (x > 0) throw new Error('method ' + x); return 2 * x; } };
@@ -38,7 +40,8 @@ describe('the stack of a task that throws in an inline fn', () => {
     const file = path.join(folder.path, 'inline-map.mjs');
     await writeFile(file, script(path.join(ROOT, 'dist', 'src', 'index.js')));
     const run = await execa(process.execPath, [file], { cwd: folder.path, timeout: 120_000 });
-    const stacks = JSON.parse(run.stdout) as Record<'static' | 'elastic' | 'method', string>;
+    const stacks = JSON.parse(run.stdout) as Record<'static' | 'elastic' | 'method' | 'staticValue' | 'elasticValue', string>;
+    expect([stacks.staticValue, stacks.elasticValue]).toEqual(['0', '0']);
     const url = pathToFileURL(file).href;
     // Where the error is made: its line and the column of `new` (V8's position for the frame).
     const lines = script('').split('\n');
