@@ -268,11 +268,14 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
     scenario('status-hang', 'kills a hung status command after commandTimeout and asks again', async (ctx) => {
       const { expect } = ctx;
       const c = await cluster(ctx, 'status-hang');
-      await c.queue.addFault({ kind: 'statusHang', seconds: 60, times: 2, command: target.statusCommand });
+      // The hang (600 s) is far past commandTimeout, and commandTimeout, which bounds every command
+      // (the submit too), is far past what an emulated command takes on a loaded machine (a 3 s
+      // one killed a slow bsub there): only the hung calls can run into it.
+      await c.queue.addFault({ kind: 'statusHang', seconds: 600, times: 2, command: target.statusCommand });
       // The tasks end only after a third status call: one made after both hangs.
       const wait = { statePath: c.queue.statePath, kind: 'statusHang', count: 2, command: target.statusCommand, calls: 3 };
       // maxStatusFailures 1: the timeouts are retried within a poll, not counted as failed polls.
-      const out = await new Pool(c.options({ chunkSize: 1, commandTimeout: 3000, maxStatusFailures: 1 })).map({ module: DUMMY_WORK, export: 'afterFaults' }, [{ x: 1, ...wait }]);
+      const out = await new Pool(c.options({ chunkSize: 1, commandTimeout: 15_000, maxStatusFailures: 1 })).map({ module: DUMMY_WORK, export: 'afterFaults' }, [{ x: 1, ...wait }]);
       expect(out).toEqual([10]);
       expect(await firedOf(c.queue, 'statusHang')).toHaveLength(2);
       expect(await jobsLeft(c.queue)).toEqual([]);

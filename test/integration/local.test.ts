@@ -177,10 +177,10 @@ describe('local flavor, whole maps', () => {
     const controller = new AbortController();
     const pool = new Pool({ workDir: workDirOf('abort'), signal: controller.signal });
     setTimeout(() => controller.abort(), 1500);
-    const started = Date.now();
-    const error = await pool.map(() => new Promise((r) => setTimeout(r, 60_000)), [0, 1, 2, 3]).catch((e: unknown) => e);
+    // The tasks would run for an hour: the map ends at all (within the test's timeout) only
+    // because the abort killed them, whatever the machine's speed.
+    const error = await pool.map(() => new Promise((r) => setTimeout(r, 3_600_000)), [0, 1, 2, 3]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('streams results in order with imap, and reports progress', async () => {
