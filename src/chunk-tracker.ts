@@ -296,6 +296,21 @@ export class ChunkTracker {
     r.phase = 'unsubmitted';
   }
 
+  /**
+   * The chunk's result file cannot be read (garbage, cut short, another version), even after a
+   * re-read: the current attempt failed. The chunk is resubmitted, or fails after
+   * maxResubmissions, and the attempt's job is deleted if the scheduler still lists it (its
+   * result is no longer awaited).
+   */
+  resultUnreadable(chunk: number, reason: string): TrackerAction[] {
+    const r = this.mustGet(chunk);
+    if (r.phase !== 'queued') return [];
+    const job = currentJob(r);
+    const listed = r.status !== undefined && r.status.state !== 'finished' && r.goneSince === undefined;
+    this.retire(r, `job ${job}: ${reason}`);
+    return listed ? [{ kind: 'cancel', jobIds: [job] }] : [];
+  }
+
   /** The chunk's jobs cannot be submitted at all (for example a task file is unreadable). */
   fail(chunk: number, reason: string): void {
     const r = this.mustGet(chunk);

@@ -431,7 +431,7 @@ export class MapRun<R> {
       if (action.kind === 'cancel') {
         // In an elastic map a unit's job is a worker that runs other units too: the fleet, which
         // sees the same statuses, decides about worker jobs.
-        if (!this.elastic) await this.canceller.cancel(action.jobIds, 'stuck (error, hold or a stalled state) or duplicate');
+        if (!this.elastic) await this.canceller.cancel(action.jobIds, 'stuck (error, hold or a stalled state), duplicate, or its result file unreadable');
       } else {
         const file = this.workDir!.resultFile(action.chunk);
         if (await exists(file)) await this.collectResults();

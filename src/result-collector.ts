@@ -2,14 +2,30 @@
  * Reading a map's results as they appear: each chunk's result file once, checked, turned into
  * the chunk's outcome (its tasks' values or errors), and a 'done' record in the journal; chunks
  * the tracker gave up on become failed outcomes. The map yields outcomes from here in order.
+ *
+ * A result file that cannot be read (garbage from a stray writer, a file a shared file system
+ * shows cut short or still being written) is read again for a short while; if it stays
+ * unreadable it is that attempt's failure: the file is set aside (kept, renamed, for a look),
+ * and the chunk is resubmitted within maxResubmissions. It never leaves the map waiting.
  */
+import { rename } from 'node:fs/promises';
 import type { ChunkResultFile } from './chunk-files.js';
 import type { ChunkTracker, TrackerAction } from './chunk-tracker.js';
 import type { Journal, JournalRecord } from './journal.js';
 import { failedPositions, readKeptResult } from './kept-result.js';
 import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from './outcomes.js';
-import { readResultFile } from './result-file.js';
+import { readResultFile, ResultFileError } from './result-file.js';
 import type { WorkDir } from './work-dir.js';
+
+/**
+ * How long an unreadable result file is read again before it counts as its attempt's failure.
+ * Workers write results under a temporary name and rename them into place, so a reader never
+ * sees half a file on one machine; a shared file system may still show one truncated, or late,
+ * for a moment.
+ */
+export const UNREADABLE_RESULT_GRACE_MS = 5000;
+/** Re-reads of such a file are at least this far apart (it may be large). */
+const REREAD_INTERVAL_MS = 500;
 
 export interface ResultCollectorContext {
   workDir: WorkDir;
@@ -29,6 +45,8 @@ export class ResultCollector<R> {
   anyTaskFailed = false;
   private readonly outcomes = new Map<number, ChunkOutcome<R>>();
   private readonly seen = new Set<number>();
+  /** Chunks whose result file could not be read yet: since when, and when it was last tried. */
+  private readonly unreadable = new Map<number, { since: number; lastTry: number }>();
 
   constructor(private readonly ctx: ResultCollectorContext) {}
 
@@ -39,8 +57,11 @@ export class ResultCollector<R> {
     return outcome;
   }
 
-  /** Reads the result files not read yet; returns what the tracker wants done about them (duplicates to cancel). */
-  async collect(): Promise<TrackerAction[]> {
+  /**
+   * Reads the result files not read yet; returns what the tracker wants done about them
+   * (duplicates to cancel, the job of an attempt whose result file is unreadable).
+   */
+  async collect(now = Date.now()): Promise<TrackerAction[]> {
     const { workDir, tracker } = this.ctx;
     const finished = await workDir.finishedChunks();
     const actions: TrackerAction[] = [];
@@ -49,14 +70,25 @@ export class ResultCollector<R> {
     for (const chunk of finished) {
       const tasks = this.ctx.tasksOf(chunk);
       if (this.seen.has(chunk) || !tasks) continue;
-      this.seen.add(chunk);
+      const earlier = this.unreadable.get(chunk);
+      if (earlier && now - earlier.lastTry < REREAD_INTERVAL_MS) continue;
       let result: ChunkResultFile;
       try {
         result = await readResultFile(workDir, chunk, tasks.count);
       } catch (error) {
-        tracker.fail(chunk, `its result file ${workDir.resultFile(chunk)} cannot be read: ${(error as Error).message}`);
+        // Gone between the listing and the read (set aside, or a stale listing): nothing to judge.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        const since = earlier?.since ?? now;
+        if (now - since < UNREADABLE_RESULT_GRACE_MS) {
+          this.unreadable.set(chunk, { since, lastTry: now });
+          continue;
+        }
+        this.unreadable.delete(chunk);
+        actions.push(...(await this.setAside(chunk, error, now - since)));
         continue;
       }
+      this.unreadable.delete(chunk);
+      this.seen.add(chunk);
       actions.push(...tracker.resultSeen(chunk, result.jobId));
       this.ctx.onResult();
       // failedTasks lets `qmr status` count failed tasks without decoding every result file.
@@ -66,6 +98,27 @@ export class ResultCollector<R> {
     }
     await this.ctx.journal.append(...done);
     return actions;
+  }
+
+  /**
+   * An unreadable result file ends its attempt: renamed out of the results (kept for a look;
+   * the next attempt writes a fresh one, and an elastic worker skips units that have a result),
+   * and the tracker retires the attempt.
+   */
+  private async setAside(chunk: number, error: unknown, triedFor: number): Promise<TrackerAction[]> {
+    const file = this.ctx.workDir.resultFile(chunk);
+    const aside = `${file}.unreadable-${Date.now()}`;
+    const what = error instanceof ResultFileError ? error.message.slice(file.length + 1) : `cannot be read: ${(error as Error).message}`;
+    let kept: string;
+    try {
+      await rename(file, aside);
+      kept = `set aside as ${aside}`;
+    } catch (renameError) {
+      if ((renameError as NodeJS.ErrnoException).code === 'ENOENT') return []; // gone meanwhile: nothing to judge
+      kept = `could not be set aside: ${(renameError as Error).message}`;
+    }
+    const reason = `its result file ${file} ${what} (read again for ${(triedFor / 1000).toFixed(1)} s; ${kept})`;
+    return this.ctx.tracker.resultUnreadable(chunk, reason);
   }
 
   /**

@@ -19,8 +19,15 @@ export class ResultFileError extends Error {
  */
 export async function readResultFile(layout: WorkDirLayout, chunk: number, tasks?: number): Promise<ChunkResultFile> {
   const file = layout.resultFile(chunk);
-  const value = decode(await readFile(file)) as Partial<ChunkResultFile> | null;
+  const bytes = await readFile(file);
   const wrong = (what: string) => new ResultFileError(`${file} ${what}`);
+  let value: Partial<ChunkResultFile> | null;
+  try {
+    value = decode(bytes) as Partial<ChunkResultFile> | null;
+  } catch (error) {
+    // Garbage, or a file cut short (a torn write, a shared file system showing part of it).
+    throw wrong(`cannot be decoded (${bytes.length} bytes; truncated, or not a result file): ${(error as Error).message}`);
+  }
   if (value === null || typeof value !== 'object') throw wrong('is not a result file');
   if (value.version !== CHUNK_FILE_VERSION) {
     throw wrong(`has version ${String(value.version)}; this queue-map-reduce reads version ${CHUNK_FILE_VERSION} (written by another release?)`);
