@@ -184,7 +184,8 @@ export class ChunkTracker {
     for (const r of this.records.values()) {
       if (r.phase !== 'queued') continue;
       const attempt = r.attempts[r.attempts.length - 1]!;
-      if (attempt.submittedAt > askedAt) continue;
+      // Same millisecond too: a poll kicked right after a submit may have listed its ids before it.
+      if (attempt.submittedAt >= askedAt) continue;
       const status = statuses.get(attempt.jobId);
       if (!status) {
         r.goneSince ??= askedAt;

@@ -48,6 +48,17 @@ describe('ChunkTracker', () => {
     expect(t.observe(finished, 31_000, 31_000)).toEqual([{ kind: 'confirm-missing', chunk: 0 }]);
   });
 
+  it('leaves alone a job submitted in the millisecond the status command was asked (it may not be in the answer)', () => {
+    // A poll kicked right after a submit can list the ids before the submit and start in the same
+    // millisecond; with no grace period (local), the job counted as gone and its chunk was resubmitted.
+    const t = new ChunkTracker({ ...limits, missingGrace: 0 });
+    t.add(0);
+    t.submitted([0], ['j1'], 5000);
+    expect(t.observe(statuses({}), 5000, 5000)).toEqual([]);
+    expect(t.record(0)!.phase).toBe('queued');
+    expect(t.observe(statuses({}), 5001, 5001)).toEqual([{ kind: 'confirm-missing', chunk: 0 }]);
+  });
+
   it('is done when the result file is seen, whatever the queue says', () => {
     const t = tracker();
     t.submitted([0], ['j1'], 0);

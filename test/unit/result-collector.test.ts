@@ -43,7 +43,7 @@ const resultsFolder = () => readdir(workDir.resultsDir);
 describe('ResultCollector and unreadable result files', () => {
   it('reads a garbage file again for a while, then fails that attempt: set aside, job deleted, chunk resubmitted, the file named', async () => {
     const { tracker, collector } = setUp();
-    tracker.observe(new Map([['j1', { state: 'running', native: 'r' }]]), 0, 0);
+    tracker.observe(new Map([['j1', { state: 'running', native: 'r' }]]), 1, 1);
     await writeFile(workDir.resultFile(0), 'garbage from a stray writer\n');
     expect(await collector.collect(1000)).toEqual([]);
     expect(tracker.record(0)!.phase).toBe('queued'); // within the re-read time: still the attempt's
