@@ -30,6 +30,7 @@ import { openQueue } from '../../src/queues/registry.js';
 import { assertBuilt } from '../dummy-queue/helpers.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { startsPerLog, unitStarts } from '../helpers/unit-starts.js';
+import { mapWithGarbageResult, setAside } from '../helpers/garbage-result.js';
 
 /** How many times each chunk's job started, in chunk order (static chunks: one log per chunk). */
 const workerStarts = async (workDir: string) => Object.values(await startsPerLog(workDir, /^chunk-\d+\.err$/));
@@ -83,7 +84,9 @@ export type ScenarioName =
   | 'elastic-error-exhausted'
   | 'elastic-abort'
   | 'rerun-failed'
-  | 'elastic-rerun-failed';
+  | 'elastic-rerun-failed'
+  | 'unreadable-result'
+  | 'elastic-unreadable-result';
 
 const WORK_MODULE = path.join(FIXTURES, 'modules', 'work.mjs');
 const DUMMY_WORK = path.join(FIXTURES, 'modules', 'dummy-work.mjs');
@@ -621,6 +624,18 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       expect(jobs[0]!.tasks.map((t) => t.outcome)).toEqual(['cancelled']);
     });
 
+    scenario('unreadable-result', 'a garbage result file written while its job runs ends that attempt: the job is deleted, the chunk runs again, the file is set aside', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'unreadable-result');
+      const pool = new Pool(c.options({ elastic: false, chunkSize: 1, keepWorkDir: 'always' }));
+      const { out, reasons } = await mapWithGarbageResult(pool, c.workDir, c.dir);
+      expect(out).toEqual([0, 10, 20]);
+      expect(reasons).toEqual([expect.stringMatching(/its result file \S*chunk-000001\.result cannot be decoded .*set aside as/)]);
+      expect(await setAside(c.workDir)).toHaveLength(1);
+      expect(await workerStarts(c.workDir)).toEqual([1, 2, 1]);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
     scenario('submit-fail-passing', 'retries a submit that failed because the scheduler was briefly down', async (ctx) => {
       const { expect } = ctx;
       const c = await cluster(ctx, 'submit-fail-passing');
@@ -634,7 +649,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
   });
 
   // Elastic maps (the default when no chunkSize or numChunks is given): worker jobs claim units.
-  const elasticNames: ScenarioName[] = ['elastic-limit-memory', 'elastic-full', 'elastic-crash', 'elastic-error-recovers', 'elastic-error-exhausted', 'elastic-abort'];
+  const elasticNames: ScenarioName[] = ['elastic-unreadable-result', 'elastic-limit-memory', 'elastic-full', 'elastic-crash', 'elastic-error-recovers', 'elastic-error-exhausted', 'elastic-abort'];
   if (!only || elasticNames.some((n) => only.includes(n))) describe.concurrent(`${target.label} (emulated): elastic workers`, () => {
     scenario('elastic-error-exhausted', 'fails clearly when every worker job lands in the error state, leaving no job behind', async (ctx) => {
       const { expect } = ctx;
@@ -683,6 +698,16 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       expect([...starts.values()].every((n) => n === 1)).toBe(true);
       expect(last?.tasksDone).toBe(60);
       expect(last?.workersSubmitted).toBe(ids.length);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('elastic-unreadable-result', "a garbage result file written while its worker runs the unit ends that unit's attempt: the unit is claimed again and the map finishes", async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-unreadable-result');
+      const { out, reasons } = await mapWithGarbageResult(new Pool(c.options({ keepWorkDir: 'always' })), c.workDir, c.dir);
+      expect(out).toEqual([0, 10, 20]);
+      expect(reasons).toEqual([expect.stringMatching(/its result file \S*chunk-000001\.result cannot be decoded .*set aside as/)]);
+      expect(await setAside(c.workDir)).toHaveLength(1);
       expect(await jobsLeft(c.queue)).toEqual([]);
     });
 
