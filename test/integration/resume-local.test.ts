@@ -8,6 +8,7 @@ import { Journal, readJournal } from '../../src/journal.js';
 import type { Progress } from '../../src/progress.js';
 import { replayJournal } from '../../src/run-state.js';
 import { temporaryFolder } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { startsPerLog as starts } from '../helpers/unit-starts.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };
@@ -105,12 +106,13 @@ await pool.map({ module: ${JSON.stringify(module)}, export: 'slow' }, [0, 1, 2, 
 `,
     );
     const child = spawn(process.execPath, [script], { stdio: 'ignore' });
-    // Kill it once the first two chunks have results.
-    for (let i = 0; i < 200; i++) {
-      const done = await readdir(path.join(workDir, 'results')).catch(() => []);
-      if (done.filter((n) => n.endsWith('.result')).length >= 2) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Kill it once the first two chunks have results (however long a busy machine takes to get there).
+    await waitFor(
+      async () => (await readdir(path.join(workDir, 'results')).catch(() => [])).filter((n) => n.endsWith('.result')).length >= 2,
+      'two results of the map to be killed',
+      120_000,
+      50,
+    );
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const finishedBefore = (await readdir(path.join(workDir, 'results'))).filter((n) => n.endsWith('.result'));

@@ -257,7 +257,7 @@ export function realScenarios(real: RealFlavor): void {
         if (!sawSuspended) await new Promise((r) => setTimeout(r, 200));
       }
       // Longer than stalledTimeout and a few polls: a suspended job is waited for, not replaced.
-      await new Promise((r) => setTimeout(r, 5000));
+      await new Promise((r) => setTimeout(r, 20_000));
       await real.suspension.resume(id);
       resumed = true;
     };
@@ -265,8 +265,9 @@ export function realScenarios(real: RealFlavor): void {
       base(jobName, {
         chunkSize: 1,
         keepWorkDir: 'always',
-        // Below the suspension (5 s), above how long a loaded SGE shows a starting job as `t`.
-        stalledTimeout: 4000,
+        // Below the suspension (20 s), and well above how long a loaded SGE shows a starting job
+        // as `t` (4 s was not, on a busy machine: the starting job was replaced as stalled).
+        stalledTimeout: 15_000,
         onProgress: (p) => {
           last = p;
           if (target !== undefined || p.chunksRunning === 0) return;
