@@ -39,7 +39,11 @@ describe.concurrent('local flavor: an unreadable result file', () => {
       expect(await new Pool(options).map(square, [0, 1, 2])).toEqual([0, 1, 4]);
       await writeGarbageResult(workDir, 1);
       expect(await new Pool(options).map(square, [0, 1, 2])).toEqual([0, 1, 4]);
-      expect(await retireReasons(workDir, 1)).toEqual([expect.stringMatching(namesTheFile)]);
+      expect(await setAside(workDir)).toHaveLength(1);
+      // The attempt is retired naming the file. (An elastic unit whose claim the first run saw only
+      // after its result has no recorded attempt to retire: it is simply claimed and run again.)
+      const reasons = await retireReasons(workDir, 1);
+      if (!elastic || reasons.length > 0) expect(reasons).toEqual([expect.stringMatching(namesTheFile)]);
       const starts = elastic ? Object.fromEntries(await unitStarts(workDir)) : await startsPerLog(workDir, /^chunk-\d+\.err$/);
       expect(Object.values(starts)).toEqual([1, 2, 1]);
     });
