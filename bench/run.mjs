@@ -1,7 +1,7 @@
 // The benchmark suite: prints a table of ratios measured side by side in one run.
 // Run with `npm run bench` (builds first). Scenarios whose scheduler is not up are skipped, saying so.
-// Select scenarios with BENCH=P1,P3 (default: all): codec, P1-P8. With QMR_BENCH_BASELINE (a build
-// made by bench/make-baseline.sh) P3 and P8 also run that older build, for rows side by side. Nothing here asserts a time: machines are noisy.
+// Select scenarios with BENCH=P1,P3 (default: all): codec, P1, P1b, P2, P2b, P3-P8. With QMR_BENCH_BASELINE (a build
+// made by bench/make-baseline.sh) P1b, P2b, P3 and P8 also run that older build, for rows side by side. Nothing here asserts a time: machines are noisy.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -11,6 +11,7 @@ import { decode, encode } from '../dist/src/codec.js';
 import { Pool } from '../dist/src/index.js';
 import { pollerFor } from '../dist/src/poller.js';
 import { openQueue } from '../dist/src/queues/registry.js';
+import { defaultOptionsBesideFloor } from './floor.mjs';
 import { baselineLabel, baselinePool, countFiles, newestMtime, printTable, ratio, scratch, seconds, up } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -96,8 +97,11 @@ async function realScheduler(flavor, label, floorLabel) {
   }
   note(label, 'scheduler calls by the pool', JSON.stringify(best.calls), `${best.polls} status polls`);
   note(label, 'last result file → map resolved', `${Math.round(best.resolveDelayMs)} ms`);
-  const defaults = await poolMap(flavor, tasks, {});
-  note(`${label}b`, 'wall time, same 1000 tasks, default options', seconds(defaults.ms), defaults.chunking);
+}
+
+async function besideFloor(flavor, label) {
+  if (up(flavor)) await defaultOptionsBesideFloor(flavor, label, note, Pool);
+  else note(label, 'skipped', '-', `${flavor} is not up (sudo bash scripts/schedulers-up.sh)`);
 }
 
 async function localThroughput() {
@@ -217,7 +221,9 @@ async function dummyQueues() {
 console.error(`queue-map-reduce benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 if (want('codec')) codecThroughput();
 if (want('P1')) await realScheduler('sge', 'P1', 'qsub -sync y -t 1-100');
+if (want('P1b')) await besideFloor('sge', 'P1b');
 if (want('P2')) await realScheduler('slurm', 'P2', 'sbatch --wait --array=0-99');
+if (want('P2b')) await besideFloor('slurm', 'P2b');
 if (want('P3')) await localThroughput();
 if (want('P4')) {
   const r = await millionTasks();
