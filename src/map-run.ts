@@ -486,6 +486,9 @@ export class MapRun<R> {
   private async cleanUp(finishedNormally: boolean): Promise<void> {
     this.reporter.end(this.progress());
     const detach = this.stop.detaches(finishedNormally, this.options.keepJobsOnExit);
+    // Workers that end by themselves are not cancelled (when every unit is done, all of them do);
+    // should reading their exit files fail, the cancel below covers them.
+    await this.elastic?.settleExitedWorkers(finishedNormally).catch(() => undefined);
     const leftovers = [...new Set([...this.queuedJobIds(), ...this.canceller.pending])];
     if (leftovers.length > 0 && !detach) await this.canceller.cancel(leftovers, finishedNormally ? 'map finished' : `map ${this.endOutcome}`);
     const dir = this.workDir;

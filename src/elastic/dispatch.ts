@@ -17,14 +17,14 @@ import type { StatusSnapshot } from '../poller.js';
 import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../run-state.js';
 import { submitInGroups } from '../submission-groups.js';
-import type { WorkDir } from '../work-dir.js';
+import { exists, type WorkDir } from '../work-dir.js';
 import { requestRaiser } from '../retry-policy.js';
 import { CLAIM_TARGET_SECONDS } from './claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from './claims.js';
 import { WorkerFleet } from './fleet.js';
 import { ElasticLayout } from './layout.js';
 import { LeaseWatch } from './lease-watch.js';
-import { readWorkerExit, writeManifest } from './manifest.js';
+import { readWorkerExit, writeManifest, type WorkerExit } from './manifest.js';
 import type { ElasticPlan } from './plan.js';
 import { workerTarget } from './worker-target.js';
 
@@ -36,6 +36,12 @@ const HEARTBEAT_MS = 5000;
 const STREAM_START_DELAY_MS = 1000;
 /** The measured work is weighed at most this often: growth goes out as one array, not a trickle. */
 const GROWTH_LOOK_MS = 10_000;
+/**
+ * At the end of a map, how long to wait for started workers to write their exit file (each does
+ * within moments of the last unit: one look at the claims) before cancelling them after all.
+ */
+const EXIT_WAIT_MS = 1000;
+const EXIT_LOOK_MS = 20;
 
 export interface ElasticContext {
   queue: Queue;
@@ -137,6 +143,28 @@ export class ElasticDispatch {
     await this.ensureWorkers(inputDone, now);
   }
 
+  /**
+   * The map is over: workers that ended by themselves are journalled as exited and are no longer
+   * live, so the map's end does not cancel them. When every unit has its outcome (`allDone`),
+   * workers that started get EXIT_WAIT_MS to write their exit file: with nothing left to claim they
+   * write it at once, and a qdel or scancel of a job that is leaving anyway costs the map's last
+   * tenth of a second or more and the scheduler a call. Workers that never started stay live
+   * (the caller cancels them).
+   */
+  async settleExitedWorkers(allDone: boolean): Promise<void> {
+    const deadline = Date.now() + (allDone ? EXIT_WAIT_MS : 0);
+    for (;;) {
+      let started = 0;
+      for (const ticket of this.fleet.live()) {
+        const exit = await readWorkerExit(this.layout, ticket);
+        if (exit) await this.workerExited(ticket, exit, Date.now());
+        else if (await exists(this.layout.heartbeatFile(ticket))) started += 1;
+      }
+      if (started === 0 || Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, EXIT_LOOK_MS));
+    }
+  }
+
   /** Applies a status snapshot to the worker jobs (map-run applies it to the units). */
   async observe(snapshot: StatusSnapshot, now = Date.now()): Promise<void> {
     await this.act(this.fleet.observe(snapshot.statuses!, snapshot.askedAt, now), now);
@@ -207,11 +235,14 @@ export class ElasticDispatch {
       }
       const ticket = action.chunk;
       const exit = await readWorkerExit(this.layout, ticket);
-      this.fleet.ended(ticket, exit, now, exit ? {} : await failureEvidence(this.layout.stderrLog(ticket)));
-      if (exit) {
-        await this.ctx.journal.append({ t: 'worker-end', time: new Date(now).toISOString(), ticket, job: this.fleet.jobIdOfTicket(ticket)!, how: 'exited', reason: exit.reason });
-      }
+      if (exit) await this.workerExited(ticket, exit, now);
+      else this.fleet.ended(ticket, undefined, now, await failureEvidence(this.layout.stderrLog(ticket)));
     }
+  }
+
+  private async workerExited(ticket: number, exit: WorkerExit, now: number): Promise<void> {
+    this.fleet.ended(ticket, exit, now);
+    await this.ctx.journal.append({ t: 'worker-end', time: new Date(now).toISOString(), ticket, job: this.fleet.jobIdOfTicket(ticket)!, how: 'exited', reason: exit.reason });
   }
 
   /** Failed workers (from any path) reach the journal once each. */

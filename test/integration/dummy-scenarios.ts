@@ -75,6 +75,7 @@ export type ScenarioName =
   | 'submit-fail-passing'
   | 'submit-fail-later'
   | 'abort'
+  | 'elastic-end'
   | 'limit-memory'
   | 'limit-walltime'
   | 'elastic-limit-memory'
@@ -649,7 +650,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
   });
 
   // Elastic maps (the default when no chunkSize or numChunks is given): worker jobs claim units.
-  const elasticNames: ScenarioName[] = ['elastic-unreadable-result', 'elastic-limit-memory', 'elastic-full', 'elastic-crash', 'elastic-error-recovers', 'elastic-error-exhausted', 'elastic-abort'];
+  const elasticNames: ScenarioName[] = ['elastic-unreadable-result', 'elastic-limit-memory', 'elastic-full', 'elastic-end', 'elastic-crash', 'elastic-error-recovers', 'elastic-error-exhausted', 'elastic-abort'];
   if (!only || elasticNames.some((n) => only.includes(n))) describe.concurrent(`${target.label} (emulated): elastic workers`, () => {
     scenario('elastic-error-exhausted', 'fails clearly when every worker job lands in the error state, leaving no job behind', async (ctx) => {
       const { expect } = ctx;
@@ -708,6 +709,23 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       expect(out).toEqual([0, 10, 20]);
       expect(reasons).toEqual([expect.stringMatching(/its result file \S*chunk-000001\.result cannot be decoded .*set aside as/)]);
       expect(await setAside(c.workDir)).toHaveLength(1);
+      expect(await jobsLeft(c.queue)).toEqual([]);
+    });
+
+    scenario('elastic-end', 'a finished elastic map cancels no worker: each one that ran writes its exit file and is journalled as exited', async (ctx) => {
+      const { expect } = ctx;
+      const c = await cluster(ctx, 'elastic-end');
+      const tasks = Array.from({ length: 20 }, (_, i) => i);
+      // One worker: it must start to do the work, so none is left that never started (those are cancelled).
+      const out = await new Pool(c.options({ keepWorkDir: 'always', maxWorkers: 1 })).map((x: number) => x * 2, tasks);
+      expect(out).toEqual(tasks.map((x) => x * 2));
+      const journal = await journalOf(c.workDir);
+      const workers = journal.filter((r) => r.t === 'workers').flatMap((r) => r.ids as string[]);
+      expect(workers).toHaveLength(1);
+      const ends = journal.filter((r) => r.t === 'worker-end');
+      expect(ends.map((r) => [r.job, r.how, r.reason])).toEqual([[workers[0], 'exited', 'no-work']]);
+      expect(journal.filter((r) => r.t === 'cancel')).toEqual([]);
+      expect((journal.find((r) => r.t === 'end')!.calls as Record<string, number>).cancel).toBe(0);
       expect(await jobsLeft(c.queue)).toEqual([]);
     });
 
