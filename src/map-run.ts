@@ -207,8 +207,10 @@ export class MapRun<R> {
         if (this.feedError) throw this.feedError;
         if (this.elastic) await this.elastic.round(this.feedDone ? this.totalChunks : undefined);
         else await this.staticDispatch!.round(this.feedDone);
-        await this.applySnapshots();
         await this.collectResults();
+        // Once every chunk has its outcome, what the scheduler says now changes nothing, and
+        // acting on it (its history of the jobs that left: qacct, sacct) would only delay the end.
+        if (!this.everyOutcomeKnown()) await this.applySnapshots();
         await this.results!.collectFailed();
         await this.canceller.retry();
         await this.journalTrackerEvents();
@@ -410,6 +412,10 @@ export class MapRun<R> {
       await this.elastic?.observe(snapshot);
       await this.consultHistory();
     }
+  }
+
+  private everyOutcomeKnown(): boolean {
+    return this.feedDone && this.tracker.isSettled();
   }
 
   /** For jobs gone from the queue, the scheduler's history can tell a failure at once. */
