@@ -140,8 +140,8 @@ export class CommandQueue implements Queue {
     if (!info) {
       info = (async () => {
         if (!this.spec.infoCommands || !this.spec.parseInfoOutputs) return {};
-        const results: CommandResult[] = [];
-        for (const line of this.spec.infoCommands(this.command, resources)) results.push(await this.run(line, 'info'));
+        // Side by side: they are independent, and the first map waits for them before anything.
+        const results = await Promise.all(this.spec.infoCommands(this.command, resources).map((line) => this.run(line, 'info')));
         try {
           return this.spec.parseInfoOutputs(results, resources);
         } catch {
