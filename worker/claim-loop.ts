@@ -47,8 +47,12 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
   let busySeconds = 0;
   let idleSince: number | undefined;
   const end = async (reason: WorkerExitReason): Promise<ClaimLoopSummary> => {
-    await writeWorkerExit(elastic, { ticket, job: jobId, reason, units });
+    // The exit file is the last thing this worker writes: once it is there the pool may end the
+    // map and remove the work dir, so the prepared claim folder must be gone and the heartbeat still.
+    await claimer.dispose();
+    await heartbeat.stop();
     log(`worker ${ticket} exits (${reason}): ${units} units in ${claims} claims, ${busySeconds.toFixed(2)} s of work`);
+    await writeWorkerExit(elastic, { ticket, job: jobId, reason, units });
     return { reason, units, claims };
   };
   try {
