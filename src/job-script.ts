@@ -8,6 +8,7 @@
  * arrives as the same text and nothing in it runs.
  */
 import { hostname } from 'node:os';
+import path from 'node:path';
 import type { WorkDirLayout } from './work-dir.js';
 
 /** How the script learns the array index and the job id on a given scheduler. */
@@ -51,7 +52,22 @@ export interface JobScriptInput {
    * claims units until none are left; its logs are the worker's own.
    */
   mode?: 'chunk' | 'claim';
+  /**
+   * HTCondor's file transfer (the fileTransfer option): the job starts in a scratch folder
+   * holding only what was transferred, so nothing here names a path of the submit side. job.sh
+   * lays the files out as a run folder (qmr-run), writes the chunk's logs and result into
+   * qmr-out (whose contents HTCondor sends back), sources envScript by its name, and stays in
+   * the scratch folder instead of workingDir.
+   */
+  fileTransfer?: boolean;
 }
+
+/** Where job.sh puts things in a job's scratch folder under file transfer (see transferLayout below). */
+export const TRANSFER_WORKER_DIR = 'qmr-worker';
+export const TRANSFER_RUN_DIR = 'qmr-run';
+export const TRANSFER_OUT_DIR = 'qmr-out';
+/** In the work dir: a module function's file, sent as the folder's contents (so beside job.sh). */
+export const TRANSFER_MODULE_DIR = 'qmr-module';
 
 /**
  * Variables never copied from the caller, because the scheduler sets them for each job (copying
@@ -111,7 +127,12 @@ export function renderJobScript(input: JobScriptInput): string {
     if (!isShellName(name)) throw new Error(`env: ${JSON.stringify(name)} is not a valid variable name`);
   }
   const claim = input.mode === 'claim';
-  const words = [...input.executable, input.workerProgram, layout.root].map(shellQuote).join(' ');
+  const transfer = input.fileTransfer === true;
+  if (transfer && claim) throw new Error('file transfer runs static chunks only: elastic workers claim from a shared folder');
+  const workerProgram = transfer ? `${TRANSFER_WORKER_DIR}/worker/main.js` : input.workerProgram;
+  const words = [...input.executable, workerProgram, transfer ? TRANSFER_RUN_DIR : layout.root].map(shellQuote).join(' ');
+  const logsDir = transfer ? TRANSFER_OUT_DIR : layout.logsDir;
+  const envScript = input.envScript && transfer ? `./${path.basename(input.envScript)}` : input.envScript;
   const command = claim ? `${words} --claim "$qmr_chunk"` : `${words} "$qmr_chunk"`;
   const serveCommand = claim ? `${words} --serve --claim` : `${words} --serve`;
   const logPrefix = claim ? 'worker' : 'chunk';
@@ -165,8 +186,8 @@ qmr_chunk_at "$qmr_chunks" "$qmr_position" ||
   qmr_fail "array index $qmr_index is outside the chunk list $qmr_chunks"${convention.jobIdSuffixOfPlainJobs ? `
 QMR_JOB_ID=\${QMR_JOB_ID%${shellQuote(convention.jobIdSuffixOfPlainJobs)}}` : ''}
 
-# From here on, everything goes to the chunk's own logs (appended: one section per attempt).
-printf -v qmr_log '%s/${logPrefix}-%06d' ${shellQuote(layout.logsDir)} "$qmr_chunk"
+${transfer ? transferLayout() : ''}# From here on, everything goes to the chunk's own logs (appended: one section per attempt).
+printf -v qmr_log '%s/${logPrefix}-%06d' ${shellQuote(logsDir)} "$qmr_chunk"
 exec >>"$qmr_log.out" 2>>"$qmr_log.err" || qmr_fail "cannot write the logs $qmr_log.out/.err"
 # Marks where this attempt begins, even if node then fails to start.
 TZ=UTC0 printf '[qmr %(%Y-%m-%dT%H:%M:%S)TZ] job.sh: job %s on %s, ${logPrefix} %s\\n' -1 "$QMR_JOB_ID" "$HOSTNAME" "$qmr_chunk" >&2
@@ -175,10 +196,27 @@ fi
 # The caller's environment
 ${exportLines(input.environment)}
 export QMR_JOB_ID
-
-${input.envScript ? `# envScript\n. ${shellQuote(input.envScript)} || qmr_fail "envScript ${input.envScript.replace(/["\\$`]/g, '')} failed with status $?"\n` : ''}${Object.keys(input.env).length > 0 ? `# env option\n${exportLines(input.env)}\n` : ''}
-cd ${shellQuote(input.workingDir)} || qmr_fail "cannot change to workingDir ${input.workingDir.replace(/["\\$`]/g, '')}"
+${transfer ? 'export QMR_FILE_TRANSFER=1\n' : ''}
+${envScript ? `# envScript\n. ${shellQuote(envScript)} || qmr_fail "envScript ${envScript.replace(/["\\$`]/g, '')} failed with status $?"\n` : ''}${Object.keys(input.env).length > 0 ? `# env option\n${exportLines(input.env)}\n` : ''}
+${transfer ? '# File transfer: the job stays in the scratch folder HTCondor started it in.' : `cd ${shellQuote(input.workingDir)} || qmr_fail "cannot change to workingDir ${input.workingDir.replace(/["\\$`]/g, '')}"`}
 [ -n "$qmr_serve" ] && exec ${serveCommand}
 exec ${command}
+`;
+}
+
+/**
+ * File transfer: HTCondor put every input file flat into the scratch folder. Lay them out as the
+ * worker's run folder (qmr-run/function.json, qmr-run/chunks/) and let its results folder be
+ * qmr-out, which also takes the logs: transfer_output_files sends back qmr-out's contents, so a
+ * worker that died before writing a result leaves nothing missing (a listed file that is missing
+ * would put the job on hold). Failures here go to the scheduler's error file (condor-C.P.err).
+ */
+function transferLayout(): string {
+  return `# File transfer: the scratch folder holds only what was transferred; make the run folder.
+printf -v qmr_tasks 'chunk-%06d.tasks' "$qmr_chunk"
+mkdir -p ${TRANSFER_OUT_DIR} ${TRANSFER_RUN_DIR}/chunks || qmr_fail "cannot make ${TRANSFER_OUT_DIR} and ${TRANSFER_RUN_DIR} in the scratch folder $PWD"
+ln -sfn ../${TRANSFER_OUT_DIR} ${TRANSFER_RUN_DIR}/results || qmr_fail "cannot link ${TRANSFER_RUN_DIR}/results in $PWD"
+mv -f function.json ${TRANSFER_RUN_DIR}/ && mv -f "$qmr_tasks" ${TRANSFER_RUN_DIR}/chunks/ ||
+  qmr_fail "function.json or $qmr_tasks was not transferred into the scratch folder $PWD"
 `;
 }

@@ -3,6 +3,7 @@
  * their validation. Validation runs in `new Pool()`, before anything touches the disk or a queue,
  * and every error names the option, what is allowed and what it got.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { OptionError } from './errors.js';
@@ -141,6 +142,19 @@ export interface PoolOptions {
    * 'auto' (default: told from `qstat --version`).
    */
   pbsDialect?: 'auto' | 'torque' | 'pro' | 'slurm';
+  /**
+   * htcondor flavor, for pools without a file system shared with the execute machines: each job
+   * carries what it needs through HTCondor's file transfer (job.sh, the worker, function.json,
+   * its chunk's tasks, envScript and `inputFiles`: files and folders, as transfer_input_files),
+   * and its result and logs come back into the work dir when it exits. Static chunks only
+   * (elastic workers claim from a shared folder). `true`, or `{ inputFiles: [...] }`. Default false.
+   */
+  fileTransfer?: boolean | { inputFiles?: readonly string[] };
+}
+
+/** fileTransfer once resolved: the absolute paths of the user's files to send with every job. */
+export interface FileTransfer {
+  inputFiles: readonly string[];
 }
 
 
@@ -165,7 +179,8 @@ function pollIntervalOption(o: PoolOptions): number {
 const RESOLVERS = {
   flavor: (o) => oneOf('flavor', o.flavor ?? 'local', [...FLAVORS, 'auto'] as const),
   workDir: (o, cwd) => (o.workDir === undefined ? undefined : path.resolve(cwd, nonEmptyString('workDir', o.workDir))),
-  elastic: (o) => optionalBoolean('elastic', o.elastic) ?? true,
+  // A map whose jobs carry their files cannot claim from a shared folder: static chunks then.
+  elastic: (o) => optionalBoolean('elastic', o.elastic) ?? !fileTransferWanted(o),
   maxWorkers: (o) => optionalPositiveInteger('maxWorkers', o.maxWorkers),
   leaseTimeout: (o) => milliseconds('leaseTimeout', o.leaseTimeout, 180_000, 200),
   chunkSize: (o) => optionalPositiveInteger('chunkSize', o.chunkSize),
@@ -200,6 +215,7 @@ const RESOLVERS = {
   handleSignals: (o) => optionalBoolean('handleSignals', o.handleSignals) ?? true,
   progress: (o) => optionalBoolean('progress', o.progress) ?? process.stderr.isTTY === true,
   pbsDialect: (o) => oneOf('pbsDialect', o.pbsDialect ?? 'auto', ['auto', 'torque', 'pro', 'slurm'] as const),
+  fileTransfer: (o, cwd) => fileTransferOption(o, cwd),
 } satisfies Record<keyof PoolOptions, Resolver>;
 
 /** Options after defaults are applied: what each resolver above returns. */
@@ -331,6 +347,45 @@ function executableOption(value: unknown): readonly string[] {
     return [...(value as string[])];
   }
   throw new OptionError('executable', value, "a path to node, or an array like ['/usr/bin/node', '--max-old-space-size=4096']");
+}
+
+function fileTransferWanted(o: PoolOptions): boolean {
+  return o.fileTransfer !== undefined && o.fileTransfer !== false;
+}
+
+/** Names job.sh lays out in the job's scratch folder: a user's file of the same name would clash. */
+const TRANSFER_RESERVED = /^(job\.sh|function\.json|qmr-worker|qmr-module|qmr-out|qmr-run|chunk-\d+\.tasks|_condor_.*)$/;
+
+function fileTransferOption(o: PoolOptions, cwd: string): FileTransfer | undefined {
+  const value = o.fileTransfer;
+  if (value === undefined || value === false) return undefined;
+  const shape = "true, false, or { inputFiles: ['data/', 'lib.mjs'] }";
+  if (value !== true && (value === null || typeof value !== 'object' || Array.isArray(value))) throw new OptionError('fileTransfer', value, shape);
+  if (o.flavor !== 'htcondor') {
+    throw new OptionError('fileTransfer', value, `left out, or used with flavor: 'htcondor' (it is HTCondor's file transfer; flavor is ${JSON.stringify(o.flavor ?? 'local')})`);
+  }
+  if (o.elastic === true) {
+    throw new OptionError('elastic', o.elastic, 'false or left out with fileTransfer: elastic workers claim tasks from a folder every job shares, which a pool without a shared file system does not have');
+  }
+  if (o.workingDir !== undefined) {
+    throw new OptionError('workingDir', o.workingDir, "left out with fileTransfer: each job runs in the scratch folder HTCondor gives it, holding only the transferred files (list what fn reads in fileTransfer.inputFiles)");
+  }
+  const given = value === true ? [] : value.inputFiles ?? [];
+  if (!Array.isArray(given)) throw new OptionError('fileTransfer.inputFiles', given, 'an array of paths of files or folders');
+  const inputFiles = given.map((file: unknown, i) => {
+    const name = `fileTransfer.inputFiles[${i}]`;
+    if (typeof file !== 'string' || file === '') throw new OptionError(name, file, 'a path of a file or folder');
+    // transfer_input_files is a comma-separated list: a comma cannot be inside a name.
+    if (/[,\r\n]/.test(file)) throw new OptionError(name, file, 'a path without commas or line breaks (transfer_input_files separates its files with commas)');
+    const absolute = path.resolve(cwd, file);
+    if (!existsSync(absolute)) throw new OptionError(name, file, `an existing file or folder (${absolute} does not exist)`);
+    if (TRANSFER_RESERVED.test(path.basename(absolute))) {
+      throw new OptionError(name, file, `a file or folder whose name does not clash with what every job gets (${path.basename(absolute)} is taken: rename it or put it in a folder)`);
+    }
+    // A trailing slash sends a folder's contents rather than the folder (transfer_input_files).
+    return /\/$/.test(file) ? `${absolute}/` : absolute;
+  });
+  return { inputFiles };
 }
 
 function signalOption(value: unknown): AbortSignal | undefined {

@@ -9,11 +9,15 @@ import { encode } from './codec.js';
 import { ElasticLayout } from './elastic/layout.js';
 import type { ElasticPlan } from './elastic/plan.js';
 import type { FunctionSpec } from './function-spec.js';
-import { captureEnvironment, renderJobScript } from './job-script.js';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { captureEnvironment, renderJobScript, TRANSFER_MODULE_DIR, TRANSFER_WORKER_DIR } from './job-script.js';
 import type { ResolvedOptions } from './options.js';
 import type { Queue } from './queues/queue.js';
 import { runRecord, writeRunRecord } from './run-record.js';
 import { exists, writeFileAtomic, type WorkDir } from './work-dir.js';
+import { writeWorkerBundle } from './worker-bundle.js';
 import { workerProgramPath } from './worker-path.js';
 
 export interface RunFilesInput {
@@ -33,6 +37,7 @@ export async function writeRunFiles(dir: WorkDir, input: RunFilesInput): Promise
   const { options } = input;
   const functionFile: FunctionFile = { version: CHUNK_FILE_VERSION, fn: input.fnSpec };
   await writeFileAtomic(dir.functionFile, encode(functionFile));
+  if (options.fileTransfer) await writeTransferredFiles(dir, input.fnSpec);
   if (input.keepJobScript && (await exists(dir.jobScript))) return;
   const scriptInput = {
     runId: dir.runId,
@@ -44,6 +49,7 @@ export async function writeRunFiles(dir: WorkDir, input: RunFilesInput): Promise
     executable: options.executable,
     workerProgram: workerProgramPath(),
     convention: input.queue.convention,
+    fileTransfer: options.fileTransfer !== undefined,
   };
   // 0700: the scripts hold the caller's environment (tokens, keys) and must be executable.
   await writeFileAtomic(dir.jobScript, renderJobScript(scriptInput), 0o700);
@@ -62,4 +68,20 @@ export async function writeRunFiles(dir: WorkDir, input: RunFilesInput): Promise
       options,
     }),
   );
+}
+
+/**
+ * HTCondor file transfer: the jobs carry the worker program (qmr-worker) and a module function's
+ * file (in qmr-module, whose contents land beside job.sh; empty for a shipped source), since the
+ * execute machines see none of this machine's files. Kept as they are on resume.
+ */
+async function writeTransferredFiles(dir: WorkDir, fnSpec: FunctionSpec): Promise<void> {
+  const workerDir = path.join(dir.root, TRANSFER_WORKER_DIR);
+  if (!(await exists(workerDir))) await writeWorkerBundle(workerDir);
+  const moduleDir = path.join(dir.root, TRANSFER_MODULE_DIR);
+  await mkdir(moduleDir, { recursive: true, mode: 0o700 });
+  if (fnSpec.kind === 'module' && fnSpec.module.startsWith('file:')) {
+    const file = fileURLToPath(fnSpec.module);
+    await copyFile(file, path.join(moduleDir, path.basename(file)));
+  }
 }

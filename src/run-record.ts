@@ -17,7 +17,7 @@ export type RecordedOptions = Pick<
   PoolOptions,
   | 'commands' | 'resources' | 'submitArgs' | 'arrays' | 'elastic' | 'maxWorkers' | 'leaseTimeout' | 'maxRunning' | 'maxArraySize'
   | 'pbsDialect' | 'concurrency' | 'maxStatusFailures' | 'maxResubmissions' | 'pollInterval' | 'maxPollInterval'
-  | 'missingGrace' | 'heldTimeout' | 'stalledTimeout' | 'commandTimeout' | 'workingDir'
+  | 'missingGrace' | 'heldTimeout' | 'stalledTimeout' | 'commandTimeout' | 'workingDir' | 'fileTransfer'
 > & { flavor: FlavorName };
 
 export interface RunRecord {
@@ -99,7 +99,8 @@ export function runRecord(input: RunRecordInput): RunRecord {
       heldTimeout: o.heldTimeout,
       stalledTimeout: o.stalledTimeout,
       commandTimeout: o.commandTimeout,
-      workingDir: o.workingDir,
+      // Under file transfer the jobs run in their scratch folders: there is no workingDir to take over.
+      ...(o.fileTransfer ? { fileTransfer: { inputFiles: [...o.fileTransfer.inputFiles] } } : { workingDir: o.workingDir }),
     },
   };
 }

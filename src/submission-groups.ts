@@ -4,7 +4,7 @@
  * contiguous; that is fine, since an array's elements find their chunks in its chunk list.
  */
 import type { ResolvedOptions, Resources } from './options.js';
-import type { Queue } from './queues/queue.js';
+import type { Queue, SubmitRequest } from './queues/queue.js';
 import type { WorkDir } from './work-dir.js';
 
 /** Elements per array when the scheduler does not say (LSF's default MAX_JOB_ARRAY_SIZE). */
@@ -84,7 +84,13 @@ export async function submitInGroups(
       workingDir: options.workingDir,
       resources: s.resources,
       submitArgs: options.submitArgs,
+      ...(options.fileTransfer ? { fileTransfer: transferRequest(options, workDir) } : {}),
     });
     await onSubmitted(group, ids);
   }
+}
+
+/** What a job under HTCondor file transfer carries besides the layout's own files: envScript and the user's inputFiles. */
+function transferRequest(options: ResolvedOptions, workDir: WorkDir): NonNullable<SubmitRequest['fileTransfer']> {
+  return { runDir: workDir.root, inputFiles: [...(options.envScript ? [options.envScript] : []), ...options.fileTransfer!.inputFiles] };
 }

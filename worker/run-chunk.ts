@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { compileFunction, constants as vmConstants } from 'node:vm';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from '../src/chunk-files.js';
 import { decode, encode } from '../src/codec.js';
 import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../src/encode-failure.js';
@@ -169,7 +170,7 @@ async function loadFunction(layout: WorkDirLayout): Promise<TaskFunction> {
 
 async function instantiate(spec: FunctionSpec): Promise<TaskFunction> {
   if (spec.kind === 'module') {
-    const loaded = (await import(spec.module)) as Record<string, unknown>;
+    const loaded = (await import(transferredModule(spec.module))) as Record<string, unknown>;
     const fn = loaded[spec.exportName];
     if (typeof fn !== 'function') throw new Error(`${spec.module} has no exported function "${spec.exportName}"`);
     return fn as TaskFunction;
@@ -208,6 +209,16 @@ function compileShipped(source: string, origin: FunctionOrigin | undefined): (..
     // import() in the source resolves from the user's file, where it was written.
     importModuleDynamically: loader as never,
   }) as (...provided: unknown[]) => unknown;
+}
+
+/**
+ * Under HTCondor file transfer (job.sh sets QMR_FILE_TRANSFER) the module's file was sent along
+ * and sits, by its name, in the job's scratch folder (the current directory): import that copy,
+ * since the submit side's path does not exist here. Package names are imported as they are.
+ */
+function transferredModule(specifier: string): string {
+  if (!process.env.QMR_FILE_TRANSFER || !specifier.startsWith('file:')) return specifier;
+  return pathToFileURL(path.resolve(path.basename(fileURLToPath(specifier)))).href;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

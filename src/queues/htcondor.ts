@@ -4,10 +4,11 @@
  * jobs that have left the queue, condor_rm. Parsers are pure and tested on output shaped as the
  * HTCondor manual shows it (test/fixtures/htcondor/SOURCES.md).
  *
- * The pool assumes a shared file system, as on the other schedulers: nothing is transferred
- * (should_transfer_files = NO), and job.sh, the work dir and workingDir must be visible on the
- * execute nodes under the same paths. job.sh restores the caller's environment itself, so
- * getenv = false (which many pools require anyway).
+ * By default the pool assumes a shared file system, as on the other schedulers: nothing is
+ * transferred (should_transfer_files = NO), and job.sh, the work dir and workingDir must be
+ * visible on the execute nodes under the same paths. With the fileTransfer option each job
+ * carries its files through HTCondor's file transfer instead (transferDescription below). job.sh
+ * restores the caller's environment itself, so getenv = false (which many pools require anyway).
  */
 import { formatChunkSpec } from '../chunk-spec.js';
 import { condorAccountingCommands, parseCondorAccountingOutput } from './accounting/htcondor.js';
@@ -24,6 +25,8 @@ import {
   resourceNumbers,
 } from './parse-helpers.js';
 import { splitIntoBatches } from './batches.js';
+import { TRANSFER_MODULE_DIR, TRANSFER_OUT_DIR, TRANSFER_WORKER_DIR } from '../job-script.js';
+import { chunkBaseName } from '../work-dir.js';
 
 /** The job attributes read from condor_q and condor_history. */
 export const CONDOR_ATTRIBUTES = 'ClusterId,ProcId,JobStatus,HoldReason,HoldReasonCode,ExitCode,ExitBySignal,RemoveReason';
@@ -172,18 +175,23 @@ function classAdString(value: string): string {
 export function submitDescription(request: SubmitRequest): string {
   const { cpus, memoryMb, walltimeSeconds } = resourceNumbers(request.resources);
   const dir = submitValue(request.schedulerLogDir);
+  const transfer = request.fileTransfer;
   const lines = [
     'universe = vanilla',
-    'executable = /bin/bash',
-    'transfer_executable = false',
-    `arguments = ${condorArguments([request.script, '--chunks', formatChunkSpec(request.chunks), '--index', { macro: '$(Process)' }])}`,
-    `environment = "QMR_JOB_ID=$(Cluster).$(Process)"`,
-    `initialdir = ${submitValue(request.workingDir)}`,
+    ...(transfer
+      ? transferLines(request, transfer)
+      : [
+          'executable = /bin/bash',
+          'transfer_executable = false',
+          `arguments = ${condorArguments([request.script, '--chunks', formatChunkSpec(request.chunks), '--index', { macro: '$(Process)' }])}`,
+          JOB_ID_ENVIRONMENT,
+          `initialdir = ${submitValue(request.workingDir)}`,
+        ]),
     `output = ${dir}/condor-$(Cluster).$(Process).out`,
     `error = ${dir}/condor-$(Cluster).$(Process).err`,
     `log = ${dir}/condor-$(Cluster).log`,
     'getenv = false',
-    'should_transfer_files = NO',
+    ...(transfer ? [] : ['should_transfer_files = NO']),
     `batch_name = ${classAdString(request.jobName)}`,
   ];
   if (cpus !== undefined) lines.push(`request_cpus = ${cpus}`);
@@ -192,8 +200,59 @@ export function submitDescription(request: SubmitRequest): string {
     lines.push(`periodic_remove = (JobStatus == 2) && (time() - JobCurrentStartDate > ${walltimeSeconds})`);
   }
   if (request.resources.account) lines.push(`accounting_group = ${submitValue(request.resources.account)}`);
-  lines.push(`queue ${request.chunks.length}`);
+  if (transfer) {
+    // One item per job, in chunk order (so $(Process) still picks the chunk from --chunks): its
+    // file names, for the per-job lines of transferLines.
+    lines.push(`queue ${TRANSFER_CHUNK_MACRO} from (`, ...request.chunks.map(chunkBaseName), ')');
+  } else {
+    lines.push(`queue ${request.chunks.length}`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** job.sh's QMR_JOB_ID: `CLUSTER.PROC`, the id the pool tracks. */
+const JOB_ID_ENVIRONMENT = 'environment = "QMR_JOB_ID=$(Cluster).$(Process)"';
+
+/** The queue variable holding each job's chunk file base name (`chunk-000007`). */
+const TRANSFER_CHUNK_MACRO = 'qmr_chunk';
+
+/**
+ * The submit commands of HTCondor's file transfer (condor_submit manual: should_transfer_files,
+ * when_to_transfer_output, transfer_input_files, transfer_output_files, transfer_output_remaps):
+ *  - should_transfer_files = YES: always transfer, so the job may match any execute machine (NO
+ *    restricts it to the submit machine's FILESYSTEM_DOMAIN: on a pool without one shared, Idle
+ *    forever);
+ *  - executable = job.sh, transferred (transfer_executable defaults to true) and started in the
+ *    job's scratch folder, which holds only the transferred files;
+ *  - initialdir = the work dir: relative input paths and output destinations are taken from it
+ *    on the submit side (so no path of the work dir, with its possible spaces or commas, is
+ *    written into a comma- or semicolon-separated list);
+ *  - transfer_input_files: function.json, the job's chunk file, the worker program folder
+ *    (qmr-worker, no trailing slash: the folder itself), the contents of qmr-module/ (a module
+ *    function's file, with the trailing slash: beside job.sh), then envScript and the user's files;
+ *  - transfer_output_files = qmr-out/: with the trailing slash, the folder's contents (the
+ *    result and the chunk's logs), whatever of them exist: a worker that died before its result
+ *    does not turn into a transfer hold. transfer_output_remaps puts them into results/ and logs/;
+ *  - when_to_transfer_output = ON_EXIT: a result is written whole at the end of a chunk, so an
+ *    evicted attempt has nothing worth keeping; ON_EXIT_OR_EVICT would spool its partial files
+ *    and hand them to the restarted job. A job removed (condor_rm, periodic_remove) sends nothing.
+ */
+function transferLines(request: SubmitRequest, transfer: NonNullable<SubmitRequest['fileTransfer']>): string[] {
+  const chunk = `$(${TRANSFER_CHUNK_MACRO})`;
+  const inputs = ['function.json', `chunks/${chunk}.tasks`, TRANSFER_WORKER_DIR, `${TRANSFER_MODULE_DIR}/`, ...transfer.inputFiles.map(submitValue)];
+  const remaps = [`${chunk}.result = results/${chunk}.result`, `${chunk}.out = logs/${chunk}.out`, `${chunk}.err = logs/${chunk}.err`];
+  return [
+    `executable = ${submitValue(request.script)}`,
+    'transfer_executable = true',
+    `arguments = ${condorArguments(['--chunks', formatChunkSpec(request.chunks), '--index', { macro: '$(Process)' }])}`,
+    JOB_ID_ENVIRONMENT,
+    `initialdir = ${submitValue(transfer.runDir)}`,
+    'should_transfer_files = YES',
+    'when_to_transfer_output = ON_EXIT',
+    `transfer_input_files = ${inputs.join(', ')}`,
+    `transfer_output_files = ${TRANSFER_OUT_DIR}/`,
+    `transfer_output_remaps = "${remaps.join('; ')}"`,
+  ];
 }
 
 interface CondorAd {
@@ -244,6 +303,12 @@ function condorAds(text: string, what: string): CondorAd[] {
 const USER_HOLDS = new Set([1, 15, 16]);
 /** Holds the same job would meet again: 34 memory over its request, 46/47 allowed duration exceeded. */
 const FATAL_HOLDS = new Set([34, 46, 47]);
+/**
+ * File transfer failures (HTCondor's hold codes, condor_holdcodes.h and the manual's hold
+ * table): 12 TransferOutputError, 13 TransferInputError, their subcode the errno. Neither the
+ * user's doing nor a limit: worded as a transfer failure, resubmitted like other system holds.
+ */
+const TRANSFER_HOLDS: Readonly<Record<number, string>> = { 12: 'output file transfer failed', 13: 'input file transfer failed' };
 
 /** JobStatus (1 Idle .. 7 Suspended) as a JobStatus; table in test/fixtures/htcondor/SOURCES.md. */
 export function condorState(ad: CondorAd): JobStatus {
@@ -265,6 +330,8 @@ export function condorState(ad: CondorAd): JobStatus {
       const holdCode = ad.HoldReasonCode ?? 0;
       const reason = `${ad.HoldReason?.trim() || 'held'} (HoldReasonCode ${holdCode})`;
       if (USER_HOLDS.has(holdCode)) return { state: 'held', native: 'Held', reason };
+      const transfer = TRANSFER_HOLDS[holdCode];
+      if (transfer) return { state: 'error', native: 'Held', reason: `${transfer}: ${reason}` };
       const limit = holdCode === 34 ? 'memory' : holdCode === 46 || holdCode === 47 ? 'walltime' : undefined;
       return { state: 'error', native: 'Held', reason, ...(FATAL_HOLDS.has(holdCode) ? { fatal: true } : {}), ...(limit ? { limit } as const : {}) };
     }

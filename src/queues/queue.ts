@@ -78,6 +78,12 @@ export interface SubmitRequest {
   workingDir: string;
   resources: Resources;
   submitArgs: readonly string[];
+  /**
+   * HTCondor file transfer (the fileTransfer option): the jobs see no file of this machine.
+   * `runDir` is the work dir (its job.sh, function.json, chunks/, results/, logs/); inputFiles
+   * are the absolute paths of the other files and folders each job carries.
+   */
+  fileTransfer?: { runDir: string; inputFiles: readonly string[] };
 }
 
 export interface QueueInfo {

@@ -33,7 +33,7 @@ import { startsPerLog, unitStarts } from '../helpers/unit-starts.js';
 import { mapWithGarbageResult, setAside } from '../helpers/garbage-result.js';
 
 /** How many times each chunk's job started, in chunk order (static chunks: one log per chunk). */
-const workerStarts = async (workDir: string) => Object.values(await startsPerLog(workDir, /^chunk-\d+\.err$/));
+export const workerStarts = async (workDir: string) => Object.values(await startsPerLog(workDir, /^chunk-\d+\.err$/));
 
 /** What the scenarios need to know about one flavor (or dialect) of the emulator. */
 export interface DummyTarget {
@@ -89,6 +89,13 @@ export type ScenarioName =
   | 'unreadable-result'
   | 'elastic-unreadable-result';
 
+/** The scenarios of static chunks (all but the elastic ones). */
+export const STATIC_SCENARIOS: readonly ScenarioName[] = [
+  'full', 'accounting', 'throw', 'error-recovers', 'error-exhausted', 'held-recovers', 'held-exhausted', 'vanish', 'early-gone',
+  'status-fail-passing', 'status-fail-persistent', 'status-hang', 'status-warning', 'submit-fail-passing', 'submit-fail-later',
+  'abort', 'limit-memory', 'limit-walltime', 'rerun-failed',
+];
+
 const WORK_MODULE = path.join(FIXTURES, 'modules', 'work.mjs');
 const DUMMY_WORK = path.join(FIXTURES, 'modules', 'dummy-work.mjs');
 
@@ -110,7 +117,7 @@ const rich = (i: number): Rich => ({
 
 type JournalRecord = { t: string; [key: string]: unknown };
 
-async function journalOf(workDir: string): Promise<JournalRecord[]> {
+export async function journalOf(workDir: string): Promise<JournalRecord[]> {
   return (await readJournal(path.join(workDir, 'journal.jsonl'))) as unknown as JournalRecord[];
 }
 
@@ -119,7 +126,7 @@ async function journalOf(workDir: string): Promise<JournalRecord[]> {
  * Tasks still waiting, held, in error or running in the emulator, after giving cancelled ones up
  * to 15 s to end (a killed task gets SIGTERM, then SIGKILL after killGrace).
  */
-async function jobsLeft(queue: DummyQueue): Promise<string[]> {
+export async function jobsLeft(queue: DummyQueue): Promise<string[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const left = (await queue.jobs()).flatMap((job) =>
@@ -190,7 +197,29 @@ async function rerunTasks(dir: string, count: number, bad: string): Promise<{ ta
   };
 }
 
-const firedOf = async (queue: DummyQueue, kind: FaultSpec['kind']) => (await queue.fired()).filter((f) => f.kind === kind);
+export const firedOf = async (queue: DummyQueue, kind: FaultSpec['kind']) => (await queue.fired()).filter((f) => f.kind === kind);
+
+/** A fresh emulated cluster for one test under `root`, stopped when the test ends. */
+export async function dummyCluster(root: string, target: DummyTarget, ctx: TestContext, what: string, settings: Partial<Settings> = {}) {
+  const dir = path.join(root, what);
+  await mkdir(dir, { recursive: true });
+  const queue = await DummyQueue.create(dir, { slots: 4, keepFinished: 30, idleExit: 3, ...target.settings, ...settings });
+  ctx.onTestFinished(() => queue.stop());
+  const commands = await wrapCommands(queue, target.flavor, path.join(dir, 'bin'));
+  const workDir = path.join(dir, 'work');
+  const options = (extra: PoolOptions = {}): PoolOptions => ({
+    flavor: target.flavor,
+    commands,
+    workDir,
+    pollInterval: 200,
+    maxPollInterval: 1000,
+    missingGrace: 3000,
+    progress: false,
+    ...target.options,
+    ...extra,
+  });
+  return { queue, dir, workDir, commands, options };
+}
 
 export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName[]): void {
   let root: string | undefined;
@@ -204,27 +233,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
     if (root) await rm(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
-  /** A fresh emulated cluster for one test, stopped when the test ends. */
-  async function cluster(ctx: TestContext, what: string, settings: Partial<Settings> = {}) {
-    const dir = path.join(root!, what);
-    await mkdir(dir, { recursive: true });
-    const queue = await DummyQueue.create(dir, { slots: 4, keepFinished: 30, idleExit: 3, ...target.settings, ...settings });
-    ctx.onTestFinished(() => queue.stop());
-    const commands = await wrapCommands(queue, target.flavor, path.join(dir, 'bin'));
-    const workDir = path.join(dir, 'work');
-    const options = (extra: PoolOptions = {}): PoolOptions => ({
-      flavor: target.flavor,
-      commands,
-      workDir,
-      pollInterval: 200,
-      maxPollInterval: 1000,
-      missingGrace: 3000,
-      progress: false,
-      ...target.options,
-      ...extra,
-    });
-    return { queue, dir, workDir, commands, options };
-  }
+  const cluster = (ctx: TestContext, what: string, settings: Partial<Settings> = {}) => dummyCluster(root!, target, ctx, what, settings);
 
   const scenario = (name: ScenarioName, title: string, body: (ctx: TestContext) => Promise<void>) => {
     if (!only || only.includes(name)) it(title, body);

@@ -260,3 +260,67 @@ describe('htcondor flavor: documented shapes no other test shows (condor_q, cond
     expect(() => htcondor.parseSubmitOutput(fixtureResult('htcondor', 'condor_submit-default.txt', 0), request)).toThrow(/for 4 chunks/);
   });
 });
+
+/**
+ * The fileTransfer mode's submit description, checked against what the condor_submit manual
+ * documents for each command (HTCondor 23/24, "Submitting Jobs Without a Shared File System" and
+ * the condor_submit command reference): should_transfer_files YES | NO | IF_NEEDED;
+ * when_to_transfer_output ON_EXIT | ON_EXIT_OR_EVICT | ON_SUCCESS; transfer_input_files a
+ * comma-separated list, relative paths taken from initialdir, a trailing / sending a folder's
+ * contents; transfer_output_files the same, output placed in initialdir under its base name;
+ * transfer_output_remaps a quoted list of `name = newname` separated by semicolons. And the hold
+ * codes of transfer failures: 12 TransferOutputError, 13 TransferInputError (the manual's hold
+ * reason table, condor_holdcodes.h).
+ */
+describe('htcondor flavor: file transfer (fileTransfer option)', () => {
+  const transferRequest: SubmitRequest = {
+    ...request,
+    chunks: [3, 4, 9],
+    fileTransfer: { runDir: '/w/my run', inputFiles: ['/home/alice/setup.sh', '/data/tables/'] },
+  };
+  const lines = submitDescription(transferRequest).split('\n');
+  const value = (key: string) => lines.find((l) => l.startsWith(`${key} = `))?.slice(key.length + 3);
+
+  it('transfers job.sh, function.json, the chunk file, the worker, the module folder and the user files; sends back qmr-out/ into results/ and logs/', () => {
+    expect(value('should_transfer_files')).toBe('YES');
+    expect(['ON_EXIT', 'ON_EXIT_OR_EVICT', 'ON_SUCCESS']).toContain(value('when_to_transfer_output'));
+    expect(value('when_to_transfer_output')).toBe('ON_EXIT');
+    expect(value('executable')).toBe('/w/run/job.sh');
+    expect(value('transfer_executable')).toBe('true');
+    expect(value('initialdir')).toBe('/w/my run');
+    // job.sh gets no path: the chunk comes from the list and $(Process).
+    expect(readNewSyntax(value('arguments')!)).toEqual(['--chunks', '3-4,9', '--index', '$(Process)']);
+    const inputs = value('transfer_input_files')!.split(',').map((f) => f.trim());
+    expect(inputs).toEqual(['function.json', 'chunks/$(qmr_chunk).tasks', 'qmr-worker', 'qmr-module/', '/home/alice/setup.sh', '/data/tables/']);
+    expect(value('transfer_output_files')).toBe('qmr-out/');
+    const remaps = /^"(.*)"$/.exec(value('transfer_output_remaps')!)![1]!.split(';').map((r) => r.split('=').map((s) => s.trim()));
+    expect(remaps).toEqual([
+      ['$(qmr_chunk).result', 'results/$(qmr_chunk).result'],
+      ['$(qmr_chunk).out', 'logs/$(qmr_chunk).out'],
+      ['$(qmr_chunk).err', 'logs/$(qmr_chunk).err'],
+    ]);
+    // One job per chunk, in chunk order, each naming its chunk file.
+    expect(lines.slice(lines.indexOf('queue qmr_chunk from ('))).toEqual(['queue qmr_chunk from (', 'chunk-000003', 'chunk-000004', 'chunk-000009', ')', '']);
+    expect(lines.filter((l) => l.startsWith('queue'))).toHaveLength(1);
+    expect(lines).not.toContain('should_transfer_files = NO');
+  });
+
+  it('keeps the shared file system description without the option', () => {
+    expect(submitDescription(request)).toContain('should_transfer_files = NO');
+    expect(submitDescription(request)).not.toMatch(/transfer_(input|output)_files/);
+  });
+
+  it('tells transfer holds (12 output, 13 input) from user holds and from limits: an error, resubmitted, named as a transfer failure', () => {
+    const input = condorState({ JobStatus: 5, HoldReasonCode: 13, HoldReason: 'Transfer input files failure at execution point slot1@x: reading from file /d: (errno 2) No such file or directory' });
+    expect(input).toMatchObject({ state: 'error', native: 'Held' });
+    expect(input.reason).toMatch(/^input file transfer failed: Transfer input files failure.*\(HoldReasonCode 13\)$/);
+    const output = condorState({ JobStatus: 5, HoldReasonCode: 12, HoldReason: 'Transfer output files failure' });
+    expect(output.reason).toMatch(/^output file transfer failed: .*\(HoldReasonCode 12\)$/);
+    for (const status of [input, output]) {
+      expect(status.fatal).toBeUndefined();
+      expect(status.limit).toBeUndefined();
+    }
+    expect(condorState({ JobStatus: 5, HoldReasonCode: 1, HoldReason: 'via condor_hold' }).state).toBe('held');
+    expect(condorState({ JobStatus: 5, HoldReasonCode: 34 })).toMatchObject({ state: 'error', fatal: true, limit: 'memory' });
+  });
+});

@@ -104,3 +104,41 @@ describe('worker-node script', () => {
     expect(captureEnvironment({ 'BASH_FUNC_x%%': '() { :; }', 'A-B': '1', OK: '1' }, true)).toEqual({ OK: '1' });
   });
 });
+
+describe('job.sh under HTCondor file transfer', () => {
+  it('names no path of the submit side, lays out the transferred files as a run folder, and writes logs and results into qmr-out', async () => {
+    const workDir = await mkdtemp(path.join(tmpdir(), 'qmr-transfer-submit-side-'));
+    const layout = new WorkDirLayout(workDir);
+    const script = renderJobScript({
+      runId: 'test',
+      layout,
+      environment: {},
+      envScript: path.join(workDir, 'setup.sh'),
+      env: {},
+      workingDir: workDir,
+      executable: ['./fake-node'],
+      workerProgram: path.join(workDir, 'not-used.js'),
+      convention: { indexExpression: '', indexBase: 0, jobIdExpression: '${QMR_JOB_ID:-unknown}' },
+      fileTransfer: true,
+    });
+    expect(script).not.toContain(workDir);
+    // A scratch folder as HTCondor leaves it: the transferred files, flat.
+    const scratch = await mkdtemp(path.join(tmpdir(), 'qmr-transfer-scratch-'));
+    await writeFile(path.join(scratch, 'job.sh'), script, { mode: 0o700 });
+    await writeFile(path.join(scratch, 'function.json'), '{}');
+    await writeFile(path.join(scratch, 'chunk-000009.tasks'), 'tasks');
+    await writeFile(path.join(scratch, 'setup.sh'), 'export FROM_SETUP=yes\n');
+    // "node": writes a result where the worker would, and tells what it was given.
+    await writeFile(
+      path.join(scratch, 'fake-node'),
+      '#!/bin/bash\necho "args $* cwd $PWD transfer $QMR_FILE_TRANSFER setup $FROM_SETUP" >&2\nls "$2/chunks" >&2\necho result > "$2/results/chunk-$(printf %06d "$3").result"\n',
+      { mode: 0o755 },
+    );
+    await run('/bin/bash', ['job.sh', '--chunks', '7-9', '--index', '2'], { cwd: scratch, env: { PATH: '/usr/bin:/bin', QMR_JOB_ID: '5.2' } });
+    const err = await readFile(path.join(scratch, 'qmr-out', 'chunk-000009.err'), 'utf8');
+    expect(err).toContain(`args qmr-worker/worker/main.js qmr-run 9 cwd ${scratch} transfer 1 setup yes`);
+    expect(err).toContain('chunk-000009.tasks');
+    expect(await readFile(path.join(scratch, 'qmr-out', 'chunk-000009.result'), 'utf8')).toBe('result\n');
+    expect(await readFile(path.join(scratch, 'qmr-run', 'function.json'), 'utf8')).toBe('{}');
+  });
+});

@@ -45,3 +45,36 @@ describe('options', () => {
     expect(parseWalltimeSeconds(90)).toBe(90);
   });
 });
+
+describe('options: fileTransfer (htcondor without a shared file system)', () => {
+  it('turns static chunks on by default, and resolves inputFiles to absolute paths (a trailing / kept)', () => {
+    expect(resolveOptions({ flavor: 'htcondor' }).elastic).toBe(true);
+    expect(resolveOptions({ flavor: 'htcondor' }).fileTransfer).toBeUndefined();
+    const o = resolveOptions({ flavor: 'htcondor', fileTransfer: { inputFiles: ['package.json', 'test/fixtures/'] } });
+    expect(o.elastic).toBe(false);
+    expect(o.fileTransfer).toEqual({ inputFiles: [`${process.cwd()}/package.json`, `${process.cwd()}/test/fixtures/`] });
+    expect(resolveOptions({ flavor: 'htcondor', fileTransfer: true, elastic: false }).fileTransfer).toEqual({ inputFiles: [] });
+  });
+
+  it.each([
+    [{ flavor: 'htcondor', fileTransfer: true, elastic: true }, /Option `elastic` must be false or left out with fileTransfer: elastic workers claim tasks from a folder every job shares/],
+    [{ flavor: 'slurm', fileTransfer: true }, /Option `fileTransfer` must be left out, or used with flavor: 'htcondor'.*flavor is "slurm"/],
+    [{ fileTransfer: true }, /flavor: 'htcondor'.*flavor is "local"/],
+    [{ flavor: 'htcondor', fileTransfer: true, workingDir: '/tmp' }, /Option `workingDir` must be left out with fileTransfer: each job runs in the scratch folder/],
+    [{ flavor: 'htcondor', fileTransfer: { inputFiles: ['no/such/file.txt'] } }, /Option `fileTransfer.inputFiles\[0\]` must be an existing file or folder \(.*no\/such\/file.txt does not exist\)/],
+    [{ flavor: 'htcondor', fileTransfer: { inputFiles: ['a,b'] } }, /fileTransfer.inputFiles\[0\]` must be a path without commas/],
+    [{ flavor: 'htcondor', fileTransfer: { inputFiles: 'data/' } }, /fileTransfer.inputFiles` must be an array/],
+    [{ flavor: 'htcondor', fileTransfer: 'yes' }, /Option `fileTransfer` must be true, false, or \{ inputFiles/],
+  ])('refuses %j before anything is submitted', (options, message) => {
+    expect(() => new Pool(options as never)).toThrow(OptionError);
+    expect(() => new Pool(options as never)).toThrow(message);
+  });
+
+  it('refuses a user file named like one of the files every job gets', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/qmr-transfer-names-`);
+    await writeFile(`${dir}/function.json`, '{}');
+    expect(() => resolveOptions({ flavor: 'htcondor', fileTransfer: { inputFiles: [`${dir}/function.json`] } })).toThrow(/function.json is taken/);
+  });
+});

@@ -37,6 +37,8 @@ function removeScratch(spec: LaunchSpec): void {
 
 class Dispatcher {
   private readonly children = new Map<number, ChildProcess>();
+  /** The launch of each process whose outputs are collected at its end (HTCondor file transfer). */
+  private readonly collecting = new Map<number, LaunchSpec>();
   private readonly exits: Exit[] = [];
   private idleSince: number | undefined;
   private wakeAt = 0;
@@ -100,6 +102,11 @@ class Dispatcher {
       const task = job?.tasks.find((t) => t.index === exit.index);
       if (!job || !task || !isRunning(task) || task.pid !== exit.pid) {
         if (exit.pid !== undefined) this.children.delete(exit.pid);
+        const stale = exit.pid === undefined ? undefined : this.collecting.get(exit.pid);
+        if (stale) {
+          this.collecting.delete(exit.pid!);
+          removeScratch(stale);
+        }
         continue;
       }
       const linger = this.launchers[job.flavor].lingersAfterCancel ? state.settings.cancelLinger : 0;
@@ -115,8 +122,29 @@ class Dispatcher {
       task.exitCode = exit.code;
       task.signal = exit.signal;
       task.outcome = task.cancelRequestedAt !== undefined ? 'cancelled' : exit.signal ? 'killed' : 'exited';
+      this.collectOutputs(state, job, task, exit.pid, now);
     }
     this.exits.push(...notYet);
+  }
+
+  /**
+   * Output transfer of a process that ended by itself: its outputs reach the submit side now,
+   * or, when the transfer fails (or a transferOut fault fires), never, and the job is held. A
+   * cancelled process sends nothing back (condor_rm). Then its scratch directory goes.
+   */
+  private collectOutputs(state: State, job: Job, task: Task, pid: number | undefined, now: number): void {
+    const spec = pid === undefined ? undefined : this.collecting.get(pid);
+    if (!spec) return;
+    this.collecting.delete(pid!);
+    if (task.outcome !== 'cancelled') {
+      const fault = takeJobFault(state, 'transferOut', job, task, now);
+      const failure = fault ? (fault.message ?? 'dummy-queue: injected output transfer fault') : spec.collect!();
+      if (failure) {
+        Object.assign(task, { state: 'error', errorAt: now, holdCause: 'transfer-out', message: failure });
+        delete task.outcome;
+      }
+    }
+    removeScratch(spec);
   }
 
   private tendRunning(state: State, job: Job, task: Task, now: number): void {
@@ -225,9 +253,16 @@ class Dispatcher {
       return false;
     }
     const spec = launcher.spec(job, task, { state, scratchRoot: companionPaths(this.statePath).scratch });
+    const transferIn = spec.inputs ? takeJobFault(state, 'transferIn', job, task, now) : undefined;
+    if (transferIn) {
+      Object.assign(task, { state: 'error', errorAt: now, holdCause: 'transfer-in', message: transferIn.message ?? 'dummy-queue: injected input transfer fault' });
+      return false;
+    }
     const started = startProcess(spec);
     if ('failure' in started) {
-      if (launcher.onLaunchFailure === 'error') {
+      if (started.cause === 'transfer-in') {
+        Object.assign(task, { state: 'error', errorAt: now, holdCause: 'transfer-in', message: started.failure });
+      } else if (launcher.onLaunchFailure === 'error') {
         Object.assign(task, { state: 'error', errorAt: now, holdCause: 'launch', message: started.failure });
       } else {
         Object.assign(task, { state: 'finished', outcome: 'failed', startTime: now, endTime: now, exitCode: null, signal: null, message: started.failure });
@@ -246,8 +281,10 @@ class Dispatcher {
     this.children.set(pid, child);
     // The child stays in `children` until its exit is recorded (see recordExits), so a task whose
     // end is reported late is not taken for an orphan meanwhile.
+    if (spec.collect) this.collecting.set(pid, spec);
     child.on('exit', (code, signal) => {
-      removeScratch(spec);
+      // Outputs to collect: the scratch directory stays until the exit is recorded.
+      if (!spec.collect) removeScratch(spec);
       this.exits.push({ jobId: job.id, index: task.index, pid, code, signal });
       this.freshExits = true;
       this.wake?.();

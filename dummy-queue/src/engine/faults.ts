@@ -8,7 +8,7 @@ import { globMatches } from './glob.js';
 import { taskChunk } from './jobs.js';
 import type { CommandFaultKind, Fault, FaultKind, FaultSpec, Job, JobFaultKind, State, Task } from './types.js';
 
-const JOB_KINDS: readonly JobFaultKind[] = ['error', 'fail', 'held', 'vanish', 'suspend', 'earlyGone', 'limit'];
+const JOB_KINDS: readonly JobFaultKind[] = ['error', 'fail', 'held', 'vanish', 'suspend', 'earlyGone', 'limit', 'transferIn', 'transferOut'];
 const STATUS_KINDS: readonly CommandFaultKind[] = ['statusFail', 'statusHang', 'statusWarning'];
 const SUBMIT_KINDS: readonly CommandFaultKind[] = ['submitFail'];
 const ALL_KINDS: readonly FaultKind[] = [...JOB_KINDS, ...STATUS_KINDS, ...SUBMIT_KINDS];

@@ -4,7 +4,7 @@
  * of its own process group (so a cancel reaches the script's children too).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Job, LimitResource, State, Task } from './types.js';
 
 export interface LaunchSpec {
@@ -22,6 +22,16 @@ export interface LaunchSpec {
   scratchDir?: string;
   /** Files to write before the start, e.g. PBS's node file inside the scratch directory. */
   files?: { path: string; content: string }[];
+  /**
+   * Files and folders to copy in before the start (HTCondor's input transfer into the scratch
+   * directory); one that cannot be copied fails the start with the cause 'transfer-in'.
+   */
+  inputs?: { from: string; to: string }[];
+  /**
+   * Run once the process has ended by itself (not when cancelled), before the scratch directory
+   * is deleted: HTCondor's output transfer. Returns what failed, if anything (the job is held).
+   */
+  collect?: () => string | undefined;
 }
 
 export interface LaunchContext {
@@ -76,13 +86,28 @@ export function defaultArgv(job: Job): string[] {
   return executable && isExecFormat(job.script) ? [job.script, ...job.args] : ['/bin/sh', job.script, ...job.args];
 }
 
-export type StartResult = { child: ChildProcess } | { failure: string };
+export type StartResult = { child: ChildProcess } | { failure: string; cause?: 'transfer-in' };
 
 function openOutput(path: string | null, append: boolean): number {
   return openSync(path ?? '/dev/null', path === null ? 'w' : append ? 'a' : 'w');
 }
 
+/** Copies the inputs in; the first that fails, in the words of HTCondor's hold reason. */
+function copyInputs(spec: LaunchSpec): string | undefined {
+  for (const { from, to } of spec.inputs ?? []) {
+    try {
+      cpSync(from, to, { recursive: true, dereference: true });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      return `reading from file ${from}: (errno ${e.errno === undefined ? '?' : Math.abs(e.errno)}) ${e.code === 'ENOENT' ? 'No such file or directory' : e.message}`;
+    }
+  }
+  return undefined;
+}
+
 export function startProcess(spec: LaunchSpec): StartResult {
+  // A job that runs in its scratch directory (HTCondor file transfer) needs it before the check.
+  if (spec.scratchDir !== undefined && spec.cwd === spec.scratchDir) mkdirSync(spec.scratchDir, { recursive: true, mode: 0o700 });
   try {
     if (!statSync(spec.cwd).isDirectory()) return { failure: `can't chdir to ${spec.cwd}: Not a directory` };
   } catch {
@@ -105,6 +130,11 @@ export function startProcess(spec: LaunchSpec): StartResult {
     try {
       if (spec.scratchDir) mkdirSync(spec.scratchDir, { recursive: true, mode: 0o700 });
       for (const file of spec.files ?? []) writeFileSync(file.path, file.content);
+      const copyFailure = copyInputs(spec);
+      if (copyFailure) {
+        if (spec.scratchDir) rmSync(spec.scratchDir, { recursive: true, force: true });
+        return { failure: copyFailure, cause: 'transfer-in' };
+      }
       const child = spawn(command!, args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', out, err], detached: true });
       return { child };
     } catch (error) {

@@ -57,7 +57,7 @@ export type Outcome = 'exited' | 'killed' | 'cancelled' | 'failed' | 'lost' | 'l
 export type LimitResource = 'memory' | 'walltime';
 
 /** Why a task is held or in error, in engine words; fronts map them to their own reasons. */
-export type HoldCause = 'user' | 'submitted-held' | 'fault' | 'launch' | 'limit';
+export type HoldCause = 'user' | 'submitted-held' | 'fault' | 'launch' | 'limit' | 'transfer-in' | 'transfer-out';
 
 export interface Task {
   /** Array index, or null for a job that is not an array. */
@@ -137,7 +137,11 @@ export interface Job {
   tasksTakeIds?: boolean;
 }
 
-export type JobFaultKind = 'error' | 'fail' | 'held' | 'vanish' | 'suspend' | 'earlyGone' | 'limit';
+/**
+ * transferIn / transferOut: a job with file transfer (HTCondor) whose input transfer fails at its
+ * start, or whose output transfer fails at its end (its outputs are lost): it is held for it.
+ */
+export type JobFaultKind = 'error' | 'fail' | 'held' | 'vanish' | 'suspend' | 'earlyGone' | 'limit' | 'transferIn' | 'transferOut';
 export type CommandFaultKind = 'statusFail' | 'statusHang' | 'statusWarning' | 'submitFail';
 export type FaultKind = JobFaultKind | CommandFaultKind;
 

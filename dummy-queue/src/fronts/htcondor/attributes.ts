@@ -16,6 +16,21 @@ export interface CondorProc {
   /** Variables named by `environment =` (the Environment attribute). */
   explicitEnv: Record<string, string>;
   custom: Record<string, ClassAdValue>;
+  /** should_transfer_files = YES: what goes in and comes back (absent: a shared file system). */
+  transfer?: CondorTransfer;
+}
+
+/**
+ * HTCondor's file transfer of one proc, as condor_submit reads the commands: transfer_input_files
+ * (absolute, from initialdir; a trailing / sends a folder's contents), transfer_output_files as
+ * written (paths in the scratch directory; a trailing / the folder's contents) and
+ * transfer_output_remaps (name as it arrives = destination, absolute or from initialdir).
+ */
+export interface CondorTransfer {
+  inputs: string[];
+  /** null: transfer_output_files not given, so every file the job made or changed at the top of its scratch directory. */
+  outputs: string[] | null;
+  remaps: Record<string, string>;
 }
 
 export interface CondorAttributes {

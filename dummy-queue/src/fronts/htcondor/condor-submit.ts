@@ -12,7 +12,7 @@ import { submitJob, type JobRequest } from '../../engine/submit.js';
 import type { CommandDef, CommandIO } from '../common/command.js';
 import { currentUser, minimalEnvironment, submitterEnvironment } from '../common/environment.js';
 import { parseArguments, parseEnvironment } from './arguments.js';
-import type { CondorAttributes, CondorProc } from './attributes.js';
+import type { CondorAttributes, CondorProc, CondorTransfer } from './attributes.js';
 import { parseLiteral } from './classad.js';
 import { expandCluster, parseSubmitDescription, SubmitError, unusedLines, withCluster, type ProcSettings } from './submit-description.js';
 
@@ -59,7 +59,38 @@ function toProc(settings: ProcSettings, io: CommandIO): CondorProc {
     env: { ...env, ...explicitEnv },
     explicitEnv,
     custom,
+    ...(transferring(v) ? { transfer: transferOf(v, iwd) } : {}),
   };
+}
+
+/**
+ * should_transfer_files = YES turns HTCondor's file transfer on. (IF_NEEDED transfers only when
+ * the execute machine is in another FILESYSTEM_DOMAIN: never here, where it is this machine.)
+ */
+function transferring(values: Record<string, string>): boolean {
+  return /^\s*yes\s*$/i.test(values.should_transfer_files ?? '');
+}
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/** A proc's transfer commands (condor_submit manual: transfer_input_files, transfer_output_files, transfer_output_remaps). */
+function transferOf(values: Record<string, string>, iwd: string): CondorTransfer {
+  const inputs = listOf(values.transfer_input_files).map((file) => {
+    // Relative to initialdir; the trailing / (contents, not the folder) is kept.
+    const absolute = resolve(iwd, file);
+    return file.endsWith('/') ? `${absolute}/` : absolute;
+  });
+  const remaps: Record<string, string> = {};
+  const remapText = (values.transfer_output_remaps ?? '').trim().replace(/^"(.*)"$/s, '$1');
+  for (const pair of remapText.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) throw new SubmitError(`ERROR: transfer_output_remaps: "${pair}" is not name = newname`);
+    remaps[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  const outputs = values.transfer_output_files === undefined ? null : listOf(values.transfer_output_files);
+  return { inputs, outputs, remaps };
 }
 
 interface CommandLine {

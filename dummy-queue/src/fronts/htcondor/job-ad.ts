@@ -43,6 +43,14 @@ function holdAttributes(task: Task, owner: string, host: string, memoryMb: numbe
         HoldReasonSubCode: 0,
       };
     }
+    // File transfer failures: HoldReasonCode 13 (TransferInputError) and 12 (TransferOutputError),
+    // the subcode the errno (HTCondor's hold codes table).
+    if (task.holdCause === 'transfer-in') {
+      return { HoldReason: `Transfer input files failure at execution point slot1@${host} while receiving files from the access point: ${task.message}`, HoldReasonCode: 13, HoldReasonSubCode: 2 };
+    }
+    if (task.holdCause === 'transfer-out') {
+      return { HoldReason: `Transfer output files failure at execution point slot1@${host} while sending files to the access point: ${task.message}`, HoldReasonCode: 12, HoldReasonSubCode: 2 };
+    }
     if (task.holdCause === 'launch') return { HoldReason: `Error from slot1@${host}: ${task.message}`, HoldReasonCode: 12, HoldReasonSubCode: 2 };
     return { HoldReason: task.message ?? `Error from slot1@${host}: Failed to execute the job`, HoldReasonCode: 6, HoldReasonSubCode: 2 };
   }
