@@ -218,5 +218,10 @@ mkdir -p ${TRANSFER_OUT_DIR} ${TRANSFER_RUN_DIR}/chunks || qmr_fail "cannot make
 ln -sfn ../${TRANSFER_OUT_DIR} ${TRANSFER_RUN_DIR}/results || qmr_fail "cannot link ${TRANSFER_RUN_DIR}/results in $PWD"
 mv -f function.json ${TRANSFER_RUN_DIR}/ && mv -f "$qmr_tasks" ${TRANSFER_RUN_DIR}/chunks/ ||
   qmr_fail "function.json or $qmr_tasks was not transferred into the scratch folder $PWD"
+# A rerun of the chunk's failed tasks (rerunFailed): its kept result came along.
+if [ -f "\${qmr_tasks%.tasks}.result" ]; then
+  mkdir -p ${TRANSFER_RUN_DIR}/kept/results && mv -f "\${qmr_tasks%.tasks}.result" ${TRANSFER_RUN_DIR}/kept/results/ ||
+    qmr_fail "cannot move the kept result \${qmr_tasks%.tasks}.result into ${TRANSFER_RUN_DIR}/kept/results"
+fi
 `;
 }

@@ -3,6 +3,9 @@
  * or one job per chunk when arrays are off or unavailable. Resubmitted chunks are not
  * contiguous; that is fine, since an array's elements find their chunks in its chunk list.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { keptResultFile } from './kept-result.js';
 import type { ResolvedOptions, Resources } from './options.js';
 import type { Queue, SubmitRequest } from './queues/queue.js';
 import type { WorkDir } from './work-dir.js';
@@ -84,13 +87,21 @@ export async function submitInGroups(
       workingDir: options.workingDir,
       resources: s.resources,
       submitArgs: options.submitArgs,
-      ...(options.fileTransfer ? { fileTransfer: transferRequest(options, workDir) } : {}),
+      ...(options.fileTransfer ? { fileTransfer: transferRequest(options, workDir, group) } : {}),
     });
     await onSubmitted(group, ids);
   }
 }
 
-/** What a job under HTCondor file transfer carries besides the layout's own files: envScript and the user's inputFiles. */
-function transferRequest(options: ResolvedOptions, workDir: WorkDir): NonNullable<SubmitRequest['fileTransfer']> {
-  return { runDir: workDir.root, inputFiles: [...(options.envScript ? [options.envScript] : []), ...options.fileTransfer!.inputFiles] };
+/**
+ * What a job under HTCondor file transfer carries besides the layout's own files: envScript, the
+ * user's inputFiles, and its chunk's kept result where its failed tasks rerun (the worker reads it).
+ */
+function transferRequest(options: ResolvedOptions, workDir: WorkDir, chunks: readonly number[]): NonNullable<SubmitRequest['fileTransfer']> {
+  const keptResults = new Map<number, string>();
+  for (const chunk of chunks) {
+    const kept = keptResultFile(workDir.root, chunk);
+    if (existsSync(kept)) keptResults.set(chunk, path.relative(workDir.root, kept));
+  }
+  return { runDir: workDir.root, inputFiles: [...(options.envScript ? [options.envScript] : []), ...options.fileTransfer!.inputFiles], keptResults };
 }

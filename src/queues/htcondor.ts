@@ -203,7 +203,9 @@ export function submitDescription(request: SubmitRequest): string {
   if (transfer) {
     // One item per job, in chunk order (so $(Process) still picks the chunk from --chunks): its
     // file names, for the per-job lines of transferLines.
-    lines.push(`queue ${TRANSFER_CHUNK_MACRO} from (`, ...request.chunks.map(chunkBaseName), ')');
+    // and its kept result, if any (rerunFailed; an empty field otherwise).
+    const items = request.chunks.map((c) => `${chunkBaseName(c)}, ${submitValue(transfer.keptResults.get(c) ?? '')}`.trimEnd());
+    lines.push(`queue ${TRANSFER_CHUNK_MACRO}, ${TRANSFER_KEPT_MACRO} from (`, ...items, ')');
   } else {
     lines.push(`queue ${request.chunks.length}`);
   }
@@ -215,6 +217,8 @@ const JOB_ID_ENVIRONMENT = 'environment = "QMR_JOB_ID=$(Cluster).$(Process)"';
 
 /** The queue variable holding each job's chunk file base name (`chunk-000007`). */
 const TRANSFER_CHUNK_MACRO = 'qmr_chunk';
+/** The queue variable holding the job's kept result to send along (rerunFailed), or nothing. */
+const TRANSFER_KEPT_MACRO = 'qmr_kept';
 
 /**
  * The submit commands of HTCondor's file transfer (condor_submit manual: should_transfer_files,
@@ -229,7 +233,8 @@ const TRANSFER_CHUNK_MACRO = 'qmr_chunk';
  *    written into a comma- or semicolon-separated list);
  *  - transfer_input_files: function.json, the job's chunk file, the worker program folder
  *    (qmr-worker, no trailing slash: the folder itself), the contents of qmr-module/ (a module
- *    function's file, with the trailing slash: beside job.sh), then envScript and the user's files;
+ *    function's file, with the trailing slash: beside job.sh), envScript and the user's files,
+ *    and last the chunk's kept result where its failed tasks rerun (rerunFailed);
  *  - transfer_output_files = qmr-out/: with the trailing slash, the folder's contents (the
  *    result and the chunk's logs), whatever of them exist: a worker that died before its result
  *    does not turn into a transfer hold. transfer_output_remaps puts them into results/ and logs/;
@@ -239,7 +244,8 @@ const TRANSFER_CHUNK_MACRO = 'qmr_chunk';
  */
 function transferLines(request: SubmitRequest, transfer: NonNullable<SubmitRequest['fileTransfer']>): string[] {
   const chunk = `$(${TRANSFER_CHUNK_MACRO})`;
-  const inputs = ['function.json', `chunks/${chunk}.tasks`, TRANSFER_WORKER_DIR, `${TRANSFER_MODULE_DIR}/`, ...transfer.inputFiles.map(submitValue)];
+  // The kept result last: where a job has none, the list ends in an empty entry, which is skipped.
+  const inputs = ['function.json', `chunks/${chunk}.tasks`, TRANSFER_WORKER_DIR, `${TRANSFER_MODULE_DIR}/`, ...transfer.inputFiles.map(submitValue), `$(${TRANSFER_KEPT_MACRO})`];
   const remaps = [`${chunk}.result = results/${chunk}.result`, `${chunk}.out = logs/${chunk}.out`, `${chunk}.err = logs/${chunk}.err`];
   return [
     `executable = ${submitValue(request.script)}`,

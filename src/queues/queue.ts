@@ -81,9 +81,15 @@ export interface SubmitRequest {
   /**
    * HTCondor file transfer (the fileTransfer option): the jobs see no file of this machine.
    * `runDir` is the work dir (its job.sh, function.json, chunks/, results/, logs/); inputFiles
-   * are the absolute paths of the other files and folders each job carries.
+   * are the absolute paths of the other files and folders each job carries; keptResults go to
+   * their chunk's job only.
    */
-  fileTransfer?: { runDir: string; inputFiles: readonly string[] };
+  fileTransfer?: {
+    runDir: string;
+    inputFiles: readonly string[];
+    /** A chunk's kept result (rerunFailed), relative to runDir, for the chunks that have one. */
+    keptResults: ReadonlyMap<number, string>;
+  };
 }
 
 export interface QueueInfo {

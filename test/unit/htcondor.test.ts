@@ -276,7 +276,7 @@ describe('htcondor flavor: file transfer (fileTransfer option)', () => {
   const transferRequest: SubmitRequest = {
     ...request,
     chunks: [3, 4, 9],
-    fileTransfer: { runDir: '/w/my run', inputFiles: ['/home/alice/setup.sh', '/data/tables/'] },
+    fileTransfer: { runDir: '/w/my run', inputFiles: ['/home/alice/setup.sh', '/data/tables/'], keptResults: new Map([[4, 'kept/results/chunk-000004.result']]) },
   };
   const lines = submitDescription(transferRequest).split('\n');
   const value = (key: string) => lines.find((l) => l.startsWith(`${key} = `))?.slice(key.length + 3);
@@ -291,7 +291,7 @@ describe('htcondor flavor: file transfer (fileTransfer option)', () => {
     // job.sh gets no path: the chunk comes from the list and $(Process).
     expect(readNewSyntax(value('arguments')!)).toEqual(['--chunks', '3-4,9', '--index', '$(Process)']);
     const inputs = value('transfer_input_files')!.split(',').map((f) => f.trim());
-    expect(inputs).toEqual(['function.json', 'chunks/$(qmr_chunk).tasks', 'qmr-worker', 'qmr-module/', '/home/alice/setup.sh', '/data/tables/']);
+    expect(inputs).toEqual(['function.json', 'chunks/$(qmr_chunk).tasks', 'qmr-worker', 'qmr-module/', '/home/alice/setup.sh', '/data/tables/', '$(qmr_kept)']);
     expect(value('transfer_output_files')).toBe('qmr-out/');
     const remaps = /^"(.*)"$/.exec(value('transfer_output_remaps')!)![1]!.split(';').map((r) => r.split('=').map((s) => s.trim()));
     expect(remaps).toEqual([
@@ -299,8 +299,16 @@ describe('htcondor flavor: file transfer (fileTransfer option)', () => {
       ['$(qmr_chunk).out', 'logs/$(qmr_chunk).out'],
       ['$(qmr_chunk).err', 'logs/$(qmr_chunk).err'],
     ]);
-    // One job per chunk, in chunk order, each naming its chunk file.
-    expect(lines.slice(lines.indexOf('queue qmr_chunk from ('))).toEqual(['queue qmr_chunk from (', 'chunk-000003', 'chunk-000004', 'chunk-000009', ')', '']);
+    // One job per chunk, in chunk order, each naming its chunk file and, for a rerun of its failed
+    // tasks, its kept result (the others leave the field, and so the last input, empty).
+    expect(lines.slice(lines.indexOf('queue qmr_chunk, qmr_kept from ('))).toEqual([
+      'queue qmr_chunk, qmr_kept from (',
+      'chunk-000003,',
+      'chunk-000004, kept/results/chunk-000004.result',
+      'chunk-000009,',
+      ')',
+      '',
+    ]);
     expect(lines.filter((l) => l.startsWith('queue'))).toHaveLength(1);
     expect(lines).not.toContain('should_transfer_files = NO');
   });

@@ -127,6 +127,7 @@ describe('job.sh under HTCondor file transfer', () => {
     await writeFile(path.join(scratch, 'job.sh'), script, { mode: 0o700 });
     await writeFile(path.join(scratch, 'function.json'), '{}');
     await writeFile(path.join(scratch, 'chunk-000009.tasks'), 'tasks');
+    await writeFile(path.join(scratch, 'chunk-000009.result'), 'kept'); // a rerun's kept result
     await writeFile(path.join(scratch, 'setup.sh'), 'export FROM_SETUP=yes\n');
     // "node": writes a result where the worker would, and tells what it was given.
     await writeFile(
@@ -140,5 +141,6 @@ describe('job.sh under HTCondor file transfer', () => {
     expect(err).toContain('chunk-000009.tasks');
     expect(await readFile(path.join(scratch, 'qmr-out', 'chunk-000009.result'), 'utf8')).toBe('result\n');
     expect(await readFile(path.join(scratch, 'qmr-run', 'function.json'), 'utf8')).toBe('{}');
+    expect(await readFile(path.join(scratch, 'qmr-run', 'kept', 'results', 'chunk-000009.result'), 'utf8')).toBe('kept');
   });
 });
