@@ -220,9 +220,21 @@ function isTaken(error: unknown): boolean {
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+  // A killed submitter whose parent has not reaped it yet is a zombie: kill(0) still answers,
+  // but it will never refresh or release its lock.
+  return processState(pid) !== 'Z';
+}
+
+/** The process's state letter from /proc (Linux; R, S, Z, ...); undefined elsewhere. */
+function processState(pid: number): string | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
   }
 }
 

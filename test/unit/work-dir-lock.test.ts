@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,9 +42,13 @@ describe('work dir lock', () => {
 
   it('is refreshed while held; a refresh never overwrites a lock that changed hands, and warns once that it was lost', async () => {
     const root = await newRoot('refresh');
-    const lock = await WorkDirLock.acquire(root, { refreshMs: 20 });
-    const first = (await readHolder(lock.dir))!.refreshedAt;
-    await waitFor(async () => (await readHolder(lock.dir))!.refreshedAt !== first, 'a refresh', 30_000, 10);
+    const refreshed = await WorkDirLock.acquire(root, { refreshMs: 20 });
+    const first = (await readHolder(refreshed.dir))!.refreshedAt;
+    await waitFor(async () => (await readHolder(refreshed.dir))!.refreshedAt !== first, 'a refresh', 30_000, 10);
+    await refreshed.release();
+    // The forged takeover below is judged on refreshes this test makes itself: a timer's refresh
+    // in flight could rewrite holder.json after the forgery on a busy machine.
+    const lock = await WorkDirLock.acquire(root, { refreshMs: 3_600_000 });
     await writeFile(path.join(lock.dir, 'holder.json'), JSON.stringify(holder({ token: 'taker' })));
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
@@ -67,6 +72,15 @@ describe('work dir lock', () => {
     expect(await whyGone(holder({ host: hostname(), pid: process.pid, token: 'not-held-here' }), dir, 1000)).toMatch(/reuses its pid/);
     expect(await whyGone(holder({ host: hostname(), pid: process.ppid }), dir, 1000)).toBeUndefined();
     expect(await whyGone(holder({ host: hostname(), pid: 2 ** 22 + 1 }), dir, 1000)).toMatch(/is gone/);
+    // A zombie: the short sleep exits after its parent (sh) has exec'ed into the long one, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombiePid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(String(d)))));
+      await waitFor(async () => /\) Z /.test(await readFile(`/proc/${zombiePid}/stat`, 'utf8').catch(() => '')), 'the child to become a zombie', 30_000, 10);
+      expect(await whyGone(holder({ host: hostname(), pid: zombiePid }), dir, 1000)).toMatch(/is gone/);
+    } finally {
+      parent.kill('SIGKILL');
+    }
     expect(await whyGone(holder({ refreshedAt: new Date(now - 299_000).toISOString() }), dir, 300_000, now)).toBeUndefined();
     expect(await whyGone(holder({ refreshedAt: new Date(now - 301_000).toISOString() }), dir, 300_000, now)).toBe(
       'its holder on elsewhere.example (pid 4242) has not refreshed it for 5 min (grace 5 min)',
