@@ -2,6 +2,7 @@
  * The HTCondor front, against the formats in FORMATS-lsf-htcondor-pbs.md §2 and the HTCondor
  * manual pages (HTCondor cannot be installed here).
  */
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -130,5 +131,78 @@ describe('HTCondor condor_q, condor_rm, condor_history', () => {
     expect((await c.run('htcondor', 'condor_q', ['2', '-af', 'JobStatus'])).stdout).toBe('');
     expect((await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout).toBe('');
     await waitFor(async () => (await c.run('htcondor', 'condor_history', ['2', '-af', 'JobStatus'])).stdout === '4\n', 'history', 30_000);
+  });
+});
+
+/**
+ * File transfer (condor_submit manual: should_transfer_files, transfer_input_files,
+ * transfer_output_files, transfer_output_remaps; hold codes 13/12 for input/output transfer
+ * failures): the job runs in a scratch folder with only what was transferred, its initialdir
+ * hidden from it, and its outputs reach the submit side only when it exits.
+ */
+describe('HTCondor file transfer', () => {
+  const TRANSFER_JOB = `#!/bin/sh
+echo "files: $(ls -A | grep -v '^_condor_\\|^\\.' | tr '\\n' ' ')"
+echo "submit side: $(ls -A "$1" 2>&1 | tr '\\n' ' ')"
+cat in.txt table.txt
+mkdir -p out && echo made > out/a.txt && echo also > out/b.txt
+sleep "$2"
+`;
+  const description = (iwd: string, extra = '') => `executable = ${join(c.dir, 'transfer-job.sh')}
+arguments = "'${iwd}' $(Process)"
+initialdir = ${iwd}
+output = job.out
+error = job.err
+should_transfer_files = YES
+when_to_transfer_output = ON_EXIT
+transfer_input_files = in.txt, data/
+transfer_output_files = out/
+transfer_output_remaps = "a.txt = results/renamed.txt"
+${extra}queue 1
+`;
+  const submitSide = async () => {
+    const iwd = join(c.dir, 'submit side');
+    await mkdir(join(iwd, 'data'), { recursive: true });
+    await mkdir(join(iwd, 'results'), { recursive: true });
+    await writeFile(join(iwd, 'in.txt'), 'input file\n');
+    await writeFile(join(iwd, 'data', 'table.txt'), 'folder contents\n');
+    await writeFile(join(c.dir, 'transfer-job.sh'), TRANSFER_JOB, { mode: 0o755 });
+    return iwd;
+  };
+  const holdOf = async (id: string) => (await c.run('htcondor', 'condor_q', [id, '-af', 'JobStatus', 'HoldReasonCode', 'HoldReason'])).stdout.trim();
+
+  it('runs the job in a scratch folder with only the transferred files, its initialdir out of reach; outputs come back, renamed, at its exit', async () => {
+    const iwd = await submitSide();
+    expect((await submit(description(iwd).replace('$(Process)', '0'))).code).toBe(0);
+    await waitFor(allEnded, 'the job to end', 30_000);
+    const out = await readFile(join(iwd, 'job.out'), 'utf8');
+    expect(out).toContain('files: in.txt table.txt transfer-job.sh \n');
+    expect(out).toContain('submit side: \n'); // an empty folder where the submit side's is
+    expect(out).toContain('input file\nfolder contents\n');
+    expect(await readFile(join(iwd, 'results', 'renamed.txt'), 'utf8')).toBe('made\n');
+    expect(await readFile(join(iwd, 'b.txt'), 'utf8')).toBe('also\n');
+    expect((await c.run('htcondor', 'condor_history', ['1', '-af', 'JobStatus', 'ExitCode'])).stdout.trim()).toBe('4 0');
+  });
+
+  it('sends nothing back while the job runs, nor when it is removed', async () => {
+    const iwd = await submitSide();
+    await submit(description(iwd).replace('$(Process)', '30'));
+    await waitFor(async () => (await c.queue.jobs())[0]!.tasks[0]!.state === 'running', 'the job to run', 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(join(iwd, 'job.out'))).toBe(false);
+    await c.run('htcondor', 'condor_rm', ['1']);
+    await waitFor(allEnded, 'the job to be removed', 30_000);
+    expect(existsSync(join(iwd, 'job.out'))).toBe(false);
+    expect(existsSync(join(iwd, 'b.txt'))).toBe(false);
+  });
+
+  it('holds a job whose input cannot be read (HoldReasonCode 13) and one whose listed output is missing (12)', async () => {
+    const iwd = await submitSide();
+    await submit(description(iwd).replace('$(Process)', '0').replace('data/', 'data/, no-such-file'));
+    await submit(description(iwd).replace('$(Process)', '0').replace('transfer_output_files = out/', 'transfer_output_files = out/, missing.txt'));
+    await waitFor(async () => (await c.queue.jobs()).every((j) => j.tasks[0]!.state === 'error'), 'both jobs held', 30_000);
+    expect(await holdOf('1.0')).toMatch(/^5 13 Transfer input files failure .*reading from file .*no-such-file: \(errno 2\) No such file or directory$/);
+    expect(await holdOf('2.0')).toMatch(/^5 12 Transfer output files failure .*sending file missing.txt: \(errno 2\) No such file or directory$/);
+    expect(existsSync(join(iwd, 'job.out'))).toBe(false); // the held job's outputs did not come back
   });
 });
