@@ -13,7 +13,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { MapError, Pool } from '../../src/index.js';
+import { AbortError, MapError, Pool } from '../../src/index.js';
+import { resumeRun } from '../../src/resume.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { assertBuilt } from '../dummy-queue/helpers.js';
 import { dummyCluster, firedOf, jobsLeft, journalOf, workerStarts, type DummyTarget } from './dummy-scenarios.js';
 
@@ -102,6 +104,34 @@ export function transferScenarios(target: DummyTarget): void {
       );
       expect(out[0]!.execPath).toBe(path.join(out[0]!.cwd, 'node'));
       expect(out[0]!.execPath).not.toBe(process.execPath);
+    });
+
+    it("resumes from the submit side's copies: resumeRun (qmr resume) runs only the chunk whose result never came back", async (ctx) => {
+      const { expect } = ctx;
+      const c = await dummyCluster(root!, transfer, ctx, 'resume');
+      const marker = path.join(c.dir, 'slow-once');
+      const controller = new AbortController();
+      const tasks = [0, 1, 2].map((x) => ({ x, marker }));
+      const first = new Pool(c.options({ chunkSize: 1, keepWorkDir: 'always', signal: controller.signal }))
+        .map(async (t: { x: number; marker: string }) => {
+          const fs = await import('node:fs');
+          if (t.x === 2 && !fs.existsSync(t.marker)) {
+            fs.writeFileSync(t.marker, '');
+            await new Promise((r) => setTimeout(r, 120_000));
+          }
+          return t.x * 10;
+        }, tasks)
+        .catch((e: unknown) => e);
+      const results = path.join(c.workDir, 'results');
+      await waitFor(async () => existsSync(marker) && (await readdir(results).catch(() => [])).length === 2, 'chunks 0 and 1 back, chunk 2 running');
+      controller.abort();
+      expect(await first).toBeInstanceOf(AbortError);
+      expect(await readdir(results)).toHaveLength(2); // the aborted job sent nothing back
+      expect(await resumeRun(c.workDir, { progress: false })).toEqual({ workDir: c.workDir, tasks: 3, failedTasks: 0 });
+      const submits = (await journalOf(c.workDir)).filter((r) => r.t === 'submit');
+      expect(submits.at(-1)!.chunks).toEqual([2]);
+      expect((await readdir(results)).sort()).toEqual(['chunk-000000.result', 'chunk-000001.result', 'chunk-000002.result']);
+      expect(await jobsLeft(c.queue)).toEqual([]);
     });
 
     it('resubmits a chunk whose input transfer failed (held, HoldReasonCode 13), telling it from a user hold', async (ctx) => {
