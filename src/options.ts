@@ -370,13 +370,17 @@ function fileTransferOption(o: PoolOptions, cwd: string): FileTransfer | undefin
   if (o.workingDir !== undefined) {
     throw new OptionError('workingDir', o.workingDir, "left out with fileTransfer: each job runs in the scratch folder HTCondor gives it, holding only the transferred files (list what fn reads in fileTransfer.inputFiles)");
   }
+  // envScript goes into the same list.
+  if (o.envScript !== undefined && /[,\s]/.test(o.envScript)) {
+    throw new OptionError('envScript', o.envScript, 'a path without commas, spaces or line breaks with fileTransfer (it is sent in transfer_input_files, which separates its files with them)');
+  }
   const given = value === true ? [] : value.inputFiles ?? [];
   if (!Array.isArray(given)) throw new OptionError('fileTransfer.inputFiles', given, 'an array of paths of files or folders');
   const inputFiles = given.map((file: unknown, i) => {
     const name = `fileTransfer.inputFiles[${i}]`;
     if (typeof file !== 'string' || file === '') throw new OptionError(name, file, 'a path of a file or folder');
-    // transfer_input_files is a comma-separated list: a comma cannot be inside a name.
-    if (/[,\r\n]/.test(file)) throw new OptionError(name, file, 'a path without commas or line breaks (transfer_input_files separates its files with commas)');
+    // transfer_input_files is a list split at commas and white space: neither can be inside a name.
+    if (/[,\s]/.test(file)) throw new OptionError(name, file, 'a path without commas, spaces or line breaks (transfer_input_files separates its files with them): rename it, or put it in a folder whose path has none and list the folder');
     const absolute = path.resolve(cwd, file);
     if (!existsSync(absolute)) throw new OptionError(name, file, `an existing file or folder (${absolute} does not exist)`);
     if (TRANSFER_RESERVED.test(path.basename(absolute))) {

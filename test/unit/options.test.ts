@@ -63,6 +63,8 @@ describe('options: fileTransfer (htcondor without a shared file system)', () => 
     [{ flavor: 'htcondor', fileTransfer: true, workingDir: '/tmp' }, /Option `workingDir` must be left out with fileTransfer: each job runs in the scratch folder/],
     [{ flavor: 'htcondor', fileTransfer: { inputFiles: ['no/such/file.txt'] } }, /Option `fileTransfer.inputFiles\[0\]` must be an existing file or folder \(.*no\/such\/file.txt does not exist\)/],
     [{ flavor: 'htcondor', fileTransfer: { inputFiles: ['a,b'] } }, /fileTransfer.inputFiles\[0\]` must be a path without commas/],
+    [{ flavor: 'htcondor', fileTransfer: { inputFiles: ['my data'] } }, /fileTransfer.inputFiles\[0\]` must be a path without commas, spaces or line breaks/],
+    [{ flavor: 'htcondor', fileTransfer: true, envScript: '/home/a/my setup.sh' }, /Option `envScript` must be a path without commas, spaces or line breaks with fileTransfer/],
     [{ flavor: 'htcondor', fileTransfer: { inputFiles: 'data/' } }, /fileTransfer.inputFiles` must be an array/],
     [{ flavor: 'htcondor', fileTransfer: 'yes' }, /Option `fileTransfer` must be true, false, or \{ inputFiles/],
   ])('refuses %j before anything is submitted', (options, message) => {
