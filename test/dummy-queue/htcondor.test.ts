@@ -206,3 +206,12 @@ ${extra}queue 1
     expect(existsSync(join(iwd, 'job.out'))).toBe(false); // the held job's outputs did not come back
   });
 });
+
+describe('HTCondor launch failures in place (no file transfer)', () => {
+  it('holds a job whose output file cannot be opened with HoldReasonCode 7 (UnableToOpenOutput), not 12, which is an output transfer failure', async () => {
+    await submit(`executable = ${join(c.dir, 'job.sh')}\noutput = ${join(c.dir, 'no-such-folder', 'out')}\nqueue 1\n`);
+    await waitFor(async () => (await c.queue.jobs())[0]!.tasks[0]!.state === 'error', 'the job held', 30_000);
+    const ad = (await c.run('htcondor', 'condor_q', ['1.0', '-af', 'HoldReasonCode', 'HoldReason'])).stdout.trim();
+    expect(ad).toMatch(/^7 Error from slot1@\S+: can't open output file ".*no-such-folder\/out": No such file or directory$/);
+  });
+});

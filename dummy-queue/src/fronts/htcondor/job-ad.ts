@@ -51,7 +51,11 @@ function holdAttributes(task: Task, owner: string, host: string, memoryMb: numbe
     if (task.holdCause === 'transfer-out') {
       return { HoldReason: `Transfer output files failure at execution point slot1@${host} while sending files to the access point: ${task.message}`, HoldReasonCode: 12, HoldReasonSubCode: 2 };
     }
-    if (task.holdCause === 'launch') return { HoldReason: `Error from slot1@${host}: ${task.message}`, HoldReasonCode: 12, HoldReasonSubCode: 2 };
+    // 7 UnableToOpenOutput, 6 FailedToCreateProcess (HTCondor's hold codes; 12 is an output
+    // transfer failure, which a job run in place never has).
+    if (task.holdCause === 'launch') {
+      return { HoldReason: `Error from slot1@${host}: ${task.message}`, HoldReasonCode: task.message?.startsWith("can't open output") ? 7 : 6, HoldReasonSubCode: 2 };
+    }
     return { HoldReason: task.message ?? `Error from slot1@${host}: Failed to execute the job`, HoldReasonCode: 6, HoldReasonSubCode: 2 };
   }
   return {};
