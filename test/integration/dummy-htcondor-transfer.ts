@@ -8,16 +8,21 @@
  * apart and resubmitted. The fault scenarios shared with the other flavors run in this mode too
  * (dummy-htcondor.test.ts).
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { AbortError, MapError, Pool } from '../../src/index.js';
 import { resumeRun } from '../../src/resume.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { assertBuilt } from '../dummy-queue/helpers.js';
 import { dummyCluster, firedOf, jobsLeft, journalOf, workerStarts, type DummyTarget } from './dummy-scenarios.js';
+
+const run = promisify(execFile);
+const QMR = path.join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
 interface JobView {
   cwd: string;
@@ -74,6 +79,12 @@ export function transferScenarios(target: DummyTarget): void {
       expect(proc.transfer?.outputs).toEqual(['qmr-out/']);
       expect(proc.transfer?.inputs).toEqual(expect.arrayContaining([path.join(c.workDir, 'chunks', 'chunk-000001.tasks'), path.join(c.workDir, 'function.json')]));
       expect(proc.transfer?.remaps['chunk-000001.result']).toBe('results/chunk-000001.result');
+      // The qmr commands read the submit side's copies as on a shared file system.
+      const qmr = (...args: string[]) => run(process.execPath, [QMR, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+      expect((await qmr('status', c.workDir)).stdout).toMatch(/finished/);
+      expect((await qmr('logs', c.workDir, '1', '--stderr')).stdout).toMatch(/chunk 1 \(tasks 2-3\) started as job/);
+      expect((await qmr('inspect', c.workDir, '0')).stdout).toMatch(/cwd/);
+      expect((await qmr('trace', c.workDir)).stdout).toMatch(/COMPLETED[\s\S]*COMPLETED/);
       expect(await jobsLeft(c.queue)).toEqual([]);
     });
 
