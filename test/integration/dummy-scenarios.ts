@@ -437,7 +437,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
         .catch((e: unknown) => e)) as MapError;
       expect(error).toBeInstanceOf(MapError);
       expect(error.message).toMatch(/chunk 0 gave up after 2 attempts \(maxResubmissions is 1\)/);
-      expect(error.message).toMatch(/attempt 2: job \S+ .*was held for \d+\.\d s \(heldTimeout 0\.5 s\)/);
+      expect(error.message).toMatch(/attempt 2: job \S+ .*was held for \d+(?:\.\d)? s \(heldTimeout 0\.5 s\)/);
       expect(await firedOf(c.queue, 'held')).toHaveLength(2);
       expect(await jobsLeft(c.queue)).toEqual([]);
     });
@@ -455,7 +455,7 @@ export function dummyScenarios(target: DummyTarget, only?: readonly ScenarioName
       const retired = (await journalOf(c.workDir)).filter((r) => r.t === 'retire');
       expect(retired).toHaveLength(1);
       expect(retired[0]).toMatchObject({ chunk: 0 });
-      expect(retired[0]!.reason).toMatch(/was held for \d+\.\d s \(heldTimeout 1\.0 s\)/);
+      expect(retired[0]!.reason).toMatch(/was held for \d+(?:\.\d)? s \(heldTimeout 1\.0 s\)/);
       // The held job was deleted, not left waiting for a release.
       const heldTask = (await c.queue.jobs()).find((j) => j.id === held!.jobId)!.tasks.find((t) => t.index === held!.index)!;
       expect(heldTask).toMatchObject({ state: 'finished', outcome: 'cancelled' });
