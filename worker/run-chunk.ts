@@ -10,11 +10,11 @@ import path from 'node:path';
 import { compileFunction, constants as vmConstants } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from '../src/chunk-files.js';
-import { decode, encode } from '../src/codec.js';
-import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../src/encode-failure.js';
+import { decode } from '../src/codec.js';
 import type { RemoteErrorRecord } from '../src/errors.js';
 import type { FunctionOrigin } from '../src/function-origin.js';
 import type { FunctionSpec } from '../src/function-spec.js';
+import { encodeResult } from './encode-result.js';
 import { failedPositions, readKeptResult } from '../src/kept-result.js';
 import { WORKER_PROVIDED_NAMES } from '../src/worker-names.js';
 import { WorkDirLayout, writeFileAtomic } from '../src/work-dir.js';
@@ -78,7 +78,7 @@ export async function runChunk(runDir: string, chunk: number, jobId: string): Pr
     values,
     failures,
   };
-  await writeFileAtomic(layout.resultFile(chunk), encodeResult(result, input.firstTask));
+  await writeFileAtomic(layout.resultFile(chunk), encodeResult(result, input.firstTask, positions));
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
   log(`chunk ${chunk} finished: ${positions.length} tasks${kept ? ' rerun' : ''}, ${failures.length} failed, ${seconds.toFixed(2)} s`);
   return { tasks: positions.length, failed: failures.length, seconds };
@@ -98,54 +98,6 @@ async function keptResultOf(runDir: string, chunk: number, tasks: number): Promi
 function measuredUsage(before: NodeJS.CpuUsage): { cpuSeconds: number; peakRssKb: number } {
   const used = process.cpuUsage(before);
   return { cpuSeconds: (used.user + used.system) / 1e6, peakRssKb: process.resourceUsage().maxRSS };
-}
-
-/**
- * Encodes the result. A value that cannot be sent back (one of its parts cannot make the trip,
- * it is too large, or reading it throws) becomes that task's error instead, saying why and how
- * large: retrying would only compute it again, and the other tasks' values must still arrive.
- */
-function encodeResult(result: ChunkResultFile, firstTask: number): string | Buffer {
-  let lastError: unknown;
-  try {
-    return encode(result);
-  } catch (error) {
-    lastError = error;
-  }
-  const failValue = (i: number, message: string) => {
-    result.values[i] = null;
-    result.failures.push([i, { name: 'SerializationError', message }]);
-  };
-  result.values.forEach((value, i) => {
-    const failure = encodeFailureOf(value);
-    if (failure) failValue(i, `task ${firstTask + i} returned a value that cannot be sent back: ${describeEncodeFailure(failure, 'the value')}`);
-  });
-  result.failures.forEach(([, record]) => {
-    if (record.props && encodeFailureOf(record.props)) delete record.props;
-  });
-  // Values that encode alone can still be too large together: fail the largest until the rest fits.
-  const failed = new Set(result.failures.map(([i]) => i));
-  for (;;) {
-    try {
-      return encode(result);
-    } catch (error) {
-      lastError = error;
-      if (!isTooLarge(error)) break;
-    }
-    const sizes = result.values.map((value, i) => (failed.has(i) ? -1 : approximateSize(value)));
-    const largest = sizes.indexOf(Math.max(...sizes));
-    if (largest === -1 || sizes[largest]! < 0) break;
-    failed.add(largest);
-    failValue(
-      largest,
-      `task ${firstTask + largest} returned a value of about ${formatBytes(sizes[largest]!)}, the largest of its chunk, whose results together are too large for one result file (${errorText(lastError)}); return less per task, or use a smaller chunkSize`,
-    );
-  }
-  throw lastError;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : safeString(error);
 }
 
 /**
