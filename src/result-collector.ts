@@ -3,10 +3,18 @@
  * the chunk's outcome (its tasks' values or errors), and a 'done' record in the journal; chunks
  * the tracker gave up on become failed outcomes. The map yields outcomes from here in order.
  *
- * A result file that cannot be read (garbage from a stray writer, a file a shared file system
+ * A result file that does not decode (garbage from a stray writer, a file a shared file system
  * shows cut short or still being written) is read again for a short while; if it stays
- * unreadable it is that attempt's failure: the file is set aside (kept, renamed, for a look),
+ * undecodable it is that attempt's failure: the file is set aside (kept, renamed, for a look),
  * and the chunk is resubmitted within maxResubmissions. It never leaves the map waiting.
+ *
+ * A file that cannot be read at all (EIO, ESTALE, EACCES, EMFILE...) says nothing about the
+ * attempt: the worker wrote it whole and renamed it into place, and it may hold a good result.
+ * Setting it aside would run its tasks again, and past maxResubmissions report them failed with
+ * their result on disk; another attempt's file would meet the same trouble on this host anyway.
+ * So it is read again on later rounds, as long as it takes, and if that lasts a warning names the
+ * file and the error once: the user can fix the cause (a file system, a limit) and the map goes
+ * on, or stop it and resume it later, with nothing computed lost.
  */
 import { rename } from 'node:fs/promises';
 import type { ChunkResultFile } from './chunk-files.js';
@@ -26,6 +34,8 @@ import type { WorkDir } from './work-dir.js';
 export const UNREADABLE_RESULT_GRACE_MS = 5000;
 /** Re-reads of such a file are at least this far apart (it may be large). */
 const REREAD_INTERVAL_MS = 500;
+/** How long a result file may fail to be read (EIO, EACCES...) before a warning says so. */
+export const READ_ERROR_WARNING_MS = 30_000;
 
 export interface ResultCollectorContext {
   workDir: WorkDir;
@@ -47,6 +57,8 @@ export class ResultCollector<R> {
   private readonly seen = new Set<number>();
   /** Chunks whose result file could not be read yet: since when, and when it was last tried. */
   private readonly unreadable = new Map<number, { since: number; lastTry: number }>();
+  /** Chunks whose result file the file system would not read: since when, last try, whether warned. */
+  private readonly readFailing = new Map<number, { since: number; lastTry: number; warned: boolean }>();
 
   constructor(private readonly ctx: ResultCollectorContext) {}
 
@@ -71,13 +83,19 @@ export class ResultCollector<R> {
       const tasks = this.ctx.tasksOf(chunk);
       if (this.seen.has(chunk) || !tasks) continue;
       const earlier = this.unreadable.get(chunk);
-      if (earlier && now - earlier.lastTry < REREAD_INTERVAL_MS) continue;
+      const lastTry = earlier?.lastTry ?? this.readFailing.get(chunk)?.lastTry;
+      if (lastTry !== undefined && now - lastTry < REREAD_INTERVAL_MS) continue;
       let result: ChunkResultFile;
       try {
         result = await readResultFile(workDir, chunk, tasks.count);
       } catch (error) {
-        // Gone between the listing and the read (set aside, or a stale listing): nothing to judge.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if (!(error instanceof ResultFileError)) {
+          // Gone between the listing and the read (set aside, or a stale listing): nothing to judge.
+          // Any other error is this host's trouble reading it, not the attempt's: read it again later.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.readFailed(chunk, error, now);
+          continue;
+        }
+        this.readFailing.delete(chunk);
         const since = earlier?.since ?? now;
         if (now - since < UNREADABLE_RESULT_GRACE_MS) {
           this.unreadable.set(chunk, { since, lastTry: now });
@@ -88,6 +106,7 @@ export class ResultCollector<R> {
         continue;
       }
       this.unreadable.delete(chunk);
+      this.readFailing.delete(chunk);
       this.seen.add(chunk);
       actions.push(...tracker.resultSeen(chunk, result.jobId));
       this.ctx.onResult();
@@ -100,15 +119,30 @@ export class ResultCollector<R> {
     return actions;
   }
 
+  /** Notes a failed read of the chunk's result file; once it has failed for long, says so, once. */
+  private readFailed(chunk: number, error: unknown, now: number): void {
+    const failing = this.readFailing.get(chunk) ?? { since: now, lastTry: now, warned: false };
+    failing.lastTry = now;
+    this.readFailing.set(chunk, failing);
+    if (failing.warned || now - failing.since < READ_ERROR_WARNING_MS) return;
+    failing.warned = true;
+    process.emitWarning(
+      `the result file ${this.ctx.workDir.resultFile(chunk)} of chunk ${chunk} could not be read for ${((now - failing.since) / 1000).toFixed(0)} s: ` +
+        `${(error as Error).message}. The map keeps reading it (its tasks are not run again): fix the cause (file system, permissions, open-file limit), ` +
+        'or stop the map and resume it later',
+      { code: 'QMR_RESULT_READ_ERROR' },
+    );
+  }
+
   /**
-   * An unreadable result file ends its attempt: renamed out of the results (kept for a look;
+   * A result file that does not decode ends its attempt: renamed out of the results (kept for a look;
    * the next attempt writes a fresh one, and an elastic worker skips units that have a result),
    * and the tracker retires the attempt.
    */
-  private async setAside(chunk: number, error: unknown, triedFor: number): Promise<TrackerAction[]> {
+  private async setAside(chunk: number, error: ResultFileError, triedFor: number): Promise<TrackerAction[]> {
     const file = this.ctx.workDir.resultFile(chunk);
     const aside = `${file}.unreadable-${Date.now()}`;
-    const what = error instanceof ResultFileError ? error.message.slice(file.length + 1) : `cannot be read: ${(error as Error).message}`;
+    const what = error.message.slice(file.length + 1);
     let kept: string;
     try {
       await rename(file, aside);

@@ -1,11 +1,11 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHUNK_FILE_VERSION } from '../../src/chunk-files.js';
 import { ChunkTracker } from '../../src/chunk-tracker.js';
 import { encode } from '../../src/codec.js';
 import { Journal, readJournal } from '../../src/journal.js';
-import { ResultCollector, UNREADABLE_RESULT_GRACE_MS } from '../../src/result-collector.js';
+import { READ_ERROR_WARNING_MS, ResultCollector, UNREADABLE_RESULT_GRACE_MS } from '../../src/result-collector.js';
 import { WorkDir, writeFileAtomic } from '../../src/work-dir.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
@@ -87,5 +87,39 @@ describe('ResultCollector and unreadable result files', () => {
     expect(outcome.settled).toHaveLength(2);
     expect(outcome.settled.every((s) => s.status === 'rejected')).toBe(true);
     expect(tracker.record(0)!.failure).toMatch(/gave up after 1 attempts[\s\S]*chunk-000000\.result holds 1 values for 2 tasks/);
+  });
+
+  it('a file the file system will not read (EISDIR here; EIO, ESTALE, EACCES alike) is read again, never set aside nor its tasks failed; a warning says so once', async () => {
+    const { tracker, collector } = setUp(0);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // A directory where the file is: readFile fails with EISDIR, as root too (chmod would not stop root).
+      await mkdir(workDir.resultFile(0));
+      for (const now of [0, UNREADABLE_RESULT_GRACE_MS, 2 * UNREADABLE_RESULT_GRACE_MS, READ_ERROR_WARNING_MS, READ_ERROR_WARNING_MS + 1000]) {
+        expect(await collector.collect(now)).toEqual([]);
+      }
+      await collector.collectFailed();
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      const r = tracker.record(0)!;
+      expect(r.phase).toBe('queued');
+      expect(r.attempts).toHaveLength(1);
+      expect(r.attempts[0]!.endedBecause).toBeUndefined();
+      expect(collector.take(0)).toBeUndefined();
+      expect(await resultsFolder()).toEqual(['chunk-000000.result']);
+      const ours = warnings.filter((w) => (w as NodeJS.ErrnoException).code === 'QMR_RESULT_READ_ERROR');
+      expect(ours).toHaveLength(1);
+      expect(ours[0]!.message).toContain(workDir.resultFile(0));
+      expect(ours[0]!.message).toMatch(/EISDIR/);
+      // Once the file can be read, its result is taken as the attempt's.
+      await rmdir(workDir.resultFile(0));
+      await writeFileAtomic(workDir.resultFile(0), good());
+      await collector.collect(READ_ERROR_WARNING_MS + 2000);
+      expect(collector.take(0)!.settled).toEqual([{ status: 'fulfilled', value: 10 }, { status: 'fulfilled', value: 20 }]);
+      expect(tracker.record(0)!.phase).toBe('done');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
