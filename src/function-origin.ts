@@ -9,10 +9,16 @@
  * parameter list, or `async`), not always where its source text begins, so the text is looked up
  * in the file around it. Anything that does not work out leaves the function without an origin,
  * and its stack as it was.
+ *
+ * node:inspector is loaded when first needed, not imported: a node built without the inspector
+ * must still load the library. The lookup costs tens to hundreds of milliseconds the first time,
+ * so each function's origin is kept (a map of the same fn again does not pay again).
  */
 import { readFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+type Inspector = typeof import('node:inspector');
 
 /** 1-based, where the shipped source's first character stands in the file. */
 export interface FunctionOrigin {
@@ -21,8 +27,25 @@ export interface FunctionOrigin {
   column: number;
 }
 
+const origins = new WeakMap<Function, { shipped: string; origin: FunctionOrigin | undefined }>();
+let lookups = 0;
+
+/** How many origins were looked up (not taken from the cache) in this process: for tests. */
+export function functionOriginLookups(): number {
+  return lookups;
+}
+
 /** `shipped`: the source text that goes to the worker (serialize-javascript's, which may differ from fn.toString() at its start). */
 export function functionOrigin(fn: Function, shipped: string): FunctionOrigin | undefined {
+  const cached = origins.get(fn);
+  if (cached?.shipped === shipped) return cached.origin;
+  lookups += 1;
+  const origin = lookUpOrigin(fn, shipped);
+  origins.set(fn, { shipped, origin });
+  return origin;
+}
+
+function lookUpOrigin(fn: Function, shipped: string): FunctionOrigin | undefined {
   try {
     const location = inspectorLocation(fn);
     if (!location || !location.url.startsWith('file:')) return undefined;
@@ -47,8 +70,16 @@ interface Location {
   column: number;
 }
 
+let inspector: Inspector | undefined;
+
+/** node:inspector, loaded on first use; throws where node was built without it. */
+function loadInspector(): Inspector {
+  inspector ??= createRequire(import.meta.url)('node:inspector') as Inspector;
+  return inspector;
+}
+
 function inspectorLocation(fn: Function): Location | undefined {
-  const session = new Session();
+  const session = new (loadInspector().Session)();
   session.connect();
   const key = `__qmrFunctionOrigin${process.pid}`;
   const holder = globalThis as Record<string, unknown>;
