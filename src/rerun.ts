@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { ChunkResultFile } from './chunk-files.js';
 import { shortFn, type JournalRecord } from './journal.js';
 import { failedPositions, keptResultFile, readKeptResult } from './kept-result.js';
-import { readResultFile } from './result-file.js';
+import { readResultFile, ResultFileError } from './result-file.js';
 import type { RecordedChunk, RecordedRun } from './run-state.js';
 import type { WorkDir } from './work-dir.js';
 
@@ -59,7 +59,15 @@ async function keepResult(workDir: WorkDir, c: RecordedChunk): Promise<number[] 
   } catch (error) {
     // Moved already by a run that stopped before journaling the rerun: the kept one says.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return keptFailures(workDir, c);
-    // Unreadable: kept for the user to look at; the worker finds it unreadable too and runs every task.
+    // A file system error (EIO, EACCES, too many open files) says nothing of the file: moved aside
+    // it would be unreadable to the worker too, which would then run every task, successes too.
+    if (!(error instanceof ResultFileError)) {
+      throw new Error(
+        `rerunFailed: cannot read ${workDir.resultFile(c.chunk)}, the result of chunk ${c.chunk}, to rerun its failed tasks: ${(error as Error).message}. Fix the cause and run the map again`,
+        { cause: error },
+      );
+    }
+    // Does not decode: kept for the user to look at; the worker finds it unreadable too and runs every task.
   }
   const kept = keptResultFile(workDir.root, c.chunk);
   await mkdir(path.dirname(kept), { recursive: true, mode: 0o700 });
