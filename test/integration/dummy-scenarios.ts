@@ -16,6 +16,7 @@
 import { readJournal } from '../../src/journal.js';
 import { readTrace, type RunTrace } from '../../src/trace/read-trace.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { flaky, rerunTasks, type RerunTask } from '../helpers/rerun-tasks.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -168,34 +169,6 @@ const REQUESTS: Record<Flavor, { text: (job: Job) => string; memory: RegExp; wal
   lsf: { text: (j) => `-M ${String(asked(j).memLimit)} -R ${String(asked(j).resourceReq)} -W ${String(asked(j).runLimitMinutes)}`, memory: /-M 2048MB\b/, walltime: /-W 20\b/ },
   htcondor: { text: (j) => `request_memory = ${String(asked(j).requestMemory)}\nperiodic_remove = ${String(asked(j).periodicRemove)}`, memory: /request_memory = 2048\b/, walltime: /> 1200\)/ },
 };
-
-/** A task of the rerun scenarios: logs each execution to `runs`; `bad` says which tasks throw ("2,7") or kill their job ("exit 4"). */
-interface RerunTask {
-  x: number;
-  runs: string;
-  bad: string;
-}
-
-const flaky = async (t: RerunTask) => {
-  const fs = await import('node:fs');
-  fs.appendFileSync(t.runs, `${t.x}\n`);
-  const bad = fs.readFileSync(t.bad, 'utf8');
-  if (bad === `exit ${t.x}`) process.exit(3);
-  if (bad.split(',').includes(String(t.x))) throw new Error(`input ${t.x} is broken`);
-  return t.x * 10;
-};
-
-async function rerunTasks(dir: string, count: number, bad: string): Promise<{ tasks: RerunTask[]; ran: () => Promise<number[]>; setBad: (text: string) => Promise<void> }> {
-  const runs = path.join(dir, 'runs');
-  const badFile = path.join(dir, 'bad');
-  await writeFile(runs, '');
-  await writeFile(badFile, bad);
-  return {
-    tasks: Array.from({ length: count }, (_, x) => ({ x, runs, bad: badFile })),
-    ran: async () => (await readFile(runs, 'utf8')).split('\n').filter(Boolean).map(Number).sort((a, b) => a - b),
-    setBad: (text) => writeFile(badFile, text),
-  };
-}
 
 export const firedOf = async (queue: DummyQueue, kind: FaultSpec['kind']) => (await queue.fired()).filter((f) => f.kind === kind);
 

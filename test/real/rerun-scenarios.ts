@@ -5,41 +5,13 @@
  * 'any-fn', and the trace names the function version of each attempt. Each execution of a task
  * appends a line to a file, so "only those ran" is judged by what ran.
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { MapError, Pool } from '../../src/index.js';
 import { readJournal } from '../../src/journal.js';
 import { readTrace } from '../../src/trace/read-trace.js';
 import { jobNameFor, jobsLeft, realMapOptions, scenarioFolder, type RealFlavor } from './scenarios.js';
-
-/** `bad` says which tasks throw ("2,7") or kill their job ("exit 7"). */
-interface RerunTask {
-  x: number;
-  runs: string;
-  bad: string;
-}
-
-const flaky = async (t: RerunTask) => {
-  const fs = await import('node:fs');
-  fs.appendFileSync(t.runs, `${t.x}\n`);
-  const bad = fs.readFileSync(t.bad, 'utf8');
-  if (bad === `exit ${t.x}`) process.exit(3);
-  if (bad.split(',').includes(String(t.x))) throw new Error(`input ${t.x} is broken`);
-  return t.x * 10;
-};
-
-async function rerunTasks(dir: string, count: number, bad: string) {
-  const runs = path.join(dir, 'runs');
-  const badFile = path.join(dir, 'bad');
-  await writeFile(runs, '');
-  await writeFile(badFile, bad);
-  return {
-    tasks: Array.from({ length: count }, (_, x): RerunTask => ({ x, runs, bad: badFile })),
-    ran: async () => (await readFile(runs, 'utf8')).split('\n').filter(Boolean).map(Number).sort((a, b) => a - b),
-    setBad: (text: string) => writeFile(badFile, text),
-  };
-}
+import { flaky, rerunTasks, type RerunTask } from '../helpers/rerun-tasks.js';
 
 const values = (e: MapError<number>) => e.results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'));
 
