@@ -528,7 +528,17 @@ export class MapRun<R> {
     this.workDirKept = keep;
     if (!keep) {
       if (!refused) await leaveTrace(dir.root);
-      await dir.remove([LOCK_DIR_NAME]);
+      const failure = await dir.remove([LOCK_DIR_NAME]);
+      if (failure) {
+        // Every result is in hand: a folder that something still writes into must not turn the
+        // map into a failure. What is left keeps its journal, so `qmr status` shows how it ended.
+        this.workDirKept = true;
+        process.emitWarning(
+          `work dir ${dir.root} could not be removed (${failure.message}); something may still write into it. ` +
+            `Its journal is kept, so \`qmr status\` shows how the map ended; remove the folder once nothing writes into it.`,
+          { code: 'QMR_WORK_DIR_NOT_REMOVED' },
+        );
+      }
     }
   }
 }

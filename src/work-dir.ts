@@ -165,16 +165,32 @@ export class WorkDir extends WorkDirLayout {
     return done;
   }
 
-  /** Removes the run folder, or with `except` only everything in it but those names. */
-  async remove(except: readonly string[] = []): Promise<void> {
-    if (except.length === 0) {
-      await rm(this.root, { recursive: true, force: true });
-      return;
+  /**
+   * Removes everything in the run folder but the names in `except`; the journal and run.json
+   * last. A file something still writes into (a worker that wrote its exit file but has not
+   * exited, a log held open on NFS that became `.nfsXXXX`, an epilog) makes a folder's removal
+   * fail, and what is then left must still say what the run was and how it ended, so that
+   * `qmr status` shows it and `qmr clean` can remove it later. Each removal is retried briefly;
+   * the first that still fails is returned (journal and run.json kept), never thrown: the
+   * caller decides how loudly to say so.
+   */
+  async remove(except: readonly string[] = []): Promise<NodeJS.ErrnoException | undefined> {
+    const last = [path.basename(this.journal), path.basename(this.runRecord)];
+    const names = (await readdir(this.root).catch(() => [])).filter((name) => !except.includes(name));
+    let failure: NodeJS.ErrnoException | undefined;
+    for (const name of names.filter((n) => !last.includes(n))) {
+      await rm(path.join(this.root, name), REMOVE_RETRIES).catch((error: NodeJS.ErrnoException) => (failure ??= error));
     }
-    const names = await readdir(this.root).catch(() => []);
-    for (const name of names) if (!except.includes(name)) await rm(path.join(this.root, name), { recursive: true, force: true });
+    for (const name of last.filter((n) => names.includes(n))) {
+      if (failure) return failure;
+      await rm(path.join(this.root, name), REMOVE_RETRIES).catch((error: NodeJS.ErrnoException) => (failure ??= error));
+    }
+    return failure;
   }
 }
+
+/** rm's own retries (ENOTEMPTY, EBUSY, EPERM...): a few seconds in all, for a late writer to stop. */
+const REMOVE_RETRIES = { recursive: true, force: true, maxRetries: 5, retryDelay: 200 } as const;
 
 /** Opens the folder of an earlier run (to resume it or to look at it). */
 export async function openWorkDir(root: string): Promise<WorkDir> {
