@@ -1,16 +1,23 @@
 /**
  * One map per work dir at a time. The submitting process (a map, or `qmr resume`) holds
  *
- *   <run>/lock/holder.json    { host, pid, processStart, token, since, refreshedAt }
+ *   <run>/lock/holder.json         { host, pid, processStart, pidNs, bootId, token, since, refreshedAt }
+ *   <run>/lock/refresh-<token>     its mtime is the holder's last refresh
  *
  * for as long as it runs. The lock is taken with one rename of a folder prepared beside it
- * (`.lock-new-<token>/holder.json` → `lock`): renaming a folder onto a folder that is not empty
- * fails, and a rename is atomic on NFS as on a local disk, so of two processes exactly one gets
- * it. holder.json is rewritten every LOCK_REFRESH_MS (an unref'd timer) so that other hosts can
- * tell a live holder from a dead one:
+ * (`.lock-new-<token>/` → `lock`): renaming a folder onto a folder that is not empty fails, and
+ * a rename is atomic on NFS as on a local disk, so of two processes exactly one gets it. Every
+ * LOCK_REFRESH_MS (an unref'd timer) the holder sets the mtime of its own refresh file, so that
+ * other hosts can tell a live holder from a dead one. holder.json is written once and never
+ * again: a refresh that was in flight while the lock was taken over touches only the old
+ * holder's file (gone with the old lock folder), never the new holder's record. Holders written
+ * before refresh files existed rewrote holder.json's refreshedAt instead; readers take the later.
  *
- *  - on the same host, a holder is gone when its pid is dead (or reused: /proc start time differs);
- *  - on another host, when it has not refreshed for OTHER_HOST_GRACE_MS. That is well above NFS
+ *  - on the same host and in the same pid namespace and boot, a holder is gone when its pid is
+ *    dead (or reused: /proc start time differs);
+ *  - otherwise (another host; or a container with its own pid namespace, Apptainer --pid or
+ *    --containall, where the pid means another process here), when it has not refreshed for
+ *    OTHER_HOST_GRACE_MS. That is well above NFS
  *    attribute caching (acregmax is 60 s by default) and many refreshes, so a slow or cached
  *    view does not pass for a dead holder; the hosts' clocks must agree to within a minute or so.
  *
@@ -19,15 +26,14 @@
  * renames the lock aside first too, so a release never removes another process's lock.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { QmrError } from './errors.js';
-import { writeFileAtomic } from './work-dir.js';
 
 export const LOCK_DIR_NAME = 'lock';
-/** How often a live holder rewrites holder.json. */
+/** How often a live holder touches its refresh file. */
 export const LOCK_REFRESH_MS = 30_000;
 /** A holder on another host that has not refreshed for this long is taken to be gone. */
 export const OTHER_HOST_GRACE_MS = 5 * 60_000;
@@ -37,11 +43,15 @@ export interface LockHolder {
   pid: number;
   /** The process's start time as /proc/PID/stat gives it (clock ticks since boot), on Linux: tells a reused pid. */
   processStart?: string;
+  /** The holder's pid namespace (`pid:[4026531836]`, Linux): its pid means the same process only within it. */
+  pidNs?: string;
+  /** The kernel's boot id (Linux): a pid from before a reboot means nothing after it. */
+  bootId?: string;
   /** Unique to one acquisition. */
   token: string;
   /** When the lock was taken (ISO). */
   since: string;
-  /** The holder's last refresh (ISO, by its own clock). */
+  /** The holder's last refresh (ISO, by its own clock): its refresh file's mtime, or holder.json's own field if later. */
   refreshedAt: string;
 }
 
@@ -86,7 +96,7 @@ export class WorkDirLock {
 
   private constructor(
     readonly root: string,
-    private holder: LockHolder,
+    private readonly holder: LockHolder,
     /** Set when this acquisition took over a lock whose holder was gone. */
     readonly tookOver: TakenOver | undefined,
     refreshMs: number,
@@ -106,11 +116,12 @@ export class WorkDirLock {
     const lockDir = path.join(root, LOCK_DIR_NAME);
     const token = `${process.pid}-${randomBytes(6).toString('hex')}`;
     const now = new Date().toISOString();
-    const mine: LockHolder = { host: hostname(), pid: process.pid, ...processStartField(process.pid), token, since: now, refreshedAt: now };
+    const mine: LockHolder = { host: hostname(), pid: process.pid, ...processStartField(process.pid), ...PROCESS_VIEW, token, since: now, refreshedAt: now };
     let tookOver: TakenOver | undefined;
     const fresh = path.join(root, `.lock-new-${token}`);
-    await mkdir(fresh, { mode: 0o700 });
+    await makeFreshFolder(root, fresh);
     try {
+      await writeFile(path.join(fresh, refreshFileName(token)), '', { mode: 0o600 });
       await writeFile(path.join(fresh, 'holder.json'), `${JSON.stringify(mine)}\n`, { mode: 0o600 });
       // A few rounds: each either takes the lock, refuses, or removes one stale lock.
       for (let round = 0; round < 5; round++) {
@@ -133,7 +144,7 @@ export class WorkDirLock {
     }
   }
 
-  /** Rewrites holder.json with the time now, if the lock is still this process's. */
+  /** Sets the refresh file's mtime to now, if the lock is still this process's. */
   async refresh(): Promise<void> {
     if (this.released) return;
     const current = await readHolder(this.dir);
@@ -146,8 +157,10 @@ export class WorkDirLock {
       }
       return;
     }
-    this.holder = { ...this.holder, refreshedAt: new Date().toISOString() };
-    await writeFileAtomic(path.join(this.dir, 'holder.json'), `${JSON.stringify(this.holder)}\n`).catch(() => undefined);
+    // Only our own file: should the lock change hands after the check above, this touches the
+    // old lock folder's file (or fails, the folder gone), never the new holder's.
+    const now = new Date();
+    await utimes(path.join(this.dir, refreshFileName(this.holder.token)), now, now).catch(() => undefined);
   }
 
   /** Stops refreshing and removes the lock, if it is still ours (the work dir may be gone already). */
@@ -160,13 +173,43 @@ export class WorkDirLock {
   }
 }
 
-/** The holder a lock folder names, or undefined while it is being written or moved. */
+/** The holder a lock folder names (refreshedAt its latest refresh), or undefined while it is being written or moved. */
 export async function readHolder(lockDir: string): Promise<LockHolder | undefined> {
+  let parsed: LockHolder;
   try {
-    const parsed = JSON.parse(await readFile(path.join(lockDir, 'holder.json'), 'utf8')) as LockHolder;
-    return typeof parsed.token === 'string' && typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? parsed : undefined;
+    parsed = JSON.parse(await readFile(path.join(lockDir, 'holder.json'), 'utf8')) as LockHolder;
   } catch {
     return undefined;
+  }
+  if (typeof parsed.token !== 'string' || typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return undefined;
+  // A token is a file name here: one that is not ours in form names no refresh file.
+  if (!/^[\w-]+$/.test(parsed.token)) return parsed;
+  const touched = await stat(path.join(lockDir, refreshFileName(parsed.token))).then((s) => s.mtimeMs, () => undefined);
+  const written = Date.parse(parsed.refreshedAt);
+  if (touched !== undefined && (Number.isNaN(written) || touched > written)) return { ...parsed, refreshedAt: new Date(touched).toISOString() };
+  return parsed;
+}
+
+function refreshFileName(token: string): string {
+  return `refresh-${token}`;
+}
+
+/**
+ * Creates the folder the lock is prepared in. The work dir itself may have just been removed by
+ * the map that used it before (it removes the emptied folder after releasing its lock): then it
+ * is made again, as claiming a work dir that does not exist makes it.
+ */
+async function makeFreshFolder(root: string, fresh: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await mkdir(fresh, { mode: 0o700 });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+    }
+    await mkdir(root, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
   }
 }
 
@@ -178,7 +221,7 @@ export async function whyGone(holder: LockHolder | undefined, lockDir: string, g
     if (changed === undefined) return 'it was gone';
     return now - changed > graceMs ? `it named no holder and was last changed ${minutes(now - changed)} ago` : undefined;
   }
-  if (holder.host === hostname()) {
+  if (holder.host === hostname() && sameProcessView(holder)) {
     if (holder.pid === process.pid) return heldHere.has(holder.token) ? undefined : `its process ${holder.pid} on ${holder.host} is gone (this process reuses its pid)`;
     if (!processAlive(holder.pid)) return `its process ${holder.pid} on ${holder.host} is gone`;
     const started = processStartField(holder.pid).processStart;
@@ -189,7 +232,8 @@ export async function whyGone(holder: LockHolder | undefined, lockDir: string, g
   }
   const refreshed = Date.parse(holder.refreshedAt);
   const silent = now - (Number.isNaN(refreshed) ? 0 : refreshed);
-  return silent > graceMs ? `its holder on ${holder.host} (pid ${holder.pid}) has not refreshed it for ${minutes(silent)} (grace ${minutes(graceMs)})` : undefined;
+  const where = holder.host === hostname() ? `${holder.host} in another pid namespace or boot` : holder.host;
+  return silent > graceMs ? `its holder on ${where} (pid ${holder.pid}) has not refreshed it for ${minutes(silent)} (grace ${minutes(graceMs)})` : undefined;
 }
 
 /**
@@ -210,6 +254,32 @@ async function removeIfStill(lockDir: string, expected: LockHolder | undefined, 
   }
   await rm(aside, { recursive: true, force: true });
   return true;
+}
+
+/** This process's pid namespace and boot (Linux); what a holder on this host must share for its pid to mean anything here. */
+const PROCESS_VIEW: { pidNs?: string; bootId?: string } = {
+  ...optional('pidNs', () => readlinkSync('/proc/self/ns/pid')),
+  ...optional('bootId', () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()),
+};
+
+function optional<K extends string>(key: K, read: () => string): { [k in K]?: string } {
+  try {
+    const value = read();
+    return value ? ({ [key]: value } as { [k in K]?: string }) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Whether a holder's pid can be judged here: it records the same pid namespace and boot as
+ * ours. Holders written before these fields existed record neither and are judged by pid as
+ * before; a holder that records them, where either differs from ours (or one side lacks it),
+ * is not: pid 1 in a container is not our pid 1.
+ */
+function sameProcessView(holder: LockHolder): boolean {
+  if (holder.pidNs === undefined && holder.bootId === undefined) return true;
+  return holder.pidNs === PROCESS_VIEW.pidNs && holder.bootId === PROCESS_VIEW.bootId;
 }
 
 function isTaken(error: unknown): boolean {

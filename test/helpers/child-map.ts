@@ -20,6 +20,8 @@ export interface ChildMapConfig {
   /** A shell umask for the child, e.g. '002'. */
   umask?: string;
   cwd?: string;
+  /** A command that runs the child, e.g. ['unshare', '--pid', '--fork', '--mount-proc'] (root only). */
+  wrapper?: string[];
 }
 
 export interface ChildMapRun {
@@ -31,6 +33,7 @@ export function startChildMap(config: ChildMapConfig): ChildMapRun {
   const node = [process.execPath, CHILD];
   let argv = config.user ? ['runuser', '-u', config.user, '--', ...node] : node;
   if (config.umask) argv = ['/bin/sh', '-c', `umask ${config.umask} && exec "$@"`, 'sh', ...argv];
+  if (config.wrapper) argv = [...config.wrapper, ...argv];
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: config.cwd ?? ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

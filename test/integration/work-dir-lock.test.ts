@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,28 @@ describe('one map per work dir at a time', () => {
     const { output } = await first.exited;
     expect(output).toEqual({ results: doubled });
     expect(existsSync(workDir)).toBe(false); // removed by its map at the end, as keepWorkDir 'on-error' says
+  });
+
+  // A container with its own pid namespace on this host (Apptainer --pid or --containall): the
+  // holder is pid 1 there, which here is init, with another start time.
+  const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+  it.skipIf(!canUnshare)('refuses a second map while the first runs in another pid namespace on this host (pid 1 there)', async () => {
+    const workDir = path.join(folder.path, 'pid-namespace');
+    const release = path.join(folder.path, 'pid-namespace.release');
+    const first = startChildMap({
+      fn: WAITS_FOR_RELEASE,
+      tasks,
+      options: { workDir, chunkSize: 1, env: { QMR_TEST_RELEASE: release } },
+      wrapper: ['unshare', '--pid', '--fork', '--mount-proc'],
+    });
+    await waitFor(() => submitted(workDir), 'the first map to submit');
+    expect((await holder(workDir))?.pid).toBe(1);
+    const error = await new Pool({ workDir, env: { QMR_TEST_RELEASE: release } }).map(waitsForRelease, tasks).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkDirBusyError);
+    expect((error as Error).message).toContain(`in use by another map: pid 1 on ${hostname()}`);
+    await writeFile(release, '');
+    const { output } = await first.exited;
+    expect(output).toEqual({ results: doubled });
   });
 
   it('refuses a second map in the same process too', async () => {

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,5 +97,52 @@ describe('work dir lock', () => {
     expect((await readHolder(lock.dir))?.pid).toBe(process.pid);
     await lock.release();
     expect(existsSync(lock.dir)).toBe(false);
+  });
+
+  it('judges a holder in another pid namespace or boot on this host by its refreshes, not by its pid', async () => {
+    const dir = path.join(folder.path, 'no-such-lock');
+    const now = Date.now();
+    const pidNs = readlinkSync('/proc/self/ns/pid');
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const recent = new Date(now - 60_000).toISOString();
+    // A holder in a container (unshare --pid, Apptainer --containall) is pid 1 there, with its own start time.
+    const contained = { host: hostname(), pid: 1, processStart: '999999999', pidNs: 'pid:[1]', bootId, refreshedAt: recent };
+    expect(await whyGone(holder(contained), dir, 300_000, now)).toBeUndefined();
+    expect(await whyGone(holder({ ...contained, pid: 2 ** 22 + 1 }), dir, 300_000, now)).toBeUndefined();
+    expect(await whyGone(holder({ ...contained, pidNs, bootId: 'another-boot' }), dir, 300_000, now)).toBeUndefined();
+    expect(await whyGone(holder({ ...contained, pidNs: undefined }), dir, 300_000, now)).toBeUndefined();
+    expect(await whyGone(holder({ ...contained, refreshedAt: new Date(now - 301_000).toISOString() }), dir, 300_000, now)).toBe(
+      `its holder on ${hostname()} in another pid namespace or boot (pid 1) has not refreshed it for 5 min (grace 5 min)`,
+    );
+    // In our namespace and boot, and in holders written before these fields: by pid, as before.
+    expect(await whyGone(holder({ ...contained, pid: 2 ** 22 + 1, pidNs }), dir, 300_000, now)).toMatch(/is gone/);
+    expect(await whyGone(holder({ host: hostname(), pid: 2 ** 22 + 1, refreshedAt: recent }), dir, 300_000, now)).toMatch(/is gone/);
+  });
+
+  it('refreshes without rewriting holder.json, so a refresh in flight during a takeover cannot overwrite the new holder', async () => {
+    const root = await newRoot('refresh-file');
+    const lock = await WorkDirLock.acquire(root, { refreshMs: 3_600_000 });
+    const file = path.join(lock.dir, 'holder.json');
+    const before = { text: await readFile(file, 'utf8'), ino: (await stat(file)).ino };
+    const first = (await readHolder(lock.dir))!.refreshedAt;
+    await waitFor(async () => {
+      await lock.refresh();
+      return (await readHolder(lock.dir))!.refreshedAt !== first;
+    }, 'a later refresh time', 30_000, 10);
+    expect({ text: await readFile(file, 'utf8'), ino: (await stat(file)).ino }).toEqual(before);
+    await lock.release();
+    // An old holder (it rewrote refreshedAt in holder.json, no refresh file) reads as before.
+    await mkdir(path.join(root, 'lock'));
+    await writeFile(path.join(root, 'lock', 'holder.json'), JSON.stringify(holder({ token: 'old-format', refreshedAt: '2026-05-05T00:00:00.000Z' })));
+    expect((await readHolder(path.join(root, 'lock')))?.refreshedAt).toBe('2026-05-05T00:00:00.000Z');
+  });
+
+  it('takes the lock of a work dir that was removed just before (by the map that used it), making the folder again', async () => {
+    const root = await newRoot('vanished');
+    await rmdir(root);
+    const lock = await WorkDirLock.acquire(root);
+    expect((await readHolder(lock.dir))?.pid).toBe(process.pid);
+    await lock.release();
+    expect(await readdir(root)).toEqual([]);
   });
 });
