@@ -5,6 +5,8 @@
  * While a chunk runs, what the process writes to stdout and stderr goes to that chunk's log
  * files, as job.sh arranges for a job of its own. In claim mode (elastic maps) each command is
  * `TICKET JOB_ID` and runs one worker's claim loop, with that worker's log files.
+ * The process ends at once when stdin ends or its parent changes: it must not outlive the
+ * submitter that feeds it (die-with-submitter.ts).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -12,12 +14,15 @@ import { createInterface } from 'node:readline';
 import { WorkDirLayout } from '../src/work-dir.js';
 import { ElasticLayout } from '../src/elastic/layout.js';
 import { runClaimLoop } from './claim-loop.js';
+import { dieWithSubmitter } from './die-with-submitter.js';
 import { log, runChunk } from './run-chunk.js';
 
 const REPLIES_FD = 3;
 
 export async function serve(runDir: string, mode: 'chunk' | 'claim'): Promise<void> {
   const layout = mode === 'claim' ? new ElasticLayout(runDir) : new WorkDirLayout(runDir);
+  let running: string | undefined;
+  dieWithSubmitter(() => running);
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     const m = /^(\d+) (\S+)$/.exec(line.trim());
     if (!m) continue;
@@ -25,6 +30,7 @@ export async function serve(runDir: string, mode: 'chunk' | 'claim'): Promise<vo
     const jobId = m[2]!;
     process.env.QMR_JOB_ID = jobId;
     const restore = redirectOutput(layout.stdoutLog(chunk), layout.stderrLog(chunk));
+    running = `${mode === 'claim' ? 'worker' : 'chunk'} ${chunk} (job ${jobId})`;
     try {
       // Marks where this attempt begins in the chunk's log, as job.sh does for a job of its own.
       process.stderr.write(`[qmr ${new Date().toISOString().slice(0, 19)}Z] worker: job ${jobId} on ${hostname()}, ${mode === 'claim' ? 'worker' : 'chunk'} ${chunk}\n`);
@@ -36,6 +42,7 @@ export async function serve(runDir: string, mode: 'chunk' | 'claim'): Promise<vo
       log(`worker failed, no result written: ${message}`);
       reply(`fail ${jobId} ${message.split('\n')[0]}`);
     } finally {
+      running = undefined;
       restore();
     }
   }
