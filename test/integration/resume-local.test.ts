@@ -117,7 +117,7 @@ await pool.map({ module: ${JSON.stringify(module)}, export: 'slow' }, [0, 1, 2, 
     await new Promise((r) => child.once('exit', r));
     const finishedBefore = (await readdir(path.join(workDir, 'results'))).filter((n) => n.endsWith('.result'));
     expect(finishedBefore.length).toBeGreaterThanOrEqual(2);
-    // Orphaned workers of the killed process may still finish; let them, then resume.
+    // The killed process's workers die with it (worker/die-with-submitter.ts); give them a moment.
     await new Promise((r) => setTimeout(r, 1500));
     const counted = await starts(workDir);
     let last: Progress | undefined;
