@@ -29,10 +29,22 @@ export interface ChunkPlan {
   growing?: boolean;
   /** The most tasks a growing chunk holds; default STREAM_MAX_CHUNK (elastic maps grow smaller units). */
   growUpTo?: number;
+  /**
+   * Leading big chunks (elastic maps of many tasks, elastic/plan.ts): chunk k < bulk.chunks
+   * holds bulk.size tasks, later chunks chunkSize. Not together with `growing`.
+   */
+  bulk?: ChunkBulk;
   /** Known when the number of tasks is. */
   numChunks: number | undefined;
   /** How the size was chosen, in words (recorded in run.json and shown by benchmarks). */
   rule: string;
+}
+
+export interface ChunkBulk {
+  /** Tasks in each leading chunk. */
+  size: number;
+  /** How many chunks lead with that size. */
+  chunks: number;
 }
 
 export function planChunks(
@@ -73,7 +85,17 @@ export function planChunks(
 }
 
 /** The number of tasks in chunk k under a plan. */
-export function chunkSizeAt(plan: Pick<ChunkPlan, 'chunkSize' | 'growing' | 'growUpTo'>, k: number): number {
+export function chunkSizeAt(plan: Pick<ChunkPlan, 'chunkSize' | 'growing' | 'growUpTo' | 'bulk'>, k: number): number {
+  if (plan.bulk && k < plan.bulk.chunks) return plan.bulk.size;
   if (!plan.growing) return plan.chunkSize;
   return Math.min(plan.chunkSize * 2 ** Math.min(k, 30), plan.growUpTo ?? STREAM_MAX_CHUNK);
+}
+
+/** How many chunks hold taskCount tasks under a plan of fixed sizes (not growing). */
+export function chunkCount(plan: Pick<ChunkPlan, 'chunkSize' | 'bulk'>, taskCount: number): number {
+  const bulk = plan.bulk;
+  if (!bulk) return Math.ceil(taskCount / plan.chunkSize);
+  const inBulk = Math.min(bulk.chunks, Math.ceil(taskCount / bulk.size));
+  const rest = Math.max(0, taskCount - inBulk * bulk.size);
+  return inBulk + Math.ceil(rest / plan.chunkSize);
 }

@@ -20,6 +20,11 @@ export interface Fingerprint {
   chunkSize: number;
   /** Chunks grow (tasks from an iterable with no chunk size given): see chunkSizeAt. */
   growing?: boolean;
+  /**
+   * Leading big chunks (ChunkPlan.bulk): chunk k < bulk.chunks holds bulk.size tasks. Absent in
+   * journals from before it, whose chunks all hold chunkSize.
+   */
+  bulk?: { size: number; chunks: number };
   /** An elastic map: chunks are units that W worker jobs claim (chunkSize is the unit size). */
   elastic?: { workers: number; growUpTo?: number };
 }

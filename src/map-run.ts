@@ -306,6 +306,7 @@ export class MapRun<R> {
       flavor: this.queue.flavor,
       chunkSize: plan.chunkSize,
       ...(plan.growing ? { growing: true } : {}),
+      ...(plan.bulk ? { bulk: { size: plan.bulk.size, chunks: plan.bulk.chunks } } : {}),
       ...(this.elasticPlan ? { elastic: { workers: this.elasticPlan.workers, ...(plan.growUpTo ? { growUpTo: plan.growUpTo } : {}) } } : {}),
     };
     await this.journal.append({ t: 'start', time: now, pid: process.pid, host: hostname(), fingerprint });

@@ -46,8 +46,9 @@ export function checkResume(recorded: RecordedRun, inputs: ResumeInputs): ChunkP
   return {
     chunkSize: first.chunkSize,
     ...(first.growing ? { growing: true } : {}),
+    ...(first.bulk ? { bulk: { size: first.bulk.size, chunks: first.bulk.chunks } } : {}),
     ...(first.elastic?.growUpTo !== undefined ? { growUpTo: first.elastic.growUpTo } : {}),
     numChunks: recorded.input?.chunks,
-    rule: `chunkSize ${first.chunkSize}${first.growing ? ', growing' : ''} (recorded by the first run)`,
+    rule: `chunkSize ${first.chunkSize}${first.growing ? ', growing' : ''}${first.bulk ? `, after ${first.bulk.chunks} chunks of ${first.bulk.size}` : ''} (recorded by the first run)`,
   };
 }

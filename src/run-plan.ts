@@ -28,6 +28,7 @@ export function recordedPlan(recorded: RecordedRun, input: ResumeInputs): RunPla
     elasticPlan: {
       unitSize: plan.chunkSize,
       ...(elastic.growUpTo !== undefined ? { growUpTo: elastic.growUpTo } : {}),
+      ...(plan.bulk ? { bulk: { size: plan.bulk.size, units: plan.bulk.chunks } } : {}),
       units: plan.numChunks,
       workers: elastic.workers,
       ceiling: elastic.workers,
@@ -52,11 +53,12 @@ export async function freshPlan(tasks: number | undefined, options: ResolvedOpti
     maxWorkers: options.maxWorkers,
     maxArraySize: options.maxArraySize ?? info.maxArraySize,
   });
-  const growUpTo = elasticPlan.growUpTo;
+  const { growUpTo, bulk } = elasticPlan;
   return {
     plan: {
       chunkSize: elasticPlan.unitSize,
       ...(growUpTo !== undefined ? { growing: true, growUpTo } : {}),
+      ...(bulk ? { bulk: { size: bulk.size, chunks: bulk.units } } : {}),
       numChunks: elasticPlan.units,
       rule: elasticPlan.rule,
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkSizeAt, MAX_CHUNKS, planChunks, STREAM_MAX_CHUNK } from '../../src/chunking.js';
+import { chunkCount, chunkSizeAt, MAX_CHUNKS, planChunks, STREAM_MAX_CHUNK } from '../../src/chunking.js';
 
 describe('planChunks', () => {
   it('uses three chunks per slot', () => {
@@ -26,5 +26,14 @@ describe('planChunks', () => {
     let chunks = 0;
     while (tasks < 1_000_000) tasks += chunkSizeAt(stream, chunks++);
     expect(chunks).toBeLessThan(110);
+  });
+  it('gives leading bulk chunks their size and the rest chunkSize, and counts them', () => {
+    const plan = { chunkSize: 5, bulk: { size: 40, chunks: 3 } };
+    expect([0, 1, 2, 3, 4].map((k) => chunkSizeAt(plan, k))).toEqual([40, 40, 40, 5, 5]);
+    expect(chunkCount(plan, 150)).toBe(3 + 6);
+    expect(chunkCount(plan, 151)).toBe(3 + 7);
+    // Fewer tasks than the bulk holds: only the chunks needed.
+    expect(chunkCount(plan, 41)).toBe(2);
+    expect(chunkCount({ chunkSize: 5 }, 11)).toBe(3);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ResumeMismatchError } from '../../src/errors.js';
-import type { JournalRecord } from '../../src/journal.js';
+import { chunkSizeAt } from '../../src/chunking.js';
+import type { Fingerprint, JournalRecord } from '../../src/journal.js';
 import { checkResume, type ResumeInputs } from '../../src/resume-check.js';
+import { recordedPlan } from '../../src/run-plan.js';
 import { replayJournal } from '../../src/run-state.js';
 
 const time = '2026-01-01T00:00:00.000Z';
@@ -22,5 +24,35 @@ describe('checkResume and a changed fn', () => {
     expect(checkResume(recorded, { ...inputs, rerunFailed: 'any-fn' })).toMatchObject({ chunkSize: 4, numChunks: 2 });
     expect(() => checkResume(recorded, { ...inputs, rerunFailed: 'any-fn', flavor: 'sge' })).toThrow(/slurm flavor/);
     expect(() => checkResume(recorded, { ...inputs, rerunFailed: 'any-fn', tasks: 9 })).toThrow(/8 tasks/);
+  });
+});
+
+describe('resuming an elastic map with bulk units', () => {
+  const start = (fingerprint: Partial<Fingerprint>): JournalRecord => ({
+    t: 'start',
+    time,
+    pid: 1,
+    host: 'h',
+    fingerprint: { fn: 'f', fnDescription: 'the source of function analyse', flavor: 'local', chunkSize: 500, elastic: { workers: 2 }, ...fingerprint },
+  });
+  const same: ResumeInputs = { ...inputs, fnHash: 'f', flavor: 'local', tasks: 100_000 };
+
+  it('rebuilds the first run\'s layout from the start record: 20 units of 4000, then units of 500', () => {
+    const first = replayJournal([start({ bulk: { size: 4000, chunks: 20 } }), { t: 'input-end', chunks: 60, tasks: 100_000 }]);
+    const { plan, elasticPlan } = recordedPlan(first, same);
+    expect(plan).toMatchObject({ chunkSize: 500, bulk: { size: 4000, chunks: 20 }, numChunks: 60 });
+    expect(elasticPlan).toMatchObject({ unitSize: 500, bulk: { size: 4000, units: 20 }, units: 60 });
+    const sizes = Array.from({ length: 60 }, (_, k) => chunkSizeAt(plan, k));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(100_000);
+    expect(chunkSizeAt(plan, 19)).toBe(4000);
+    expect(chunkSizeAt(plan, 20)).toBe(500);
+  });
+
+  it('keeps equal units for a journal from before bulk units (no bulk in its start record)', () => {
+    const old = replayJournal([start({}), { t: 'input-end', chunks: 200, tasks: 100_000 }]);
+    const { plan, elasticPlan } = recordedPlan(old, same);
+    expect(plan.bulk).toBeUndefined();
+    expect(elasticPlan?.bulk).toBeUndefined();
+    expect([0, 19, 20, 199].map((k) => chunkSizeAt(plan, k))).toEqual([500, 500, 500, 500]);
   });
 });
