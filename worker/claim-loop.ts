@@ -17,6 +17,7 @@ import { hostname } from 'node:os';
 import { claimSize } from '../src/elastic/claim-size.js';
 import { claimedUnits, Claimer } from '../src/elastic/claims.js';
 import { ElasticLayout } from '../src/elastic/layout.js';
+import { unitsWeight, unitWeight } from '../src/elastic/plan.js';
 import { readManifest, writeWorkerExit, type ElasticManifest, type WorkerExitReason } from '../src/elastic/manifest.js';
 import { chunkOfFileName, WorkDirLayout } from '../src/work-dir.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -45,6 +46,8 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
   let units = 0;
   let claims = 0;
   let busySeconds = 0;
+  /** Units run, in fine units: a bulk unit counts for its weight (plan.ts unitWeight). */
+  let weightRun = 0;
   let idleSince: number | undefined;
   const end = async (reason: WorkerExitReason): Promise<ClaimLoopSummary> => {
     // The exit file is the last thing this worker writes: once it is there the pool may end the
@@ -67,17 +70,20 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
         continue;
       }
       idleSince = undefined;
+      // Claims are sized in fine units: a bulk unit weighs what it holds.
       const size = claimSize({
-        openUnits: open.length,
+        openUnits: unitsWeight(manifest, open),
         workers: manifest.workers,
-        secondsPerUnit: units > 0 ? busySeconds / units : undefined,
+        secondsPerUnit: weightRun > 0 ? busySeconds / weightRun : undefined,
         targetSeconds: manifest.targetSeconds,
         secondsLeft: manifest.walltimeSeconds === undefined ? undefined : manifest.walltimeSeconds - (Date.now() - startedAt) / 1000,
         walltimeSeconds: manifest.walltimeSeconds,
       });
       if (size === 0) return await end('walltime');
-      claimer.report(units, busySeconds);
-      const mine = await claimSome(claimer, spreadStart(open, ticket, manifest.workers, size), size);
+      claimer.report(weightRun, busySeconds);
+      const weigh = (unit: number) => unitWeight(manifest, unit);
+      const unitsInSize = Math.max(1, Math.round(size / weigh(open[0]!)));
+      const mine = await claimSome(claimer, spreadStart(open, ticket, manifest.workers, unitsInSize), size, weigh);
       if (mine.length === 0) continue; // others were quicker: look again
       claims += 1;
       log(`worker ${ticket} claimed ${mine.length} unit${mine.length === 1 ? '' : 's'}: ${mine.join(',')}`);
@@ -87,6 +93,7 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
         const summary = await runChunk(runDir, unit, jobId);
         busySeconds += summary.seconds;
         units += 1;
+        weightRun += unitWeight(manifest, unit);
       }
     }
   } finally {
@@ -128,11 +135,16 @@ export function spreadStart(open: readonly number[], ticket: number, workers: nu
   return [...open.slice(start), ...open.slice(0, start)];
 }
 
-async function claimSome(claimer: Claimer, candidates: readonly number[], size: number): Promise<number[]> {
+/** Claims candidates in order until they weigh `size` fine units; always at least one unit. */
+export async function claimSome(claimer: Claimer, candidates: readonly number[], size: number, weigh: (unit: number) => number): Promise<number[]> {
   const mine: number[] = [];
+  let weight = 0;
   for (const unit of candidates) {
-    if (mine.length >= size) break;
-    if (await claimer.claim(unit)) mine.push(unit);
+    if (mine.length > 0 && weight + weigh(unit) > size) break;
+    if (await claimer.claim(unit)) {
+      mine.push(unit);
+      weight += weigh(unit);
+    }
   }
   return mine.sort((a, b) => a - b);
 }

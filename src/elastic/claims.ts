@@ -30,7 +30,10 @@ export interface ClaimOwner {
   claimedAt: string;
   /** Random, per worker process: tells its own claim from another's after an NFS retry. */
   token: string;
-  /** What the worker measured before this claim: units run and seconds busy (worker-target.ts). */
+  /**
+   * What the worker measured before this claim: units run, in fine units (a bulk unit counts for
+   * its weight, elastic/plan.ts unitWeight), and seconds busy (worker-target.ts).
+   */
   measured?: { units: number; seconds: number };
 }
 

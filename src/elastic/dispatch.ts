@@ -25,7 +25,7 @@ import { WorkerFleet } from './fleet.js';
 import { ElasticLayout } from './layout.js';
 import { LeaseWatch } from './lease-watch.js';
 import { readWorkerExit, writeManifest, type WorkerExit } from './manifest.js';
-import type { ElasticPlan } from './plan.js';
+import { unitsWeight, type ElasticPlan } from './plan.js';
 import { workerTarget } from './worker-target.js';
 
 /** Heartbeats are stat'ed at most this often (each is a file-server round trip per worker). */
@@ -186,7 +186,7 @@ export class ElasticDispatch {
     return { workersRunning: c.running, workersPending: c.pending + c.held, workersSubmitted: this.fleet.submittedCount };
   }
 
-  /** Mean seconds per unit over what the workers reported; undefined before any reported. */
+  /** Mean seconds per fine unit (plan.ts unitWeight) over what the workers reported; undefined before any reported. */
   secondsPerUnit(): number | undefined {
     let units = 0;
     let seconds = 0;
@@ -203,7 +203,8 @@ export class ElasticDispatch {
       current: this.fleet.workers,
       ceiling: this.ctx.plan.ceiling,
       live: this.fleet.live().length,
-      openUnits: this.ctx.units.unsubmitted().length,
+      // In fine units, as the workers measure (plan.ts unitWeight).
+      openUnits: unitsWeight(this.ctx.plan, this.ctx.units.unsubmitted()),
       secondsPerUnit: this.secondsPerUnit(),
       targetSeconds: CLAIM_TARGET_SECONDS,
     });
@@ -219,6 +220,7 @@ export class ElasticDispatch {
     const walltime = this.ctx.options.resources.walltime;
     await writeManifest(this.layout, {
       unitSize: this.ctx.plan.unitSize,
+      ...(this.ctx.plan.bulk ? { bulk: this.ctx.plan.bulk } : {}),
       units: units ?? null,
       workers: this.fleet.workers,
       ...(walltime === undefined ? {} : { walltimeSeconds: parseWalltimeSeconds(walltime) }),

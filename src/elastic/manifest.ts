@@ -12,6 +12,8 @@ export const ELASTIC_FILE_VERSION = 1;
 export interface ElasticManifest {
   version: typeof ELASTIC_FILE_VERSION;
   unitSize: number;
+  /** Leading bulk units (ElasticPlan.bulk): workers weigh claims by it (plan.ts unitWeight). */
+  bulk?: { size: number; units: number };
   /** Set once every task is in a unit file; until then workers wait for more. */
   units: number | null;
   /** Worker jobs the pool keeps going (W), for the claim-size rule. */

@@ -1,7 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Claimer, claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../../src/elastic/claims.js';
+import { chunkSizeAt } from '../../src/chunking.js';
+import { claimSize } from '../../src/elastic/claim-size.js';
 import { ElasticLayout } from '../../src/elastic/layout.js';
+import { planElastic, unitsWeight, unitWeight } from '../../src/elastic/plan.js';
+import { claimSome } from '../../worker/claim-loop.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 let tmp: { path: string; cleanup: () => Promise<void> };
@@ -65,5 +69,27 @@ describe('claims on a real folder', () => {
   });
   it('readOwner is undefined for a unit nobody claimed', async () => {
     expect(await readOwner(layout, 42)).toBeUndefined();
+  });
+});
+
+describe('claims weighed by the tasks they hold (bulk units, issue 20)', () => {
+  // 10^5 tasks on 2 workers: units 0-19 hold 4000 tasks (8 fine units each), 20-59 hold 500.
+  const plan = planElastic({ tasks: 100_000, slots: 2, maxWorkers: undefined, maxArraySize: undefined });
+  const weigh = (unit: number) => unitWeight(plan, unit);
+  const open = Array.from({ length: 58 }, (_, k) => k + 2); // units 0 and 1 ran: the first claims
+
+  it('a claim of a 1/(2W) share of the open work takes that share of the tasks, not of the units', async () => {
+    const size = claimSize({ openUnits: unitsWeight(plan, open), workers: 2, secondsPerUnit: 0.001 });
+    const mine = await claimSome(claimer(1), open, size, weigh);
+    const tasks = mine.reduce((sum, unit) => sum + chunkSizeAt({ chunkSize: plan.unitSize, bulk: { size: plan.bulk!.size, chunks: plan.bulk!.units } }, unit), 0);
+    // 92,000 tasks are open; a quarter is 23,000. Counting units, the claim took 46 of the 58:
+    // 18 bulk and 28 fine units, 86,000 tasks, leaving the other worker almost nothing.
+    expect(tasks).toBeGreaterThan(0.15 * 92_000);
+    expect(tasks).toBeLessThanOrEqual(0.25 * 92_000);
+    expect(mine).toEqual([2, 3, 4, 5, 6]);
+  });
+  it('always takes one unit, even one heavier than the claim size; fine units count one each', async () => {
+    expect(await claimSome(claimer(1), [10, 11], 1, weigh)).toEqual([10]);
+    expect(await claimSome(claimer(2), [30, 31, 32, 33], 3, weigh)).toEqual([30, 31, 32]);
   });
 });
