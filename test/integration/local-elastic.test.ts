@@ -116,4 +116,24 @@ describe('local flavor, elastic workers', () => {
     // Static chunks have no claiming margin: the same walltime runs there.
     expect(await new Pool({ workDir: workDirOf('walltime-static'), concurrency: 2, elastic: false, resources: { walltime: 10 } }).map((x: number) => x + 1, [1, 2, 3])).toEqual([2, 3, 4]);
   }, 120_000);
+  it('lays a big map in bulk units then fine ones, each unit run once, and a resume rebuilds that layout from the journal', async () => {
+    // 3,000 tasks on 2 workers: fine units of 15 tasks; the first 80% in 20 units of 120 (issue 20).
+    const workDir = workDirOf('bulk');
+    const tasks = Array.from({ length: 3000 }, (_, i) => i);
+    const triple = (x: number) => 3 * x;
+    const out = await new Pool({ workDir, keepWorkDir: 'always', concurrency: 2 }).map(triple, tasks);
+    expect(out).toEqual(tasks.map((x) => 3 * x));
+    const journal = await readJournal(path.join(workDir, 'journal.jsonl'));
+    expect(of(journal, 'start')[0]!.fingerprint).toMatchObject({ chunkSize: 15, bulk: { size: 120, chunks: 20 } });
+    const counts = of(journal, 'chunk').map((c) => c.count);
+    expect(counts).toEqual([...Array(20).fill(120), ...Array(40).fill(15)]);
+    const starts = await unitStarts(workDir);
+    expect([...starts.values()].every((n) => n === 1)).toBe(true);
+    expect(starts.size).toBe(60);
+    // Run again on the same work dir: every unit's result is read back, none runs again. A resume
+    // that laid the tasks in equal units would find its chunks differ from the journal's and refuse.
+    const again = await new Pool({ workDir, keepWorkDir: 'always', concurrency: 2 }).map(triple, tasks);
+    expect(again).toEqual(out);
+    expect(await unitStarts(workDir)).toEqual(starts);
+  });
 });
