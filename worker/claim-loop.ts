@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { claimSize } from '../src/elastic/claim-size.js';
+import { claimSize, unitsThatFit } from '../src/elastic/claim-size.js';
 import { claimedUnits, Claimer } from '../src/elastic/claims.js';
 import { ElasticLayout } from '../src/elastic/layout.js';
 import { unitsWeight, unitWeight } from '../src/elastic/plan.js';
@@ -71,19 +71,22 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
       }
       idleSince = undefined;
       // Claims are sized in fine units: a bulk unit weighs what it holds.
-      const size = claimSize({
+      const weigh = (unit: number) => unitWeight(manifest, unit);
+      const sizing = {
         openUnits: unitsWeight(manifest, open),
         workers: manifest.workers,
         secondsPerUnit: weightRun > 0 ? busySeconds / weightRun : undefined,
         targetSeconds: manifest.targetSeconds,
         secondsLeft: manifest.walltimeSeconds === undefined ? undefined : manifest.walltimeSeconds - (Date.now() - startedAt) / 1000,
         walltimeSeconds: manifest.walltimeSeconds,
-      });
-      if (size === 0) return await end('walltime');
+      };
+      const size = claimSize(sizing);
+      // Under a walltime a bulk unit may not fit where a fine one does: it is left to a worker with time.
+      const fitting = unitsThatFit(open, weigh, sizing);
+      if (size === 0 || fitting.length === 0) return await end('walltime');
       claimer.report(weightRun, busySeconds);
-      const weigh = (unit: number) => unitWeight(manifest, unit);
-      const unitsInSize = Math.max(1, Math.round(size / weigh(open[0]!)));
-      const mine = await claimSome(claimer, spreadStart(open, ticket, manifest.workers, unitsInSize), size, weigh);
+      const unitsInSize = Math.max(1, Math.round(size / weigh(fitting[0]!)));
+      const mine = await claimSome(claimer, spreadStart(fitting, ticket, manifest.workers, unitsInSize), size, weigh);
       if (mine.length === 0) continue; // others were quicker: look again
       claims += 1;
       log(`worker ${ticket} claimed ${mine.length} unit${mine.length === 1 ? '' : 's'}: ${mine.join(',')}`);

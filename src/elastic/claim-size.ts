@@ -49,9 +49,28 @@ export function claimSize(input: ClaimSizeInput): number {
     const usable = input.secondsLeft - walltimeMargin(input.walltimeSeconds);
     if (usable <= 0) return 0;
     // Before the first measurement, one unit is tried as long as there is usable time at all.
-    if (perUnit !== undefined && perUnit > 0) size = Math.min(size, Math.floor(usable / perUnit));
+    size = Math.min(size, unitsBeforeWalltime(input));
   }
   return Math.max(0, Math.min(size, input.openUnits));
+}
+
+/**
+ * The most (fine) units that fit before the walltime deadline, less the margin, by the measured
+ * time per unit; Infinity without a walltime or before the first measurement.
+ */
+export function unitsBeforeWalltime(input: ClaimSizeInput): number {
+  const perUnit = input.secondsPerUnit;
+  if (input.secondsLeft === undefined || perUnit === undefined || perUnit <= 0) return Infinity;
+  return Math.max(0, Math.floor((input.secondsLeft - walltimeMargin(input.walltimeSeconds)) / perUnit));
+}
+
+/**
+ * The open units a worker may claim: under a walltime, not a bulk unit (elastic/plan.ts) that
+ * weighs more than fits before the deadline; a worker with time left, or a fresh one, takes it.
+ */
+export function unitsThatFit(open: readonly number[], weigh: (unit: number) => number, input: ClaimSizeInput): number[] {
+  const fits = unitsBeforeWalltime(input);
+  return fits === Infinity ? [...open] : open.filter((unit) => weigh(unit) <= fits);
 }
 
 export function walltimeMargin(walltimeSeconds: number | undefined): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIM_TARGET_SECONDS, claimSize, SHARE_DIVISOR, walltimeMargin, WALLTIME_MARGIN_SECONDS } from '../../src/elastic/claim-size.js';
+import { CLAIM_TARGET_SECONDS, claimSize, SHARE_DIVISOR, unitsThatFit, walltimeMargin, WALLTIME_MARGIN_SECONDS } from '../../src/elastic/claim-size.js';
 
 describe('claimSize', () => {
   it('claims one unit first, before anything is measured', () => {
@@ -29,6 +29,16 @@ describe('claimSize', () => {
   it('returns 0 when not even one unit fits before the walltime', () => {
     expect(claimSize({ openUnits: 1000, workers: 1, secondsPerUnit: 60, secondsLeft: 70, walltimeSeconds: 3600 })).toBe(0);
     expect(claimSize({ openUnits: 1000, workers: 1, secondsPerUnit: undefined, secondsLeft: 10, walltimeSeconds: 100 })).toBe(0);
+  });
+  it('under a walltime, leaves out bulk units heavier than what fits before the deadline (issue 20)', () => {
+    // Units 0-1 weigh 8 fine units, 2-3 weigh 1; 85 s usable at 10 s per fine unit: 8 fit, not more.
+    const weigh = (unit: number) => (unit < 2 ? 8 : 1);
+    const measured = { openUnits: 18, workers: 1, secondsPerUnit: 10, walltimeSeconds: 3600 };
+    expect(unitsThatFit([0, 1, 2, 3], weigh, { ...measured, secondsLeft: 360 + 85 })).toEqual([0, 1, 2, 3]);
+    expect(unitsThatFit([0, 1, 2, 3], weigh, { ...measured, secondsLeft: 360 + 79 })).toEqual([2, 3]);
+    // Before any measurement, or without a walltime, every open unit may be claimed.
+    expect(unitsThatFit([0, 1, 2], weigh, { ...measured, secondsPerUnit: undefined, secondsLeft: 400 })).toEqual([0, 1, 2]);
+    expect(unitsThatFit([0, 1, 2], weigh, { openUnits: 17, workers: 1, secondsPerUnit: 1000 })).toEqual([0, 1, 2]);
   });
   it('uses a margin of at least 15 s, or a tenth of the walltime', () => {
     expect(walltimeMargin(undefined)).toBe(WALLTIME_MARGIN_SECONDS);
