@@ -34,7 +34,7 @@ describe('qmr status of a live local elastic map', () => {
       // Both workers have claimed units (the pool journals claims as submits) and beat.
       await waitFor(async () => {
         const claims = (await journal(workDir)).filter((r) => r.t === 'submit');
-        const workers = new Set(claims.map((r) => (r.ids as string[])[0]));
+        const workers = new Set(claims.flatMap((r) => r.ids as string[])); // one record may hold several workers' claims
         return workers.size === 2 && ['worker-000000.alive', 'worker-000001.alive'].every((f) => existsSync(path.join(workDir, 'workers', f)));
       }, 'both workers claiming', 120_000); // worker processes start slowly on a loaded machine
       const [status] = await qmrJson<RunStatus[]>(['status', workDir, '--chunks']);

@@ -57,7 +57,7 @@ export function realElasticScenarios(real: RealFlavor): void {
     for (let k = 0; k < 600 && victim === undefined; k++) {
       const claims = of(await readJournal(path.join(workDir, 'journal.jsonl')), 'submit');
       const runningIds = await real.runningJobsNamed(jobName);
-      victim = claims.map((c) => c.ids[0]!).find((id) => runningIds.includes(id));
+      victim = claims.flatMap((c) => c.ids).find((id) => runningIds.includes(id));
       if (victim === undefined) await new Promise((r) => setTimeout(r, 200));
     }
     expect(victim).toBeDefined();
