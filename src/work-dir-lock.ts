@@ -298,26 +298,29 @@ function processAlive(pid: number): boolean {
   return processState(pid) !== 'Z';
 }
 
-/** The process's state letter from /proc (Linux; R, S, Z, ...); undefined elsewhere. */
-function processState(pid: number): string | undefined {
+/**
+ * The fields of /proc/PID/stat after "(comm)" (Linux; comm may hold spaces and parentheses, so
+ * split after its last ')'): [0] is the state (field 3), [19] the start time (field 22).
+ * Undefined where /proc has no such process.
+ */
+function procStat(pid: number): string[] | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[0];
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
-/** The process's start time from /proc (Linux); nothing elsewhere. */
+/** The process's state letter (R, S, Z, ...); undefined elsewhere. */
+function processState(pid: number): string | undefined {
+  return procStat(pid)?.[0];
+}
+
+/** The process's start time; nothing elsewhere. */
 function processStartField(pid: number): { processStart?: string } {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "(comm)": state is field 3, starttime field 22.
-    const start = text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
-    return start ? { processStart: start } : {};
-  } catch {
-    return {};
-  }
+  const start = procStat(pid)?.[19];
+  return start ? { processStart: start } : {};
 }
 
 function minutes(ms: number): string {
