@@ -3,7 +3,9 @@
  * (alive, or SIGKILLed) or run a map as another user. The library comes from dist/ (build first).
  * The child (child-map-main.mjs) prints one JSON line: { results } or { error: { name, message } }.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,8 +31,32 @@ export interface ChildMapRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: { results?: unknown[]; error?: { name: string; message: string } } | undefined; stderr: string }>;
 }
 
+/**
+ * The child script as `user` can run it: this checkout's own when that user can read it, else a
+ * copy of what the child loads (dist, node_modules, the script) in a folder anyone can reach, made
+ * once: a checkout under a private folder (a `mktemp -d` clone, /root) is closed to other users.
+ */
+const childFor = new Map<string, string>();
+function childScriptFor(user: string): string {
+  let script = childFor.get(user);
+  if (script) return script;
+  try {
+    execFileSync('runuser', ['-u', user, '--', 'test', '-r', CHILD], { stdio: 'ignore' });
+    script = CHILD;
+  } catch {
+    const copy = mkdtempSync(path.join(tmpdir(), 'qmr-child-map-'));
+    execFileSync('chmod', ['755', copy]);
+    for (const part of ['package.json', 'dist', 'node_modules', 'test/helpers/child-map-main.mjs']) {
+      cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
+    }
+    script = path.join(copy, 'test', 'helpers', 'child-map-main.mjs');
+  }
+  childFor.set(user, script);
+  return script;
+}
+
 export function startChildMap(config: ChildMapConfig): ChildMapRun {
-  const node = [process.execPath, CHILD];
+  const node = [process.execPath, config.user ? childScriptFor(config.user) : CHILD];
   let argv = config.user ? ['runuser', '-u', config.user, '--', ...node] : node;
   if (config.umask) argv = ['/bin/sh', '-c', `umask ${config.umask} && exec "$@"`, 'sh', ...argv];
   if (config.wrapper) argv = [...config.wrapper, ...argv];
