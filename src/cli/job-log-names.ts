@@ -1,6 +1,6 @@
 /**
  * Which files in logs/scheduler/ a job wrote, by the file-name templates its flavor gave the
- * scheduler (each flavor's schedulerLogNames in src/queues/*.ts; NAME is the job name, J the
+ * scheduler (each flavor's schedulerLogNames in src/queues/<flavor>/commands.ts; NAME is the job name, J the
  * job, T the array element):
  *
  *   sge       NAME.oJ  NAME.eJ  (array: NAME.oJ.T), NAME.poJ/.peJ for parallel environments

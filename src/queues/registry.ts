@@ -7,13 +7,13 @@ import { OptionError } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import type { FlavorName } from './flavor-names.js';
 import { CommandQueue } from './command-queue.js';
-import { htcondor } from './htcondor.js';
-import { LocalQueue, localTraits } from './local.js';
-import { lsf } from './lsf.js';
-import { detectPbsDialect, pbsFlavor, type PbsDialect } from './pbs.js';
+import { htcondor } from './htcondor/commands.js';
+import { LocalQueue, localTraits } from './local/local-queue.js';
+import { lsf } from './lsf/commands.js';
+import { detectPbsDialect, pbsFlavor, type PbsDialect } from './pbs/commands.js';
 import type { CommandFlavor, FlavorTraits, Queue } from './queue.js';
-import { sge } from './sge.js';
-import { slurm } from './slurm.js';
+import { sge } from './sge/commands.js';
+import { slurm } from './slurm/commands.js';
 
 const shared = new Map<string, Queue>();
 

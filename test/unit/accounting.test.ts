@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clockSeconds, localTime, memoryKb } from '../../src/queues/accounting/units.js';
-import { parseSacctAccounting, parseSacctAccountingOutput } from '../../src/queues/accounting/slurm.js';
-import { parseQacct, parseQacctHistory, parseQacctOutput } from '../../src/queues/accounting/sge.js';
+import { clockSeconds, localTime, memoryKb } from '../../src/queues/accounting-units.js';
+import { parseSacctAccounting, parseSacctAccountingOutput } from '../../src/queues/slurm/accounting.js';
+import { parseQacct, parseQacctHistory, parseQacctOutput } from '../../src/queues/sge/accounting.js';
 import { CommandQueue } from '../../src/queues/command-queue.js';
-import { htcondor } from '../../src/queues/htcondor.js';
-import { lsf } from '../../src/queues/lsf.js';
-import { pbsFlavor } from '../../src/queues/pbs.js';
+import { htcondor } from '../../src/queues/htcondor/commands.js';
+import { lsf } from '../../src/queues/lsf/commands.js';
+import { pbsFlavor } from '../../src/queues/pbs/commands.js';
 import { CommandOutputError, HistoryUnavailableError, type CommandResult } from '../../src/queues/queue.js';
-import { sge } from '../../src/queues/sge.js';
-import { slurm } from '../../src/queues/slurm.js';
+import { sge } from '../../src/queues/sge/commands.js';
+import { slurm } from '../../src/queues/slurm/commands.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
 
 const name = (n: string) => n;

@@ -8,7 +8,7 @@ import {
   parseCondorJson,
   submitDescription,
   submitValue,
-} from '../../src/queues/htcondor.js';
+} from '../../src/queues/htcondor/commands.js';
 import { CommandOutputError, HistoryUnavailableError, type CommandResult, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BJOBS_FIELDS, lsf, lsfState, parseBjobsJson } from '../../src/queues/lsf.js';
+import { BJOBS_FIELDS, lsf, lsfState, parseBjobsJson } from '../../src/queues/lsf/commands.js';
 import { CommandOutputError, type CommandResult, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
 

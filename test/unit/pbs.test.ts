@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPbsDialect, parseQstatFull, parseQstatJson, pbs, pbsFlavor, pbsState, takeOption } from '../../src/queues/pbs.js';
+import { detectPbsDialect, parseQstatFull, parseQstatJson, pbs, pbsFlavor, pbsState, takeOption } from '../../src/queues/pbs/commands.js';
 import { CommandOutputError, type CommandResult, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandOutputError, type SubmitRequest } from '../../src/queues/queue.js';
-import { expandSgeTaskRanges, parseQstatXml, parseQsubTerse, sge, sgeState } from '../../src/queues/sge.js';
+import { expandSgeTaskRanges, parseQstatXml, parseQsubTerse, sge, sgeState } from '../../src/queues/sge/commands.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
 
 const states = (name: string) =>

@@ -11,7 +11,7 @@ import {
   parseSqueueOutput,
   slurm,
   slurmState,
-} from '../../src/queues/slurm.js';
+} from '../../src/queues/slurm/commands.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
 
 // Fixtures: live/ = captured on this machine's Slurm 22.05.8 with the flavor's own commands;
@@ -447,7 +447,7 @@ describe('slurm: documented shapes no capture shows (squeue(1), sacct(1), hetero
 
 describe('Slurm out-of-memory and time-limit kills (real squeue/sacct output, test/fixtures/OOM-TIMELIMIT-FINDINGS.md)', () => {
   it('says which request the job ran past, so a retry can raise it', async () => {
-    const { parseSqueueOutput, parseSacctOutput } = await import('../../src/queues/slurm.js');
+    const { parseSqueueOutput, parseSacctOutput } = await import('../../src/queues/slurm/commands.js');
     expect(parseSqueueOutput(fixture('slurm', 'oom-squeue-after.txt')).get('565')).toMatchObject({ state: 'finished', outcome: 'failure', fatal: true, limit: 'memory' });
     const array = parseSqueueOutput(fixture('slurm', 'timelimit-array-squeue-after.txt'));
     expect([array.get('570_0')?.limit, array.get('570_1')?.limit]).toEqual(['walltime', 'walltime']);

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../src/journal.js';
-import { parseSacctAccounting } from '../../src/queues/accounting/slurm.js';
+import { parseSacctAccounting } from '../../src/queues/slurm/accounting.js';
 import { reportHtml } from '../../src/report/report-html.js';
 import type { RunRecord } from '../../src/run-record.js';
 import { schedulerCause } from '../../src/trace/failure-cause.js';

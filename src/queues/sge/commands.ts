@@ -4,10 +4,10 @@
  * verbatim outputs of SGE 8.1.9 (test/fixtures/sge).
  */
 import { XMLParser } from 'fast-xml-parser';
-import { parseQacctHistory, parseQacctOutput, qacctCommands } from './accounting/sge.js';
-import { formatChunkSpec } from '../chunk-spec.js';
-import { expandLenientIndexList } from '../index-ranges.js';
-import { formatHms } from '../options.js';
+import { parseQacctHistory, parseQacctOutput, qacctCommands } from './accounting.js';
+import { formatChunkSpec } from '../../chunk-spec.js';
+import { expandLenientIndexList } from '../../index-ranges.js';
+import { formatHms } from '../../options.js';
 import {
   arrayShape,
   assertStatusRan,
@@ -17,9 +17,9 @@ import {
   matchSubmitOutput,
   NO_HARMLESS_MESSAGE,
   queueAccountAndNumbers,
-} from './parse-helpers.js';
-import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from './queue.js';
-import { CommandOutputError } from './queue.js';
+} from '../parse-helpers.js';
+import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from '../queue.js';
+import { CommandOutputError } from '../queue.js';
 
 export const sge: CommandFlavor = {
   name: 'sge',

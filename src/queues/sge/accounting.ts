@@ -12,7 +12,7 @@
  */
 import type { CommandLine, CommandResult, JobAccounting, JobStatus } from '../queue.js';
 import { CommandOutputError, HistoryUnavailableError } from '../queue.js';
-import { clockSeconds, definedFields, localTime, memoryKb } from './units.js';
+import { clockSeconds, definedFields, localTime, memoryKb } from '../accounting-units.js';
 
 export function qacctCommands(jobIds: readonly string[], command: (name: string) => string): CommandLine[] {
   return [...new Set(jobIds.map((id) => id.split('.')[0]!))].map((job) => ({ file: command('qacct'), args: ['-j', job] }));

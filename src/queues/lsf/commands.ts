@@ -7,10 +7,10 @@
  * MB on most installations). -M is given with an explicit MB suffix, which LSF 10.1 accepts
  * whatever that setting; rusage[mem] is a number taken to be MB, as on most sites.
  */
-import { formatChunkSpec } from '../chunk-spec.js';
-import { bjobsAccountingCommands, parseBjobsAccountingOutput } from './accounting/lsf.js';
-import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
-import { CommandOutputError } from './queue.js';
+import { formatChunkSpec } from '../../chunk-spec.js';
+import { bjobsAccountingCommands, parseBjobsAccountingOutput } from './accounting.js';
+import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from '../queue.js';
+import { CommandOutputError } from '../queue.js';
 import {
   arrayShape,
   assertStatusRan,
@@ -23,7 +23,7 @@ import {
   numberOrUndefined,
   parseJsonDocument,
   queueAccountAndNumbers,
-} from './parse-helpers.js';
+} from '../parse-helpers.js';
 
 /** LSF's default MAX_JOB_ARRAY_SIZE (lsb.params), used when bparams does not show it. */
 const DEFAULT_MAX_ARRAY_SIZE = 1000;

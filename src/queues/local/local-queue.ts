@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { FlavorTraits, JobStatus, Queue, QueueInfo, SubmitRequest } from './queue.js';
+import type { FlavorTraits, JobStatus, Queue, QueueInfo, SubmitRequest } from '../queue.js';
 
 interface LocalJob {
   id: string;

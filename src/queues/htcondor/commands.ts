@@ -10,10 +10,10 @@
  * carries its files through HTCondor's file transfer instead (transferDescription below). job.sh
  * restores the caller's environment itself, so getenv = false (which many pools require anyway).
  */
-import { formatChunkSpec } from '../chunk-spec.js';
-import { condorAccountingCommands, parseCondorAccountingOutput } from './accounting/htcondor.js';
-import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from './queue.js';
-import { CommandOutputError, HistoryUnavailableError } from './queue.js';
+import { formatChunkSpec } from '../../chunk-spec.js';
+import { condorAccountingCommands, parseCondorAccountingOutput } from './accounting.js';
+import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from '../queue.js';
+import { CommandOutputError, HistoryUnavailableError } from '../queue.js';
 import {
   assertStatusRan,
   cancelFailedUnless,
@@ -23,10 +23,10 @@ import {
   matchSubmitOutput,
   parseJsonDocument,
   resourceNumbers,
-} from './parse-helpers.js';
-import { splitIntoBatches } from './batches.js';
-import { TRANSFER_MODULE_DIR, TRANSFER_OUT_DIR, TRANSFER_WORKER_DIR } from '../job-script.js';
-import { chunkBaseName } from '../work-dir.js';
+} from '../parse-helpers.js';
+import { splitIntoBatches } from '../batches.js';
+import { TRANSFER_MODULE_DIR, TRANSFER_OUT_DIR, TRANSFER_WORKER_DIR } from '../../job-script.js';
+import { chunkBaseName } from '../../work-dir.js';
 
 /** The job attributes read from condor_q and condor_history. */
 export const CONDOR_ATTRIBUTES = 'ClusterId,ProcId,JobStatus,HoldReason,HoldReasonCode,ExitCode,ExitBySignal,RemoveReason';

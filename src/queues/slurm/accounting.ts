@@ -14,7 +14,7 @@ import type { CommandLine, CommandResult, JobAccounting } from '../queue.js';
 import { HistoryUnavailableError } from '../queue.js';
 import { assertStatusRan, NO_HARMLESS_MESSAGE } from '../parse-helpers.js';
 import { splitIntoBatches } from '../batches.js';
-import { clockSeconds, definedFields, localTime, memoryKb } from './units.js';
+import { clockSeconds, definedFields, localTime, memoryKb } from '../accounting-units.js';
 
 export const SACCT_ACCOUNTING_FORMAT = 'JobID,State,ExitCode,MaxRSS,TotalCPU,Elapsed,NodeList,Start,End';
 

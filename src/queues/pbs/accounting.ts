@@ -8,7 +8,7 @@
  */
 import type { CommandResult, JobAccounting } from '../queue.js';
 import { assertStatusRan, numberOrUndefined, parseJsonDocument } from '../parse-helpers.js';
-import { clockSeconds, definedFields, epochSecondsMs, localTime, memoryKb } from './units.js';
+import { clockSeconds, definedFields, epochSecondsMs, localTime, memoryKb } from '../accounting-units.js';
 
 /** The attributes read, by their `qstat -f` text names (the JSON nests resources_used). */
 type Attributes = Record<string, unknown>;

@@ -17,8 +17,8 @@
  * parser is tested on verbatim output of Slurm's wrappers, the others on output shaped as the
  * manuals document (test/fixtures/pbs/SOURCES.md).
  */
-import { CHUNK_LIST_ALTERNATIVE_SEPARATOR, formatChunkSpec } from '../chunk-spec.js';
-import { formatHms } from '../options.js';
+import { CHUNK_LIST_ALTERNATIVE_SEPARATOR, formatChunkSpec } from '../../chunk-spec.js';
+import { formatHms } from '../../options.js';
 import {
   arrayShape,
   assertStatusRan,
@@ -30,11 +30,11 @@ import {
   numberOrUndefined,
   parseJsonDocument,
   queueAccountAndNumbers,
-} from './parse-helpers.js';
-import { CommandOutputError } from './queue.js';
-import type { CommandFlavor, CommandLine, CommandResult, JobStatus, SubmitRequest } from './queue.js';
-import type { ResourceLimit } from '../retry-policy.js';
-import { parsePbsAccountingOutput } from './accounting/pbs.js';
+} from '../parse-helpers.js';
+import { CommandOutputError } from '../queue.js';
+import type { CommandFlavor, CommandLine, CommandResult, JobStatus, SubmitRequest } from '../queue.js';
+import type { ResourceLimit } from '../../retry-policy.js';
+import { parsePbsAccountingOutput } from './accounting.js';
 
 export type PbsDialect = 'torque' | 'pro' | 'slurm';
 

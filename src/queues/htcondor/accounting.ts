@@ -10,7 +10,7 @@ import type { CommandLine, CommandResult, JobAccounting } from '../queue.js';
 import { CommandOutputError, HistoryUnavailableError } from '../queue.js';
 import { assertStatusRan, parseJsonDocument } from '../parse-helpers.js';
 import { splitIntoBatches } from '../batches.js';
-import { definedFields, epochSecondsMs } from './units.js';
+import { definedFields, epochSecondsMs } from '../accounting-units.js';
 
 export const CONDOR_ACCOUNTING_ATTRIBUTES =
   'ClusterId,ProcId,JobStatus,ExitCode,ExitBySignal,ExitSignal,RemoveReason,RemoteUserCpu,RemoteSysCpu,ResidentSetSize_RAW,RemoteWallClockTime,LastRemoteHost,JobCurrentStartDate,CompletionDate';

@@ -10,7 +10,7 @@
 import type { CommandLine, CommandResult, JobAccounting } from '../queue.js';
 import { CommandOutputError } from '../queue.js';
 import { assertStatusRan, commandsForIds, numberOrUndefined, parseJsonDocument } from '../parse-helpers.js';
-import { clockSeconds, definedFields, memoryKb } from './units.js';
+import { clockSeconds, definedFields, memoryKb } from '../accounting-units.js';
 
 export const BJOBS_ACCOUNTING_FIELDS = 'jobid jobindex stat exit_code exit_reason max_mem cpu_used run_time exec_host';
 

@@ -29,10 +29,10 @@
  * CANCELLED is a failure because the pool cancels only jobs it no longer tracks: a cancel seen
  * here came from someone else (a user, an admin, a limit).
  */
-import { formatChunkSpec } from '../chunk-spec.js';
-import { expandLenientIndexList } from '../index-ranges.js';
-import { parseSacctAccountingOutput, sacctAccountingCommands } from './accounting/slurm.js';
-import { splitIntoBatches } from './batches.js';
+import { formatChunkSpec } from '../../chunk-spec.js';
+import { expandLenientIndexList } from '../../index-ranges.js';
+import { parseSacctAccountingOutput, sacctAccountingCommands } from './accounting.js';
+import { splitIntoBatches } from '../batches.js';
 import {
   arrayShape,
   assertStatusRan,
@@ -41,9 +41,9 @@ import {
   elementIds,
   NO_HARMLESS_MESSAGE,
   resourceNumbers,
-} from './parse-helpers.js';
-import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from './queue.js';
-import { CommandOutputError, HistoryUnavailableError } from './queue.js';
+} from '../parse-helpers.js';
+import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from '../queue.js';
+import { CommandOutputError, HistoryUnavailableError } from '../queue.js';
 
 /** squeue's fields: job id (`ID_TASK` for array elements), state word, reason. `|` is in none of them. */
 const SQUEUE_FORMAT = '%i|%T|%r';
