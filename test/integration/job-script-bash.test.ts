@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { captureEnvironment, renderJobScript, shellQuote } from '../../src/job-script.js';
+import { captureEnvironment, renderJobScript } from '../../src/job-script.js';
 import { WorkDirLayout } from '../../src/work-dir.js';
 
 const run = promisify(execFile);
@@ -94,14 +94,6 @@ describe('worker-node script', () => {
     const { env } = await environmentOnWorker({ exportEnv: ['UNICODE'] });
     expect(env.UNICODE).toBe(HOSTILE.UNICODE);
     expect(env.QUOTES).toBeUndefined();
-  });
-
-  it('single-quotes for bash', () => {
-    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
-  });
-
-  it('skips names bash cannot hold', () => {
-    expect(captureEnvironment({ 'BASH_FUNC_x%%': '() { :; }', 'A-B': '1', OK: '1' }, true)).toEqual({ OK: '1' });
   });
 });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { clockSeconds, localTime, memoryKb } from '../../src/queues/accounting-units.js';
 import { parseSacctAccounting, parseSacctAccountingOutput } from '../../src/queues/slurm/accounting.js';
 import { parseQacct, parseQacctHistory, parseQacctOutput } from '../../src/queues/sge/accounting.js';
-import { CommandQueue } from '../../src/queues/command-queue.js';
 import { htcondor } from '../../src/queues/htcondor/commands.js';
 import { lsf } from '../../src/queues/lsf/commands.js';
 import { pbsFlavor } from '../../src/queues/pbs/commands.js';
@@ -171,24 +170,6 @@ describe('pbs accounting (shaped as the OpenPBS and Torque manuals show qstat -f
       state: 'C', exitCode: 3, maxRssKb: 69472, cpuSeconds: 2, elapsedSeconds: 41, host: 'n003', start: local(9, 9, 2), end: local(9, 9, 43),
     });
     expect(pbsFlavor('slurm').accountingCommands).toBeUndefined();
-  });
-});
-
-describe('CommandQueue accounting', () => {
-  it('stops asking once the accounting command is missing, and counts calls by kind', async () => {
-    const queue = new CommandQueue(sge, { commands: { qacct: '/nonexistent/qacct' }, commandTimeout: 5000 });
-    expect(await queue.accounting(['71'])).toEqual(new Map());
-    expect(queue.accountingAvailable).toBe(false);
-    expect(await queue.accounting(['72'])).toEqual(new Map());
-    expect(queue.callCounts()).toEqual({ submit: 0, status: 0, history: 0, cancel: 0, info: 0, accounting: 1 });
-  });
-
-  it('starts no command past its deadline, answering with what it read', async () => {
-    const queue = new CommandQueue(sge, { commands: { qacct: '/bin/true' }, commandTimeout: 5000 });
-    expect(await queue.accounting(['71', '72'], Date.now() - 1)).toEqual(new Map());
-    expect(queue.callCounts().accounting).toBe(0);
-    await queue.accounting(['71', '72']);
-    expect(queue.callCounts().accounting).toBe(2); // one qacct per job
   });
 });
 

@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerNodeFlags } from '../../src/worker-node-flags.js';
 
@@ -51,16 +47,5 @@ describe('workerNodeFlags: the caller flags a worker gets', () => {
     [['--import', 'tsx', '--import=file:///x/y.mjs', '-r', '/abs/r.cjs', '--loader', 'data:text/javascript,'], ['--import', 'tsx', '--import=file:///x/y.mjs', '-r', '/abs/r.cjs', '--loader', 'data:text/javascript,']],
   ])('%j -> %j', (execArgv, expected) => {
     expect(workerNodeFlags(execArgv, CWD)).toEqual(expected);
-  });
-
-  it('gives a worker started in another folder the grants the caller had by a relative path', () => {
-    const callerDir = mkdtempSync(path.join(tmpdir(), 'qmr-flags-'));
-    writeFileSync(path.join(callerDir, 'data.txt'), 'readable');
-    writeFileSync(path.join(callerDir, 'main.cjs'), `process.stdout.write(require('fs').readFileSync(${JSON.stringify(path.join(callerDir, 'data.txt'))}, 'utf8'))`);
-    const workingDir = mkdtempSync(path.join(tmpdir(), 'qmr-flags-working-dir-'));
-    // As if the caller ran `node --experimental-permission --allow-fs-read=./* ...` in callerDir.
-    const flags = workerNodeFlags(['--experimental-permission', '--allow-fs-read=./*', '--no-warnings'], callerDir);
-    const out = execFileSync(process.execPath, [...flags, path.join(callerDir, 'main.cjs')], { cwd: workingDir, encoding: 'utf8' });
-    expect(out).toBe('readable');
   });
 });
