@@ -110,7 +110,11 @@ export interface PoolOptions {
   missingGrace?: number;
   /** Milliseconds a job may stay held (by a user or an admin) before it is deleted and resubmitted. Default 60000. */
   heldTimeout?: number;
-  /** Milliseconds a job may stay in a stuck state (SGE t/dt, LSF UNKWN) before it is deleted and resubmitted. Default 300000. */
+  /**
+   * Milliseconds a job may stay in a state that should pass quickly, or one its flavor does not
+   * know (SGE t, d/dt/dr, LSF UNKWN, PBS M, any unlisted state: each flavor's `stalled`), before
+   * it is deleted and resubmitted. Default 300000.
+   */
   stalledTimeout?: number;
   /** Milliseconds before a scheduler command counts as hung and is killed. Default 60000. */
   commandTimeout?: number;
@@ -120,7 +124,8 @@ export interface PoolOptions {
   arrays?: boolean;
   /**
    * Most elements of one job array running at once, to leave room for others on a shared queue
-   * (SGE -tc, Slurm/Torque/OpenPBS %N, LSF [..]%N, HTCondor max_materialize). Default: no limit.
+   * (SGE -tc, Slurm/Torque/OpenPBS %N, LSF [..]%N; refused on htcondor, see its maxRunningRefusal).
+   * Default: no limit.
    */
   maxRunning?: number;
   /**

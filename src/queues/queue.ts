@@ -19,7 +19,7 @@ export type JobState =
   | 'suspended' // stopped for now by a user, an admin or the scheduler; will go on
   | 'held' // will not start until someone releases it
   | 'error' // stuck in an error state; will not run without help (SGE Eqw, HTCondor Held by the system)
-  | 'stalled' // in a state that should pass quickly but may hang (SGE t/dt, LSF UNKWN)
+  | 'stalled' // in a state that should pass quickly but may hang (SGE t, d/dt/dr; LSF UNKWN; PBS M), or one the flavor does not know
   | 'finished'; // ended, and the scheduler still shows it
 
 export interface JobStatus {
