@@ -4,6 +4,10 @@
  * exit codes are, and a first command to type. Lines stay within 80 columns (commander does
  * not wrap these).
  */
+import { FAILURE_CAUSES } from '../trace/failure-cause.js';
+import { TRACE_FIELDS } from '../trace/trace-tsv.js';
+
+type TraceField = (typeof TRACE_FIELDS)[number];
 
 export const PROGRAM_HELP = `
 A run is the work dir of one map: ./.qmr/<run id> by default, or the workDir
@@ -106,24 +110,67 @@ Examples:
   qmr clean runs/ --failed
 `;
 
+/**
+ * A few words on each trace column, keyed by trace-tsv.ts's TRACE_FIELDS so that the help lists
+ * the columns the trace has, in its order (a new column does not compile without its words).
+ */
+const TRACE_COLUMN_NOTES: Record<TraceField, string> = {
+  task_id: '(the chunk)',
+  attempt: '',
+  native_id: '(the job id)',
+  name: '',
+  status: '(SUBMITTED, COMPLETED, FAILED, ABORTED)',
+  exit: '',
+  submit: '',
+  start: '',
+  complete: '(UTC)',
+  queue_wait: '',
+  duration: '(submit to complete)',
+  realtime: '(start to complete)',
+  cpu_time: '',
+  '%cpu': '',
+  peak_rss: '(measured by the worker inside the job)',
+  memory: '',
+  time: '(what the attempt asked for)',
+  hostname: '',
+  tasks: '(a rerun runs only the failed ones)',
+  failed_tasks: '',
+  fn: '(which function version ran it)',
+  cause: `(${FAILURE_CAUSES.join(', ')})`,
+  reason: '(the first line of what the journal recorded)',
+  sched_state: "(the scheduler's final state in its own words)",
+  sched_exit: '',
+  sched_elapsed: '',
+  sched_cpu_time: '',
+  sched_peak_rss: '',
+  sched_host: '',
+};
+
+/** Words joined into lines of at most `width` columns. */
+function wrap(text: string, width = 78): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
+}
+
+const SCHEDULER_COLUMNS = TRACE_FIELDS.filter((f) => f.startsWith('sched_'));
+const describeColumns = (fields: readonly TraceField[]) =>
+  fields.map((f) => (TRACE_COLUMN_NOTES[f] ? `${f} ${TRACE_COLUMN_NOTES[f]}` : f)).join(', ');
+
 export const TRACE_HELP = `
-Columns (Nextflow's names where one fits): task_id (the chunk), attempt,
-native_id (the job id), name, status (SUBMITTED, COMPLETED, FAILED, ABORTED),
-exit, submit, start, complete (UTC), queue_wait, duration (submit to
-complete), realtime (start to complete), cpu_time, %cpu, peak_rss (measured
-by the worker inside the job), hostname, tasks (a rerun runs only the failed
-ones), failed_tasks, fn (which function version ran it), cause (out of
-memory, time limit, preempted, node failure, cancelled, held, vanished, task
-error) and reason (the first line of what the journal recorded).
-start, realtime, CPU and memory are known only for the job that wrote the
-chunk's result. Then the scheduler's own accounting of each job, where it
-answers within a few seconds (sacct, qacct, bjobs, condor_history, qstat -f):
-sched_state (its final state in its own words), sched_exit, sched_elapsed,
-sched_cpu_time, sched_peak_rss, sched_host; '-' where it kept none (a note on
-stderr says why). Short jobs: Slurm samples memory every 30 s by default, so
-its peak may miss what the worker measured. A run whose work dir was removed
-at its end left its trace beside it, as <workDir>.trace.tsv (without the
-scheduler's columns filled).
+${wrap(`Columns (Nextflow's names where one fits): ${describeColumns(TRACE_FIELDS.filter((f) => !f.startsWith('sched_')))}.
+start, realtime, CPU and memory are known only for the job that wrote the chunk's result.
+Then the scheduler's own accounting of each job, where it answers within a few seconds
+(sacct, qacct, bjobs, condor_history, qstat -f): ${describeColumns(SCHEDULER_COLUMNS)}; '-' where it kept none
+(a note on stderr says why). Short jobs: Slurm samples memory every 30 s by default, so its peak
+may miss what the worker measured. A run whose work dir was removed at its end left its trace
+beside it, as <workDir>.trace.tsv (without the scheduler's columns filled).`)}
 
 Examples:
   qmr trace DIR | column -t -s $'\\t'
