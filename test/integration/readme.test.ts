@@ -1,14 +1,22 @@
 /**
- * The README's JavaScript examples, run as written (on the local flavor, with the few names
- * they assume defined first), so that the documentation cannot drift from the API. Each runs
- * as its own ES module in a scratch folder, importing the built package.
+ * The README's and docs/'s JavaScript (and TypeScript) examples, run as written (on the local
+ * flavor, with the few names they assume defined first), so that the documentation cannot drift
+ * from the API. Each runs as its own ES module in a scratch folder, importing the built package.
+ *
+ * The README's examples that use names from the text around them have a test each below. Every
+ * other block (all of docs/, and the README's self-contained ones) runs as it is, with these
+ * marks in a comment: `// qmr-docs: run on local (why)` runs a block written for a cluster with
+ * flavor 'local'; `// qmr-docs: skip (why)` does not run it. A line `console.log(...); // text`
+ * must print `text`, in order, when every console.log of the block says what it prints.
  */
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeBlocks, documentationFiles, readDoc, type CodeBlock } from '../helpers/markdown.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
@@ -87,4 +95,43 @@ describe('README examples', () => {
     const ran = (await readFile(path.join(folder.path, 'ran.txt'), 'utf8')).split('\n').filter(Boolean).map(Number);
     expect(ran.sort((a, b) => a - b)).toEqual([...Array.from({ length: 20 }, (_, i) => i + 1), 7, 14].sort((a, b) => a - b));
   });
+});
+
+/** What the README tests above find their blocks by: those blocks need names the text defines. */
+const README_BLOCKS_WITH_TESTS = [
+  "import { Pool } from 'queue-map-reduce';\n\nconst pool = new Pool({ flavor: 'slurm'",
+  '({ x, scale }) => x * scale',
+  "export: 'analyse'",
+  '{ settled: true }',
+  "rerunFailed: 'any-fn'",
+];
+
+/** Every block the docs examples test runs as it is: all of docs/, and the rest of the README. */
+const standalone = documentationFiles()
+  .flatMap((file) => codeBlocks(file, readDoc(file)))
+  .filter((block) => block.file !== 'README.md' || !README_BLOCKS_WITH_TESTS.some((marker) => block.code.includes(marker)));
+
+const skipReason = (block: CodeBlock) => /\/\/ qmr-docs: skip \((.+)\)/.exec(block.code)?.[1];
+
+describe('docs examples', () => {
+  it('finds the blocks the README tests name', () => {
+    const readme = codeBlocks('README.md', readDoc('README.md'));
+    for (const marker of README_BLOCKS_WITH_TESTS) expect(readme.filter((b) => b.code.includes(marker))).toHaveLength(1);
+  });
+
+  for (const block of standalone) {
+    const name = `${block.file}:${block.line} runs${skipReason(block) ? ` (skipped: ${skipReason(block)})` : ''}`;
+    it.skipIf(skipReason(block) !== undefined)(name, async () => {
+      let code = block.code;
+      if (/\/\/ qmr-docs: run on local/.test(code)) code = code.replace(/flavor: '\w+'/g, "flavor: 'local'");
+      else expect(code, "a block for a cluster says `// qmr-docs: run on local (why)`").not.toMatch(/flavor: '(?!local)\w+'/);
+      if (block.language === 'ts') code = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      // A block may name an envScript; the scratch folder has an empty one.
+      await writeFile(path.join(folder.path, 'env.sh'), '# sourced by the docs examples\n');
+      const out = await runExample(`${block.file.replace(/\W/g, '-')}-${block.line}`, '', code);
+      const logs = block.code.split('\n').filter((line) => /^\s*console\.log\(/.test(line));
+      const expected = logs.map((line) => /\);\s*\/\/ (.*)$/.exec(line)?.[1]);
+      if (logs.length > 0 && expected.every((e) => e !== undefined)) expect(out.trim().split('\n')).toEqual(expected);
+    });
+  }
 });
