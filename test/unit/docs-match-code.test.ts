@@ -3,10 +3,11 @@
  * against src/options.ts's resolver table (every option, none extra, the same defaults), each
  * flavor's state table against its state parser (every state a table names is parsed, and the
  * JobState the table gives is the one the parser returns), and the trace columns of
- * docs/trace-and-report.md and `qmr trace --help` against src/trace/trace-tsv.ts.
+ * docs/trace-and-report.md and `qmr trace --help` against src/trace/trace-tsv.ts; the README's
+ * two commands and docs/testing.md's test projects against package.json, .ci/run and test/projects.ts.
  */
 import { availableParallelism } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TRACE_HELP } from '../../src/cli/help.js';
@@ -23,6 +24,7 @@ import { resolveRetry } from '../../src/retry-policy.js';
 import { FAILURE_CAUSES } from '../../src/trace/failure-cause.js';
 import { TRACE_FIELDS } from '../../src/trace/trace-tsv.js';
 import { workerNodeFlags } from '../../src/worker-node-flags.js';
+import { TEST_PROJECTS } from '../projects.js';
 import { codeSpans, readDoc, ROOT, table, type TableRow } from '../helpers/markdown.js';
 
 describe('docs/options.md', () => {
@@ -210,5 +212,27 @@ describe('trace columns', () => {
     const positions = TRACE_FIELDS.map((field) => TRACE_HELP.search(new RegExp(`(^|[\\s(,])${field}($|[\\s:;.,)])`, 'm')));
     expect(positions.every((p) => p >= 0), `missing: ${TRACE_FIELDS.filter((_, i) => positions[i]! < 0).join(', ')}`).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+});
+
+describe('commands the docs give', () => {
+  it("the README's two commands are package.json's demo script and .ci/run", () => {
+    const rows = table(readDoc('README.md'), 'what');
+    expect(rows.map((row) => codeSpans(row[1]!)[0])).toEqual(['npm run demo', 'bash .ci/run']);
+    const scripts = JSON.parse(readDoc('package.json')).scripts as Record<string, string>;
+    // "sets up and runs the demo": it installs, builds and runs the local demo map.
+    expect(scripts.demo).toMatch(/^npm ci\b.*npm run build.*node examples\/demo\.mjs$/);
+    expect(readDoc('examples/demo.mjs')).toContain("flavor: 'local'");
+    // "sets up and runs the whole suite, with real SGE and Slurm": installs, starts them, npm test.
+    const ci = readDoc('.ci/run');
+    for (const step of ['npm ci', 'bash scripts/schedulers-up.sh', 'QMR_REAL_SCHEDULERS=required', 'npm test']) expect(ci).toContain(step);
+  });
+
+  it("docs/testing.md's folders are in the vitest projects test/projects.ts makes", () => {
+    const rows = table(readDoc('docs/testing.md'), 'folder');
+    const documented = rows.map((row) => [codeSpans(row[0]!)[0], codeSpans(row[1]!)[0]]);
+    const actual = Object.entries(TEST_PROJECTS).flatMap(([project, folders]) => folders.map((folder) => [folder, project]));
+    expect(new Set(documented.map(String))).toEqual(new Set(actual.map(String)));
+    for (const [folder] of documented) expect(existsSync(path.join(ROOT, folder!))).toBe(true);
   });
 });

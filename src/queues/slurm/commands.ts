@@ -4,7 +4,8 @@
  * `sinfo` + `scontrol show config` for the cluster's size. Parsers are pure and tested on
  * verbatim outputs of Slurm 22.05.8 (test/fixtures/slurm, origins in its SOURCES.md).
  *
- * How Slurm states become JobStates (the README copies this table):
+ * How Slurm states become JobStates (docs/queues/slurm.md has this table with what the pool does,
+ * and test/unit/docs-match-code.test.ts runs its states through slurmState):
  *
  * | Slurm state (squeue %T, sacct State)            | reason (squeue %r)                         | JobState  | outcome, fatal |
  * |-------------------------------------------------|--------------------------------------------|-----------|----------------|
@@ -25,7 +26,8 @@
  * "error" is for pending jobs that will never start without someone changing them or the
  * cluster: the pool cancels and resubmits them (and gives up after maxResubmissions, with
  * Slurm's reason in the message). Those a resubmission would repeat (all but the two holds after
- * launch failures) also carry fatal: true and a reason naming the option to change.
+ * launch failures) also carry fatal: true and a reason naming the option to change: their job is
+ * cancelled and their chunk fails at once.
  * CANCELLED is a failure because the pool cancels only jobs it no longer tracks: a cancel seen
  * here came from someone else (a user, an admin, a limit).
  */
@@ -305,8 +307,9 @@ export function expandSlurmIds(id: string, task: string | undefined): string[] {
 
 /**
  * Pending reasons after which the job will not start until someone changes it or the cluster,
- * with what to change. `fatal` where a resubmission of the same request would wait the same way
- * (for an error state the chunk tracker does not act on it yet: it resubmits up to maxResubmissions).
+ * with what to change. `fatal` where a resubmission of the same request would wait the same way:
+ * the chunk tracker then cancels the job and fails its chunk at once; the others are resubmitted
+ * (up to maxResubmissions).
  */
 const NEVER_STARTS = new Map<string, { reason: string; fatal?: true }>(Object.entries({
   'launch failed requeued held': { reason: 'its launch failed and Slurm held it (a node or prolog problem)' },
