@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decode, encode } from '../dist/src/codec.js';
+import { decode, encode } from '../dist/src/protocol/codec.js';
 import { Pool } from '../dist/src/index.js';
 import { pollerFor } from '../dist/src/poller.js';
 import { openQueue } from '../dist/src/queues/registry.js';

@@ -2,6 +2,7 @@
  * The error classes users catch. Each carries the fields a user needs next (paths, job ids,
  * remote stacks) as properties, so that tests and scripts can read them without parsing text.
  */
+import type { RemoteErrorRecord } from './protocol/chunk-files.js';
 
 /** Base class of every error this library throws on purpose. */
 export class QmrError extends Error {
@@ -80,15 +81,6 @@ export class QueueCommandError extends QmrError {
 /** The map was aborted through its AbortSignal, or by SIGINT/SIGTERM. Every job was cancelled. */
 export class AbortError extends QmrError {
   override name = 'AbortError';
-}
-
-/** What the worker recorded about a task that threw. */
-export interface RemoteErrorRecord {
-  name: string;
-  message: string;
-  stack?: string;
-  /** Own enumerable properties of the thrown value that survived serialization, like `code`. */
-  props?: Record<string, unknown>;
 }
 
 /** One task that did not produce a value: it threw, or its chunk never produced a result file. */

@@ -17,15 +17,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { FunctionOrigin } from './protocol/function-file.js';
 
 type Inspector = typeof import('node:inspector');
 
-/** 1-based, where the shipped source's first character stands in the file. */
-export interface FunctionOrigin {
-  url: string;
-  line: number;
-  column: number;
-}
 
 const origins = new WeakMap<Function, { shipped: string; origin: FunctionOrigin | undefined }>();
 let lookups = 0;

@@ -10,8 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import findGlobals from 'acorn-globals';
 import serialize from 'serialize-javascript';
 import { FunctionShippingError, OptionError } from './errors.js';
-import { functionOrigin, type FunctionOrigin } from './function-origin.js';
-import { WORKER_PROVIDED_NAMES } from './worker-names.js';
+import { functionOrigin } from './function-origin.js';
+import type { FunctionSpec } from './protocol/function-file.js';
+import { WORKER_PROVIDED_NAMES } from './protocol/worker-names.js';
 
 /** A function to map: self-contained (shipped by source) or `{ module, export }`. */
 export type MapFunction<T, R> = ((task: T) => R | Promise<R>) | ModuleFunction;
@@ -22,11 +23,6 @@ export interface ModuleFunction {
   /** The name of the exported function to call; `default` for the default export. */
   export: string;
 }
-
-export type FunctionSpec =
-  /** origin: where the source was written, so that the worker's stacks point there (absent when unknown, and in older runs). */
-  | { kind: 'source'; source: string; name: string; origin?: FunctionOrigin }
-  | { kind: 'module'; module: string; exportName: string };
 
 export { WORKER_PROVIDED_NAMES };
 

@@ -17,5 +17,5 @@ export {
   RemoteTaskError,
   type Settled,
   type TaskFailure,
-  type RemoteErrorRecord,
 } from './errors.js';
+export type { RemoteErrorRecord } from './protocol/chunk-files.js';

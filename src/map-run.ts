@@ -13,7 +13,8 @@ import { ChunkTracker, type TrackerAction, type TrackerEvent } from './chunk-tra
 import { failureEvidence } from './failure-evidence.js';
 import type { ChunkPlan } from './chunking.js';
 import { AbortError, MapError, type Settled } from './errors.js';
-import { describeFunction, type FunctionSpec } from './function-spec.js';
+import { describeFunction } from './function-spec.js';
+import type { FunctionSpec } from './protocol/function-file.js';
 import { functionFingerprint } from './fingerprint.js';
 import { Journal, readJournal, shortFn, type Fingerprint, type JournalRecord } from './journal.js';
 import { earlierJobFunctions, prepareReruns } from './rerun.js';
@@ -22,7 +23,7 @@ import type { ResolvedOptions } from './options.js';
 import type { StatusPoller, StatusSnapshot } from './poller.js';
 import type { Progress } from './progress.js';
 import { CALL_KINDS, type CallKind, type Queue } from './queues/queue.js';
-import { openWorkDir, WorkDir, WorkDirLayout, exists } from './work-dir.js';
+import { openWorkDir, WorkDir, WorkDirLayout, exists } from './protocol/work-dir-layout.js';
 import { LOCK_DIR_NAME, WorkDirLock } from './work-dir-lock.js';
 import { claimExistingWorkDir } from './work-dir-claim.js';
 import { refuseBeforeCreating } from './map-preflight.js';

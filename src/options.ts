@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { OptionError } from './errors.js';
-import { isShellName } from './job-script.js';
+import { isShellName } from './protocol/job-script.js';
 import type { Progress } from './progress.js';
 import { resolveRetry, type RetryOption } from './retry-policy.js';
 import { workerNodeFlags } from './worker-node-flags.js';

@@ -17,13 +17,13 @@
  * on, or stop it and resume it later, with nothing computed lost.
  */
 import { rename } from 'node:fs/promises';
-import type { ChunkResultFile } from './chunk-files.js';
+import type { ChunkResultFile } from './protocol/chunk-files.js';
 import type { ChunkTracker, TrackerAction } from './chunk-tracker.js';
 import type { Journal, JournalRecord } from './journal.js';
-import { failedPositions, readKeptResult } from './kept-result.js';
+import { failedPositions, readKeptResult } from './protocol/kept-result.js';
 import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from './outcomes.js';
-import { readResultFile, ResultFileError } from './result-file.js';
-import type { WorkDir } from './work-dir.js';
+import { readResultFile, ResultFileError } from './protocol/result-file.js';
+import type { WorkDir } from './protocol/work-dir-layout.js';
 
 /**
  * How long an unreadable result file is read again before it counts as its attempt's failure.

@@ -3,20 +3,20 @@
  * job.sh (and worker.sh for elastic maps: the caller's environment restored on the node) and
  * run.json (what `qmr` shows about the run).
  */
-import { CHUNK_FILE_VERSION, type FunctionFile } from './chunk-files.js';
+import { CHUNK_FILE_VERSION } from './protocol/chunk-files.js';
+import type { FunctionFile, FunctionSpec } from './protocol/function-file.js';
 import type { ChunkPlan } from './chunking.js';
-import { encode } from './codec.js';
-import { ElasticLayout } from './elastic/layout.js';
+import { encode } from './protocol/codec.js';
+import { ElasticLayout } from './protocol/elastic/layout.js';
 import type { ElasticPlan } from './elastic/plan.js';
-import type { FunctionSpec } from './function-spec.js';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { captureEnvironment, renderJobScript, TRANSFER_MODULE_DIR, TRANSFER_WORKER_DIR } from './job-script.js';
+import { captureEnvironment, renderJobScript, TRANSFER_MODULE_DIR, TRANSFER_WORKER_DIR } from './protocol/job-script.js';
 import type { ResolvedOptions } from './options.js';
 import type { Queue } from './queues/queue.js';
 import { runRecord, writeRunRecord } from './run-record.js';
-import { exists, writeFileAtomic, type WorkDir } from './work-dir.js';
+import { exists, writeFileAtomic, type WorkDir } from './protocol/work-dir-layout.js';
 import { writeWorkerBundle } from './worker-bundle.js';
 import { workerProgramPath } from './worker-path.js';
 

@@ -4,7 +4,7 @@
  * (checked against this one's tasks and function by resume-check.ts).
  */
 import { planChunks, type ChunkPlan } from './chunking.js';
-import { WALLTIME_MARGIN_SECONDS } from './elastic/claim-size.js';
+import { WALLTIME_MARGIN_SECONDS } from './protocol/elastic/claim-size.js';
 import { planElastic, type ElasticPlan } from './elastic/plan.js';
 import { OptionError } from './errors.js';
 import { parseWalltimeSeconds, type ResolvedOptions } from './options.js';

@@ -5,15 +5,15 @@
  * written again; different tasks are refused. A function of its inputs: the caller learns of
  * each chunk through `onChunk`.
  */
-import { CHUNK_FILE_VERSION, type ChunkTasksFile } from './chunk-files.js';
+import { CHUNK_FILE_VERSION, type ChunkTasksFile } from './protocol/chunk-files.js';
 import { chunkSizeAt, type ChunkPlan } from './chunking.js';
-import { encode } from './codec.js';
-import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from './encode-failure.js';
+import { encode } from './protocol/codec.js';
+import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from './protocol/encode-failure.js';
 import { ResumeMismatchError, SerializationError } from './errors.js';
 import { sha256 } from './fingerprint.js';
 import type { Journal, JournalRecord } from './journal.js';
 import type { RecordedRun } from './run-state.js';
-import { exists, writeFileAtomic, type WorkDir } from './work-dir.js';
+import { exists, writeFileAtomic, type WorkDir } from './protocol/work-dir-layout.js';
 
 export interface FeedContext {
   workDir: WorkDir;

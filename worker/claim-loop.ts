@@ -1,6 +1,6 @@
 /**
  * An elastic worker: claims units from the work dir, runs them, and claims again until nothing is
- * left (see src/elastic/claims.ts for how a claim is made, src/elastic/claim-size.ts for how many
+ * left (see src/protocol/elastic/claims.ts for how a claim is made, src/protocol/elastic/claim-size.ts for how many
  * units each claim takes). It writes one result file per unit as the unit ends, so a worker that
  * dies mid-claim loses only the units it had not finished.
  *
@@ -14,12 +14,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { claimSize, unitsThatFit } from '../src/elastic/claim-size.js';
-import { claimedUnits, Claimer } from '../src/elastic/claims.js';
-import { ElasticLayout } from '../src/elastic/layout.js';
-import { unitsWeight, unitWeight } from '../src/elastic/plan.js';
-import { readManifest, writeWorkerExit, type ElasticManifest, type WorkerExitReason } from '../src/elastic/manifest.js';
-import { chunkOfFileName, WorkDirLayout } from '../src/work-dir.js';
+import { claimSize, unitsThatFit } from '../src/protocol/elastic/claim-size.js';
+import { claimedUnits, Claimer } from '../src/protocol/elastic/claims.js';
+import { ElasticLayout } from '../src/protocol/elastic/layout.js';
+import { unitsWeight, unitWeight } from '../src/protocol/elastic/unit-weight.js';
+import { readManifest, writeWorkerExit, type ElasticManifest, type WorkerExitReason } from '../src/protocol/elastic/manifest.js';
+import { chunkOfFileName, WorkDirLayout } from '../src/protocol/work-dir-layout.js';
 import { startHeartbeat } from './heartbeat.js';
 import { log, runChunk } from './run-chunk.js';
 
@@ -46,7 +46,7 @@ export async function runClaimLoop(runDir: string, ticket: number, jobId: string
   let units = 0;
   let claims = 0;
   let busySeconds = 0;
-  /** Units run, in fine units: a bulk unit counts for its weight (plan.ts unitWeight). */
+  /** Units run, in fine units: a bulk unit counts for its weight (unit-weight.ts). */
   let weightRun = 0;
   let idleSince: number | undefined;
   const end = async (reason: WorkerExitReason): Promise<ClaimLoopSummary> => {

@@ -6,9 +6,9 @@
  * (rerunFailed) were computed and delivered before, and failing one would lose it (the next
  * rerun would move the file aside and compute it again).
  */
-import type { ChunkResultFile } from '../src/chunk-files.js';
-import { encode } from '../src/codec.js';
-import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../src/encode-failure.js';
+import type { ChunkResultFile } from '../src/protocol/chunk-files.js';
+import { encode } from '../src/protocol/codec.js';
+import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../src/protocol/encode-failure.js';
 
 /**
  * `ran`: the positions computed in this attempt (all of them, or a rerun's failed ones).

@@ -9,15 +9,13 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { compileFunction, constants as vmConstants } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type FunctionFile } from '../src/chunk-files.js';
-import { decode } from '../src/codec.js';
-import type { RemoteErrorRecord } from '../src/errors.js';
-import type { FunctionOrigin } from '../src/function-origin.js';
-import type { FunctionSpec } from '../src/function-spec.js';
+import { CHUNK_FILE_VERSION, type ChunkResultFile, type ChunkTasksFile, type RemoteErrorRecord } from '../src/protocol/chunk-files.js';
+import { decode } from '../src/protocol/codec.js';
+import type { FunctionFile, FunctionOrigin, FunctionSpec } from '../src/protocol/function-file.js';
 import { encodeResult } from './encode-result.js';
-import { failedPositions, readKeptResult } from '../src/kept-result.js';
-import { WORKER_PROVIDED_NAMES } from '../src/worker-names.js';
-import { WorkDirLayout, writeFileAtomic } from '../src/work-dir.js';
+import { failedPositions, readKeptResult } from '../src/protocol/kept-result.js';
+import { WORKER_PROVIDED_NAMES } from '../src/protocol/worker-names.js';
+import { WorkDirLayout, writeFileAtomic } from '../src/protocol/work-dir-layout.js';
 
 type TaskFunction = (task: unknown) => unknown;
 

@@ -11,8 +11,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
-import { WorkDirLayout } from '../src/work-dir.js';
-import { ElasticLayout } from '../src/elastic/layout.js';
+import { WorkDirLayout } from '../src/protocol/work-dir-layout.js';
+import { ElasticLayout } from '../src/protocol/elastic/layout.js';
 import { runClaimLoop } from './claim-loop.js';
 import { dieWithSubmitter } from './die-with-submitter.js';
 import { log, runChunk } from './run-chunk.js';

@@ -2,13 +2,13 @@
  * `qmr inspect`: a chunk's tasks, and each task's result or error, decoded from the work dir.
  * Decoding never evaluates code. --json turns types JSON lacks into tagged objects.
  */
-import { readResultFile } from '../result-file.js';
+import { readResultFile } from '../protocol/result-file.js';
 import { readFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
-import type { ChunkResultFile, ChunkTasksFile } from '../chunk-files.js';
-import { decode } from '../codec.js';
-import type { RemoteErrorRecord } from '../errors.js';
-import type { WorkDirLayout } from '../work-dir.js';
+import type { ChunkResultFile, ChunkTasksFile } from '../protocol/chunk-files.js';
+import { decode } from '../protocol/codec.js';
+import type { RemoteErrorRecord } from '../protocol/chunk-files.js';
+import type { WorkDirLayout } from '../protocol/work-dir-layout.js';
 
 export interface TaskView {
   index: number;

@@ -1,7 +1,7 @@
 /** `qmr logs`: a chunk's stdout (or stderr), optionally the last N lines or lines matching a pattern. */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { WorkDirLayout } from '../work-dir.js';
+import type { WorkDirLayout } from '../protocol/work-dir-layout.js';
 import { isLogOf } from './job-log-names.js';
 
 export interface LogOptions {

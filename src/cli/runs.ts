@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { readJournal } from '../journal.js';
 import { replayJournal, type RecordedRun } from '../run-state.js';
-import { chunkOfFileName, exists, WorkDirLayout } from '../work-dir.js';
+import { chunkOfFileName, exists, WorkDirLayout } from '../protocol/work-dir-layout.js';
 import { failedTasksByChunk } from './task-failures.js';
 
 /** run.json (see run-record.ts). */

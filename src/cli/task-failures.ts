@@ -7,9 +7,9 @@
  * written before that field, or results written after the submitting process died) cost a
  * decode of their result file.
  */
-import { readResultFile } from '../result-file.js';
+import { readResultFile } from '../protocol/result-file.js';
 import type { RecordedRun } from '../run-state.js';
-import type { WorkDirLayout } from '../work-dir.js';
+import type { WorkDirLayout } from '../protocol/work-dir-layout.js';
 
 /** chunk → number of its tasks that threw, for every chunk with a readable result file. */
 export async function failedTasksByChunk(layout: WorkDirLayout, recorded: RecordedRun, results: Set<number>): Promise<Map<number, number>> {

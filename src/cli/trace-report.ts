@@ -5,7 +5,7 @@ import path from 'node:path';
 import { reportHtml } from '../report/report-html.js';
 import { readTrace } from '../trace/read-trace.js';
 import { traceTsv } from '../trace/trace-tsv.js';
-import { writeFileAtomic } from '../work-dir.js';
+import { writeFileAtomic } from '../protocol/work-dir-layout.js';
 import type { RunInfo } from './runs.js';
 
 /** The trace as text, and (for stderr) why the scheduler's accounting columns are empty, if they are. */

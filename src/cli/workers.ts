@@ -3,7 +3,7 @@
  * waiting, ended by themselves or failed, from the journal and (where asked) the scheduler.
  */
 import { stat } from 'node:fs/promises';
-import { ElasticLayout } from '../elastic/layout.js';
+import { ElasticLayout } from '../protocol/elastic/layout.js';
 import type { JobStatus } from '../queues/queue.js';
 import type { RecordedRun } from '../run-state.js';
 import type { RunInfo } from './runs.js';

@@ -17,15 +17,16 @@ import type { StatusSnapshot } from '../poller.js';
 import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../run-state.js';
 import { submitInGroups } from '../submission-groups.js';
-import { exists, type WorkDir } from '../work-dir.js';
+import { exists, type WorkDir } from '../protocol/work-dir-layout.js';
 import { requestRaiser } from '../retry-policy.js';
-import { CLAIM_TARGET_SECONDS } from './claim-size.js';
-import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from './claims.js';
+import { CLAIM_TARGET_SECONDS } from '../protocol/elastic/claim-size.js';
+import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../protocol/elastic/claims.js';
 import { WorkerFleet } from './fleet.js';
-import { ElasticLayout } from './layout.js';
+import { ElasticLayout } from '../protocol/elastic/layout.js';
 import { LeaseWatch } from './lease-watch.js';
-import { readWorkerExit, writeManifest, type WorkerExit } from './manifest.js';
-import { unitsWeight, type ElasticPlan } from './plan.js';
+import { readWorkerExit, writeManifest, type WorkerExit } from '../protocol/elastic/manifest.js';
+import type { ElasticPlan } from './plan.js';
+import { unitsWeight } from '../protocol/elastic/unit-weight.js';
 import { workerTarget } from './worker-target.js';
 
 /** Heartbeats are stat'ed at most this often (each is a file-server round trip per worker). */
@@ -186,7 +187,7 @@ export class ElasticDispatch {
     return { workersRunning: c.running, workersPending: c.pending + c.held, workersSubmitted: this.fleet.submittedCount };
   }
 
-  /** Mean seconds per fine unit (plan.ts unitWeight) over what the workers reported; undefined before any reported. */
+  /** Mean seconds per fine unit (unit-weight.ts) over what the workers reported; undefined before any reported. */
   secondsPerUnit(): number | undefined {
     let units = 0;
     let seconds = 0;
@@ -203,7 +204,7 @@ export class ElasticDispatch {
       current: this.fleet.workers,
       ceiling: this.ctx.plan.ceiling,
       live: this.fleet.live().length,
-      // In fine units, as the workers measure (plan.ts unitWeight).
+      // In fine units, as the workers measure (unit-weight.ts).
       openUnits: unitsWeight(this.ctx.plan, this.ctx.units.unsubmitted()),
       secondsPerUnit: this.secondsPerUnit(),
       targetSeconds: CLAIM_TARGET_SECONDS,

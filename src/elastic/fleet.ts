@@ -21,7 +21,7 @@
 import { ChunkTracker, type FailureEvidence, type TrackerAction, type TrackerLimits } from '../chunk-tracker.js';
 import type { Resources } from '../options.js';
 import type { JobStatus } from '../queues/queue.js';
-import type { WorkerExit } from './manifest.js';
+import type { WorkerExit } from '../protocol/elastic/manifest.js';
 
 export interface FleetLimits extends Omit<TrackerLimits, 'maxResubmissions' | 'raise'> {
   /** W at the start: worker jobs to keep going while there is work. */

@@ -7,7 +7,7 @@
  * chunk tracker. Command-line flavors implement the smaller `CommandFlavor` (pure command
  * builders and output parsers) and get a `Queue` from `CommandQueue`.
  */
-import type { ArrayConvention } from '../job-script.js';
+import type { ArrayConvention } from '../protocol/job-script.js';
 import type { Resources } from '../options.js';
 import type { FlavorName } from './flavor-names.js';
 import type { ResourceLimit } from '../retry-policy.js';

@@ -4,7 +4,7 @@
  * HPC user looks for afterwards (as Nextflow leaves trace.txt). Runs that keep their work dir
  * need no copy: `qmr trace DIR` builds it from the folder at any time.
  */
-import { writeFileAtomic } from '../work-dir.js';
+import { writeFileAtomic } from '../protocol/work-dir-layout.js';
 import { readTrace } from './read-trace.js';
 import { traceTsv } from './trace-tsv.js';
 

@@ -4,10 +4,10 @@
  * left out: its attempt stays as the journal describes it.
  */
 import { readRunRecord, type RunRecord } from '../run-record.js';
-import { readResultFile } from '../result-file.js';
+import { readResultFile } from '../protocol/result-file.js';
 import { readdir } from 'node:fs/promises';
 import { readJournal, type JournalRecord } from '../journal.js';
-import { chunkOfFileName, WorkDirLayout } from '../work-dir.js';
+import { chunkOfFileName, WorkDirLayout } from '../protocol/work-dir-layout.js';
 import { lookUpAccounting } from './scheduler-accounting.js';
 import { buildTraceRows, type ResultSummary, type TraceRow } from './trace-rows.js';
 

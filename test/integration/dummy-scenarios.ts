@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { DummyQueue, type FaultSpec, type Flavor, type Job, type Settings } from '../../dummy-queue/src/control.js';
-import { shellQuote } from '../../src/job-script.js';
+import { shellQuote } from '../../src/protocol/job-script.js';
 import { AbortError, MapError, Pool, QueueCommandError, type PoolOptions, type Progress } from '../../src/index.js';
 import { pollerFor } from '../../src/poller.js';
 import { openQueue } from '../../src/queues/registry.js';

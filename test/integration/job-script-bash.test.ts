@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { captureEnvironment, renderJobScript } from '../../src/job-script.js';
-import { WorkDirLayout } from '../../src/work-dir.js';
+import { captureEnvironment, renderJobScript } from '../../src/protocol/job-script.js';
+import { WorkDirLayout } from '../../src/protocol/work-dir-layout.js';
 
 const run = promisify(execFile);
 

@@ -9,7 +9,7 @@ import { workerBundleFiles, writeWorkerBundle } from '../../src/worker-bundle.js
 describe('the worker bundle a job carries under HTCondor file transfer', () => {
   it('holds the worker program and every module it imports, and runs on its own, away from dist/', async () => {
     const { files } = await workerBundleFiles();
-    expect(files).toEqual(expect.arrayContaining(['worker/main.js', 'worker/run-chunk.js', 'src/codec.js', 'src/work-dir.js']));
+    expect(files).toEqual(expect.arrayContaining(['worker/main.js', 'worker/run-chunk.js', 'src/protocol/codec.js', 'src/protocol/work-dir-layout.js']));
     expect(files.every((f) => f.endsWith('.js') && !f.startsWith('..'))).toBe(true);
     // Not the whole library: the submitting side's modules stay behind.
     expect(files).not.toContain('src/pool.js');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode, isExactJson, UnencodableValueError } from '../../src/codec.js';
+import { decode, encode, isExactJson, UnencodableValueError } from '../../src/protocol/codec.js';
 
 const roundTrip = (value: unknown) => decode(Buffer.from(encode(value)));
 

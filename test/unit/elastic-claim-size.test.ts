@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIM_TARGET_SECONDS, claimSize, SHARE_DIVISOR, unitsThatFit, walltimeMargin, WALLTIME_MARGIN_SECONDS } from '../../src/elastic/claim-size.js';
+import { CLAIM_TARGET_SECONDS, claimSize, SHARE_DIVISOR, unitsThatFit, walltimeMargin, WALLTIME_MARGIN_SECONDS } from '../../src/protocol/elastic/claim-size.js';
 
 describe('claimSize', () => {
   it('claims one unit first, before anything is measured', () => {

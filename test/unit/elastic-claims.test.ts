@@ -1,10 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Claimer, claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../../src/elastic/claims.js';
+import { Claimer, claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../../src/protocol/elastic/claims.js';
 import { chunkSizeAt } from '../../src/chunking.js';
-import { claimSize } from '../../src/elastic/claim-size.js';
-import { ElasticLayout } from '../../src/elastic/layout.js';
-import { planElastic, unitsWeight, unitWeight } from '../../src/elastic/plan.js';
+import { claimSize } from '../../src/protocol/elastic/claim-size.js';
+import { ElasticLayout } from '../../src/protocol/elastic/layout.js';
+import { planElastic } from '../../src/elastic/plan.js';
+import { unitsWeight, unitWeight } from '../../src/protocol/elastic/unit-weight.js';
 import { claimSome } from '../../worker/claim-loop.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_FILE_VERSION, type ChunkResultFile } from '../../src/chunk-files.js';
-import { decode, encode } from '../../src/codec.js';
+import { CHUNK_FILE_VERSION, type ChunkResultFile } from '../../src/protocol/chunk-files.js';
+import { decode, encode } from '../../src/protocol/codec.js';
 import { encodeResult } from '../../worker/encode-result.js';
 
 /** A chunk's result with these values, as the worker has it before encoding. */

@@ -3,7 +3,7 @@
  * runs the rendered job.sh under bash).
  */
 import { describe, expect, it } from 'vitest';
-import { captureEnvironment, shellQuote } from '../../src/job-script.js';
+import { captureEnvironment, shellQuote } from '../../src/protocol/job-script.js';
 
 describe('worker-node script', () => {
   it('single-quotes for bash', () => {

@@ -1,12 +1,12 @@
 import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHUNK_FILE_VERSION } from '../../src/chunk-files.js';
+import { CHUNK_FILE_VERSION } from '../../src/protocol/chunk-files.js';
 import { ChunkTracker } from '../../src/chunk-tracker.js';
-import { encode } from '../../src/codec.js';
+import { encode } from '../../src/protocol/codec.js';
 import { Journal, readJournal } from '../../src/journal.js';
 import { READ_ERROR_WARNING_MS, ResultCollector, UNREADABLE_RESULT_GRACE_MS } from '../../src/result-collector.js';
-import { WorkDir, writeFileAtomic } from '../../src/work-dir.js';
+import { WorkDir, writeFileAtomic } from '../../src/protocol/work-dir-layout.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 // An unreadable result file (garbage, a torn write, a file a shared file system shows cut short)

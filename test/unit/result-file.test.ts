@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHUNK_FILE_VERSION } from '../../src/chunk-files.js';
-import { encode } from '../../src/codec.js';
-import { readResultFile, ResultFileError } from '../../src/result-file.js';
-import { WorkDirLayout, writeFileAtomic } from '../../src/work-dir.js';
+import { CHUNK_FILE_VERSION } from '../../src/protocol/chunk-files.js';
+import { encode } from '../../src/protocol/codec.js';
+import { readResultFile, ResultFileError } from '../../src/protocol/result-file.js';
+import { WorkDirLayout, writeFileAtomic } from '../../src/protocol/work-dir-layout.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };

@@ -25,8 +25,8 @@ import {
   resourceNumbers,
 } from '../parse-helpers.js';
 import { splitIntoBatches } from '../batches.js';
-import { TRANSFER_MODULE_DIR, TRANSFER_OUT_DIR, TRANSFER_WORKER_DIR } from '../../job-script.js';
-import { chunkBaseName } from '../../work-dir.js';
+import { TRANSFER_MODULE_DIR, TRANSFER_OUT_DIR, TRANSFER_WORKER_DIR } from '../../protocol/job-script.js';
+import { chunkBaseName } from '../../protocol/work-dir-layout.js';
 
 /** The job attributes read from condor_q and condor_history. */
 export const CONDOR_ATTRIBUTES = 'ClusterId,ProcId,JobStatus,HoldReason,HoldReasonCode,ExitCode,ExitBySignal,RemoveReason';

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { CHUNK_FILE_VERSION, type ChunkResultFile } from './chunk-files.js';
 import { decode } from './codec.js';
-import type { WorkDirLayout } from './work-dir.js';
+import type { WorkDirLayout } from './work-dir-layout.js';
 
 export class ResultFileError extends Error {
   override name = 'ResultFileError';

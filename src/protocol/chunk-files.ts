@@ -1,10 +1,19 @@
 /**
  * The contents of the per-chunk files: what the submitting process writes for a worker
- * (tasks) and what the worker writes back (results). Both go through the codec.
+ * (tasks) and what the worker writes back (results). Both go through the codec. function.json's
+ * contents are in function-file.ts.
  */
-import type { RemoteErrorRecord } from './errors.js';
 
 export const CHUNK_FILE_VERSION = 1;
+
+/** What the worker recorded about a task that threw. */
+export interface RemoteErrorRecord {
+  name: string;
+  message: string;
+  stack?: string;
+  /** Own enumerable properties of the thrown value that survived serialization, like `code`. */
+  props?: Record<string, unknown>;
+}
 
 export interface ChunkTasksFile {
   version: typeof CHUNK_FILE_VERSION;
@@ -31,9 +40,4 @@ export interface ChunkResultFile {
   values: unknown[];
   /** [position in chunk, what was thrown], for the tasks that threw. */
   failures: Array<[number, RemoteErrorRecord]>;
-}
-
-export interface FunctionFile {
-  version: typeof CHUNK_FILE_VERSION;
-  fn: import('./function-spec.js').FunctionSpec;
 }

@@ -4,7 +4,7 @@
  * pool: "I ended by myself, and why"). Both are written atomically and read with a shape check.
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../work-dir.js';
+import { writeFileAtomic } from '../work-dir-layout.js';
 import type { ElasticLayout } from './layout.js';
 
 export const ELASTIC_FILE_VERSION = 1;
@@ -12,7 +12,7 @@ export const ELASTIC_FILE_VERSION = 1;
 export interface ElasticManifest {
   version: typeof ELASTIC_FILE_VERSION;
   unitSize: number;
-  /** Leading bulk units (ElasticPlan.bulk): workers weigh claims by it (plan.ts unitWeight). */
+  /** Leading bulk units (ElasticPlan.bulk): workers weigh claims by it (unit-weight.ts). */
   bulk?: { size: number; units: number };
   /** Set once every task is in a unit file; until then workers wait for more. */
   units: number | null;

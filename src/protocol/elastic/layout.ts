@@ -1,5 +1,5 @@
 /**
- * The files of an elastic map, next to the ones every map has (see work-dir.ts):
+ * The files of an elastic map, next to the ones every map has (see work-dir-layout.ts):
  *
  *   <run>/elastic.json                   the plan workers read: units, workers, walltime (manifest.ts)
  *   <run>/worker.sh                      job.sh in claim mode: the script of every worker job
@@ -13,7 +13,7 @@
  * a run (a replacement gets a new one), so a ticket names one job attempt.
  */
 import path from 'node:path';
-import { chunkBaseName, WorkDirLayout } from '../work-dir.js';
+import { chunkBaseName, WorkDirLayout } from '../work-dir-layout.js';
 
 const TICKET_DIGITS = 6;
 

@@ -32,7 +32,7 @@ export interface ClaimOwner {
   token: string;
   /**
    * What the worker measured before this claim: units run, in fine units (a bulk unit counts for
-   * its weight, elastic/plan.ts unitWeight), and seconds busy (worker-target.ts).
+   * its weight, unit-weight.ts), and seconds busy (worker-target.ts).
    */
   measured?: { units: number; seconds: number };
 }

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { ChunkResultFile } from './chunk-files.js';
 import { readResultFile } from './result-file.js';
-import { WorkDirLayout } from './work-dir.js';
+import { WorkDirLayout } from './work-dir-layout.js';
 
 /** The layout whose results folder holds the kept results of `root`'s chunks. */
 export function keptLayout(root: string): WorkDirLayout {

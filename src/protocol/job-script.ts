@@ -9,7 +9,7 @@
  */
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { WorkDirLayout } from './work-dir.js';
+import type { WorkDirLayout } from './work-dir-layout.js';
 
 /** How the script learns the array index and the job id on a given scheduler. */
 export interface ArrayConvention {
