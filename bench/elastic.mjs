@@ -10,7 +10,7 @@ import { DummyQueue } from '../dist/dummy-queue/src/control.js';
 import { planChunks } from '../dist/src/chunking.js';
 import { DEFAULT_MAX_WORKERS } from '../dist/src/elastic/plan.js';
 import { Pool } from '../dist/src/index.js';
-import { readJournal } from '../dist/src/journal.js';
+import { readJournal } from '../dist/src/resume/journal.js';
 import { scratch, seconds, up } from './lib.mjs';
 import { unevenDurations } from './uneven-tasks.mjs';
 

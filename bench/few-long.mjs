@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DummyQueue } from '../dist/dummy-queue/src/control.js';
 import { Pool } from '../dist/src/index.js';
-import { readJournal } from '../dist/src/journal.js';
+import { readJournal } from '../dist/src/resume/journal.js';
 import { baselineLabel, baselinePool, scratch, seconds, up } from './lib.mjs';
 
 const EMULATED_TASKS = 20;

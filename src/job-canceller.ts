@@ -4,7 +4,7 @@
  * (a job whose cancel failed stays queued in the journal, so a resume watches it and
  * `qmr cancel` can still remove it).
  */
-import type { Journal } from './journal.js';
+import type { Journal } from './resume/journal.js';
 import type { Queue } from './queues/queue.js';
 
 export class JobCanceller {

@@ -19,7 +19,7 @@
 import { rename } from 'node:fs/promises';
 import type { ChunkResultFile } from './protocol/chunk-files.js';
 import type { ChunkTracker, TrackerAction } from './chunk-tracker.js';
-import type { Journal, JournalRecord } from './journal.js';
+import type { Journal, JournalRecord } from './resume/journal.js';
 import { failedPositions, readKeptResult } from './protocol/kept-result.js';
 import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from './outcomes.js';
 import { readResultFile, ResultFileError } from './protocol/result-file.js';

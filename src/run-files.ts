@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { captureEnvironment, renderJobScript, TRANSFER_MODULE_DIR, TRANSFER_WORKER_DIR } from './protocol/job-script.js';
 import type { ResolvedOptions } from './options.js';
 import type { Queue } from './queues/queue.js';
-import { runRecord, writeRunRecord } from './run-record.js';
+import { runRecord, writeRunRecord } from './resume/run-json.js';
 import { exists, writeFileAtomic, type WorkDir } from './protocol/work-dir-layout.js';
 import { writeWorkerBundle } from './worker-bundle.js';
 import { workerProgramPath } from './worker-path.js';

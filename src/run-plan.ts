@@ -9,8 +9,8 @@ import { planElastic, type ElasticPlan } from './elastic/plan.js';
 import { OptionError } from './errors.js';
 import { parseWalltimeSeconds, type ResolvedOptions } from './options.js';
 import type { Queue } from './queues/queue.js';
-import { checkResume, type ResumeInputs } from './resume-check.js';
-import type { RecordedRun } from './run-state.js';
+import { checkResume, type ResumeInputs } from './resume/resume-check.js';
+import type { RecordedRun } from './resume/journal-replay.js';
 
 export interface RunPlan {
   plan: ChunkPlan;

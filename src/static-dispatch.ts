@@ -3,7 +3,7 @@
  * arrays as chunk files appear. The elastic counterpart is elastic/dispatch.ts.
  */
 import type { ChunkTracker } from './chunk-tracker.js';
-import type { Journal } from './journal.js';
+import type { Journal } from './resume/journal.js';
 import type { ResolvedOptions, Resources } from './options.js';
 import type { Queue } from './queues/queue.js';
 import { submitInGroups } from './submission-groups.js';

@@ -10,9 +10,9 @@ import { chunkSizeAt, type ChunkPlan } from './chunking.js';
 import { encode } from './protocol/codec.js';
 import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from './protocol/encode-failure.js';
 import { ResumeMismatchError, SerializationError } from './errors.js';
-import { sha256 } from './fingerprint.js';
-import type { Journal, JournalRecord } from './journal.js';
-import type { RecordedRun } from './run-state.js';
+import { sha256 } from './resume/fingerprint.js';
+import type { Journal, JournalRecord } from './resume/journal.js';
+import type { RecordedRun } from './resume/journal-replay.js';
 import { exists, writeFileAtomic, type WorkDir } from './protocol/work-dir-layout.js';
 
 export interface FeedContext {

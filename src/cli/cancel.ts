@@ -8,7 +8,7 @@
 import { queuedWorkerJobs } from './workers.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { Journal } from '../journal.js';
+import { Journal } from '../resume/journal.js';
 import { resolveOptions, type FlavorName, type PoolOptions } from '../options.js';
 import { openQueue } from '../queues/registry.js';
 import { chunkSummaries, loadRun, type RunInfo } from './runs.js';

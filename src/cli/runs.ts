@@ -2,16 +2,16 @@
  * Finding and describing runs for the qmr command: the run record, the journal replayed, the
  * result files present, and whether the submitting process is still alive.
  */
-import { readRunRecord, type RunRecord } from '../run-record.js';
+import { readRunRecord, type RunRecord } from '../resume/run-json.js';
 import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { readJournal } from '../journal.js';
-import { replayJournal, type RecordedRun } from '../run-state.js';
+import { readJournal } from '../resume/journal.js';
+import { replayJournal, type RecordedRun } from '../resume/journal-replay.js';
 import { chunkOfFileName, exists, WorkDirLayout } from '../protocol/work-dir-layout.js';
 import { failedTasksByChunk } from './task-failures.js';
 
-/** run.json (see run-record.ts). */
+/** run.json (see run-json.ts). */
 export type RunRecordFile = RunRecord;
 
 export type RunState = 'running' | 'finished' | 'failed' | 'aborted' | 'detached' | 'interrupted';

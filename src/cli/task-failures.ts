@@ -8,7 +8,7 @@
  * decode of their result file.
  */
 import { readResultFile } from '../protocol/result-file.js';
-import type { RecordedRun } from '../run-state.js';
+import type { RecordedRun } from '../resume/journal-replay.js';
 import type { WorkDirLayout } from '../protocol/work-dir-layout.js';
 
 /** chunk → number of its tasks that threw, for every chunk with a readable result file. */

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { ElasticLayout } from '../protocol/elastic/layout.js';
 import type { JobStatus } from '../queues/queue.js';
-import type { RecordedRun } from '../run-state.js';
+import type { RecordedRun } from '../resume/journal-replay.js';
 import type { RunInfo } from './runs.js';
 
 /** The pool's default leaseTimeout (options.ts): a heartbeat older than this is a worker gone. */

@@ -11,11 +11,11 @@
 import { stat } from 'node:fs/promises';
 import type { ChunkTracker, TrackerAction } from '../chunk-tracker.js';
 import { failureEvidence } from '../failure-evidence.js';
-import type { Journal } from '../journal.js';
+import type { Journal } from '../resume/journal.js';
 import { parseWalltimeSeconds, type ResolvedOptions } from '../options.js';
 import type { StatusSnapshot } from '../poller.js';
 import type { Queue } from '../queues/queue.js';
-import type { RecordedRun } from '../run-state.js';
+import type { RecordedRun } from '../resume/journal-replay.js';
 import { submitInGroups } from '../submission-groups.js';
 import { exists, type WorkDir } from '../protocol/work-dir-layout.js';
 import { requestRaiser } from '../retry-policy.js';
@@ -187,7 +187,7 @@ export class ElasticDispatch {
     return { workersRunning: c.running, workersPending: c.pending + c.held, workersSubmitted: this.fleet.submittedCount };
   }
 
-  /** Mean seconds per fine unit (unit-weight.ts) over what the workers reported; undefined before any reported. */
+  /** Mean seconds per fine unit (plan.ts unitWeight) over what the workers reported; undefined before any reported. */
   secondsPerUnit(): number | undefined {
     let units = 0;
     let seconds = 0;
@@ -204,7 +204,7 @@ export class ElasticDispatch {
       current: this.fleet.workers,
       ceiling: this.ctx.plan.ceiling,
       live: this.fleet.live().length,
-      // In fine units, as the workers measure (unit-weight.ts).
+      // In fine units, as the workers measure (plan.ts unitWeight).
       openUnits: unitsWeight(this.ctx.plan, this.ctx.units.unsubmitted()),
       secondsPerUnit: this.secondsPerUnit(),
       targetSeconds: CLAIM_TARGET_SECONDS,

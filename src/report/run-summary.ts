@@ -2,7 +2,7 @@
  * The numbers at the top of a run's report, and the hints a user can act on, from its trace.
  * Pure: the clock comes in as `now` (a live run's wall time runs to now).
  */
-import type { RunRecord } from '../run-record.js';
+import type { RunRecord } from '../resume/run-json.js';
 import type { Resources } from '../options.js';
 import { parseMemoryMegabytes, parseWalltimeSeconds } from '../options.js';
 import type { RunTrace } from '../trace/read-trace.js';

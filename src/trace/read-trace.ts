@@ -3,10 +3,10 @@
  * result files. A result file that cannot be read (being written, truncated, another version) is
  * left out: its attempt stays as the journal describes it.
  */
-import { readRunRecord, type RunRecord } from '../run-record.js';
+import { readRunRecord, type RunRecord } from '../resume/run-json.js';
 import { readResultFile } from '../protocol/result-file.js';
 import { readdir } from 'node:fs/promises';
-import { readJournal, type JournalRecord } from '../journal.js';
+import { readJournal, type JournalRecord } from '../resume/journal.js';
 import { chunkOfFileName, WorkDirLayout } from '../protocol/work-dir-layout.js';
 import { lookUpAccounting } from './scheduler-accounting.js';
 import { buildTraceRows, type ResultSummary, type TraceRow } from './trace-rows.js';

@@ -4,12 +4,12 @@
  * (each command too), and a scheduler that is absent, keeps no accounting or answers with an
  * error gives an empty answer and a note saying why.
  */
-import type { JournalRecord } from '../journal.js';
+import type { JournalRecord } from '../resume/journal.js';
 import { resolveOptions, type FlavorName, type PoolOptions } from '../options.js';
 import { CommandQueue } from '../queues/command-queue.js';
 import type { JobAccounting } from '../queues/queue.js';
 import { openQueue } from '../queues/registry.js';
-import type { RunRecord } from '../run-record.js';
+import type { RunRecord } from '../resume/run-json.js';
 
 export interface AccountingLookup {
   byJob: Map<string, JobAccounting>;

@@ -4,7 +4,7 @@
  * ran the chunk, where, when, and what it used). Pure, so it works the same on a live run (rows
  * still SUBMITTED) and on one that is over. Field names follow Nextflow's trace file where one fits.
  */
-import { shortFn, type JournalRecord } from '../journal.js';
+import { shortFn, type JournalRecord } from '../resume/journal.js';
 import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from '../options.js';
 import type { JobAccounting } from '../queues/queue.js';
 import { failureCause, schedulerCause, type FailureCause } from './failure-cause.js';

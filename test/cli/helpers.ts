@@ -4,7 +4,7 @@
  * reading a run's journal. The binary and the library come from dist/: build first (npm test
  * does; otherwise `npm run build`).
  */
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import { waitFor as sharedWaitFor } from '../helpers/wait-for.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';

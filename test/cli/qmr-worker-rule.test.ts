@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunStatus } from '../../src/cli/status.js';
 import { Pool } from '../../src/index.js';
-import { Journal } from '../../src/journal.js';
+import { Journal } from '../../src/resume/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { assertBuilt, qmr, qmrJson } from './helpers.js';
 

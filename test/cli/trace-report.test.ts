@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MapError, Pool } from '../../src/index.js';
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import type { TraceRow } from '../../src/trace/trace-rows.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { assertBuilt, qmr, qmrJson } from './helpers.js';

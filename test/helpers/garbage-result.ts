@@ -7,7 +7,7 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pool } from '../../src/index.js';
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import { chunkBaseName } from '../../src/protocol/work-dir-layout.js';
 import { FIXTURES } from './fixtures.js';
 import { waitFor } from './wait-for.js';

@@ -2,7 +2,7 @@
  * A journal for trace tests: a Slurm map of two chunks whose second chunk's first job vanished and
  * was resubmitted (used by the trace rows and by the accounting lookup against stand-in commands).
  */
-import type { JournalRecord } from '../../src/journal.js';
+import type { JournalRecord } from '../../src/resume/journal.js';
 
 const fingerprint = { fn: 'x', fnDescription: 'f', flavor: 'slurm', chunkSize: 1 };
 /** A time on the run's day, `s` seconds into 09:09 UTC. */

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DummyQueue } from '../../dummy-queue/src/control.js';
 import { AbortError, Pool } from '../../src/index.js';
-import { readJournal } from '../../src/journal.js';
-import { replayJournal } from '../../src/run-state.js';
+import { readJournal } from '../../src/resume/journal.js';
+import { replayJournal } from '../../src/resume/journal-replay.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { assertBuilt, REPO as ROOT } from '../dummy-queue/helpers.js';
 

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { AbortError, MapError, Pool } from '../../src/index.js';
-import { resumeRun } from '../../src/resume.js';
+import { resumeRun } from '../../src/resume/resume-from-work-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { assertBuilt } from '../dummy-queue/helpers.js';
 import { dummyCluster, firedOf, jobsLeft, journalOf, workerStarts, type DummyTarget } from './dummy-scenarios.js';

@@ -13,7 +13,7 @@
  * commands with this process's environment, and the tests of a file run concurrently, each on
  * its own cluster. The emulator runs the compiled code in dist/: build first (npm test does).
  */
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import { readTrace, type RunTrace } from '../../src/trace/read-trace.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { flaky, rerunTasks, type RerunTask } from '../helpers/rerun-tasks.js';

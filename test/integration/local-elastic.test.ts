@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, OptionError, Pool } from '../../src/index.js';
-import { readJournal, type JournalRecord } from '../../src/journal.js';
+import { readJournal, type JournalRecord } from '../../src/resume/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { unitStarts } from '../helpers/unit-starts.js';
 import { waitFor } from '../helpers/wait-for.js';

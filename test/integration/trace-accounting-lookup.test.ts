@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/run-record.js';
+import type { RunRecord } from '../../src/resume/run-json.js';
 import { lookUpAccounting } from '../../src/trace/scheduler-accounting.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { records } from '../helpers/trace-journal.js';

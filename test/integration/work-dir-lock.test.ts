@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import { WorkDirBusyError } from '../../src/work-dir-lock.js';
 import { qmr } from '../cli/helpers.js';
 import { startChildMap } from '../helpers/child-map.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import { loadRun } from '../../src/cli/runs.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { FIXTURES } from '../helpers/fixtures.js';

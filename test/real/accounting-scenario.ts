@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import { readTrace, type RunTrace } from '../../src/trace/read-trace.js';
 import { jobNameFor, scenarioFolder, type RealFlavor } from './scenarios.js';
 

@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { AbortError, Pool, type PoolOptions } from '../../src/index.js';
-import { readJournal, type JournalRecord } from '../../src/journal.js';
+import { readJournal, type JournalRecord } from '../../src/resume/journal.js';
 import { jobNameFor, jobsLeft, mapInChild, realMapOptions, resultsIn, scenarioFolder, type RealFlavor } from './scenarios.js';
 import { unitStarts } from '../helpers/unit-starts.js';
 

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { MapError, Pool } from '../../src/index.js';
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import { readTrace } from '../../src/trace/read-trace.js';
 import { jobNameFor, jobsLeft, realMapOptions, scenarioFolder, type RealFlavor } from './scenarios.js';
 import { flaky, rerunTasks, type RerunTask } from '../helpers/rerun-tasks.js';

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { Pool, type PoolOptions, type Resources } from '../../src/index.js';
-import { readJournal, type JournalRecord } from '../../src/journal.js';
+import { readJournal, type JournalRecord } from '../../src/resume/journal.js';
 import { jobNameFor, jobsLeft, realMapOptions, scenarioFolder, type RealFlavor } from './scenarios.js';
 
 export interface RetryExpectations {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AbortError, MapError, Pool, type PoolOptions, type Progress } from '../../src/index.js';
-import { readJournal } from '../../src/journal.js';
+import { readJournal } from '../../src/resume/journal.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { startsPerLog as workerStarts } from '../helpers/unit-starts.js';
 

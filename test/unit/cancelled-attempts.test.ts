@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ChunkTracker } from '../../src/chunk-tracker.js';
-import type { JournalRecord } from '../../src/journal.js';
+import type { JournalRecord } from '../../src/resume/journal.js';
 import { computeProgress, FailureCauseCounts } from '../../src/run-progress.js';
-import { replayJournal } from '../../src/run-state.js';
+import { replayJournal } from '../../src/resume/journal-replay.js';
 import { buildTraceRows } from '../../src/trace/trace-rows.js';
 import { summarizeRun } from '../../src/report/run-summary.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionFingerprint } from '../../src/fingerprint.js';
+import { functionFingerprint } from '../../src/resume/fingerprint.js';
 
 const hashOf = async (source: string) => (await functionFingerprint({ kind: 'source', source, name: 'f' })).hash;
 

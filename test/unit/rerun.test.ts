@@ -2,8 +2,8 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keptResultFile } from '../../src/protocol/kept-result.js';
-import { prepareReruns } from '../../src/rerun.js';
-import type { RecordedChunk, RecordedRun } from '../../src/run-state.js';
+import { prepareReruns } from '../../src/resume/rerun-failed.js';
+import type { RecordedChunk, RecordedRun } from '../../src/resume/journal-replay.js';
 import { WorkDir } from '../../src/protocol/work-dir-layout.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 

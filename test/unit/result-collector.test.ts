@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHUNK_FILE_VERSION } from '../../src/protocol/chunk-files.js';
 import { ChunkTracker } from '../../src/chunk-tracker.js';
 import { encode } from '../../src/protocol/codec.js';
-import { Journal, readJournal } from '../../src/journal.js';
+import { Journal, readJournal } from '../../src/resume/journal.js';
 import { READ_ERROR_WARNING_MS, ResultCollector, UNREADABLE_RESULT_GRACE_MS } from '../../src/result-collector.js';
 import { WorkDir, writeFileAtomic } from '../../src/protocol/work-dir-layout.js';
 import { temporaryFolder } from '../helpers/tmp.js';

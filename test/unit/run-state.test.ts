@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalRecord } from '../../src/journal.js';
-import { replayJournal } from '../../src/run-state.js';
+import type { JournalRecord } from '../../src/resume/journal.js';
+import { replayJournal } from '../../src/resume/journal-replay.js';
 
 const fingerprint = { fn: 'x', fnDescription: 'f', flavor: 'sge', chunkSize: 1 };
 const time = '2026-01-01T00:00:00.000Z';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalRecord } from '../../src/journal.js';
+import type { JournalRecord } from '../../src/resume/journal.js';
 import { reportHtml } from '../../src/report/report-html.js';
 import { summarizeRun } from '../../src/report/run-summary.js';
-import type { RunRecord } from '../../src/run-record.js';
+import type { RunRecord } from '../../src/resume/run-json.js';
 import { buildTraceRows } from '../../src/trace/trace-rows.js';
 
 const fingerprint = { fn: 'x', fnDescription: 'f', flavor: 'sge', chunkSize: 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSacctAccounting } from '../../src/queues/slurm/accounting.js';
 import { reportHtml } from '../../src/report/report-html.js';
-import type { RunRecord } from '../../src/run-record.js';
+import type { RunRecord } from '../../src/resume/run-json.js';
 import { schedulerCause } from '../../src/trace/failure-cause.js';
 import { journalJobIds } from '../../src/trace/scheduler-accounting.js';
 import { buildTraceRows } from '../../src/trace/trace-rows.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalRecord } from '../../src/journal.js';
+import type { JournalRecord } from '../../src/resume/journal.js';
 import { reportHtml } from '../../src/report/report-html.js';
 import { hints, summarizeRun } from '../../src/report/run-summary.js';
 import { buildTraceRows, type ResultSummary } from '../../src/trace/trace-rows.js';

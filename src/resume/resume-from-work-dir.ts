@@ -5,20 +5,20 @@
  * `qmr inspect` reads them.
  */
 import { readFile } from 'node:fs/promises';
-import type { FunctionFile } from './protocol/function-file.js';
-import type { ChunkTasksFile } from './protocol/chunk-files.js';
-import { decode } from './protocol/codec.js';
-import { MapRun } from './map-run.js';
-import { resolveOptions, type PoolOptions } from './options.js';
-import { pollerFor } from './poller.js';
-import type { Progress } from './progress.js';
-import { detectFlavor } from './queues/detect.js';
-import { openQueue } from './queues/registry.js';
+import type { FunctionFile } from '../protocol/function-file.js';
+import type { ChunkTasksFile } from '../protocol/chunk-files.js';
+import { decode } from '../protocol/codec.js';
+import { MapRun } from '../map-run.js';
+import { resolveOptions, type PoolOptions } from '../options.js';
+import { pollerFor } from '../poller.js';
+import type { Progress } from '../progress.js';
+import { detectFlavor } from '../queues/detect.js';
+import { openQueue } from '../queues/registry.js';
 import { readJournal } from './journal.js';
-import { readRunRecord } from './run-record.js';
-import { replayJournal } from './run-state.js';
-import { WorkDirLayout } from './protocol/work-dir-layout.js';
-import { checkWorkDirTrusted } from './work-dir-trust.js';
+import { readRunRecord } from './run-json.js';
+import { replayJournal } from './journal-replay.js';
+import { WorkDirLayout } from '../protocol/work-dir-layout.js';
+import { checkWorkDirTrusted } from '../work-dir-trust.js';
 
 export interface ResumeSummary {
   workDir: string;

@@ -12,12 +12,12 @@
  */
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { ChunkResultFile } from './protocol/chunk-files.js';
+import type { ChunkResultFile } from '../protocol/chunk-files.js';
 import { shortFn, type JournalRecord } from './journal.js';
-import { failedPositions, keptResultFile, readKeptResult } from './protocol/kept-result.js';
-import { readResultFile, ResultFileError } from './protocol/result-file.js';
-import type { RecordedChunk, RecordedRun } from './run-state.js';
-import type { WorkDir } from './protocol/work-dir-layout.js';
+import { failedPositions, keptResultFile, readKeptResult } from '../protocol/kept-result.js';
+import { readResultFile, ResultFileError } from '../protocol/result-file.js';
+import type { RecordedChunk, RecordedRun } from './journal-replay.js';
+import type { WorkDir } from '../protocol/work-dir-layout.js';
 
 /** Sets the failed chunks of a resumed run to run again; returns them and their journal records. */
 export async function prepareReruns(recorded: RecordedRun, workDir: WorkDir, fn: string): Promise<{ chunks: Set<number>; records: JournalRecord[] }> {

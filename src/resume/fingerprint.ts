@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { tokenizer } from 'acorn';
-import type { FunctionSpec } from './protocol/function-file.js';
+import type { FunctionSpec } from '../protocol/function-file.js';
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');

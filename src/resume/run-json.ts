@@ -5,12 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { CHUNK_FILE_VERSION } from './protocol/chunk-files.js';
-import type { ChunkPlan } from './chunking.js';
-import type { ElasticPlan } from './elastic/plan.js';
-import type { FunctionSpec } from './protocol/function-file.js';
-import type { FlavorName, PoolOptions, ResolvedOptions } from './options.js';
-import { writeFileAtomic, type WorkDirLayout } from './protocol/work-dir-layout.js';
+import { CHUNK_FILE_VERSION } from '../protocol/chunk-files.js';
+import type { ChunkPlan } from '../chunking.js';
+import type { ElasticPlan } from '../elastic/plan.js';
+import type { FunctionSpec } from '../protocol/function-file.js';
+import type { FlavorName, PoolOptions, ResolvedOptions } from '../options.js';
+import { writeFileAtomic, type WorkDirLayout } from '../protocol/work-dir-layout.js';
 
 /** The options a resume takes over from the first run (the rest are the resuming caller's). */
 export type RecordedOptions = Pick<

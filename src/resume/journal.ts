@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
-import type { Resources } from './options.js';
+import type { Resources } from '../options.js';
 
 export interface Fingerprint {
   /** sha256 of how the worker finds fn (source text, or module URL + export + module file contents). */
