@@ -18,7 +18,7 @@ import { checkChunk, oneRun, runMatches, runsFrom } from './select-runs.js';
 import { traceText, writeReport } from './trace-report.js';
 import { CHUNK_STATES, keepChunks, queueStates, renderStatus, RUN_STATES, stateFilter, summarize, type StatusSelection } from './status.js';
 import { resumeRun } from '../resume/resume-from-work-dir.js';
-import { checkWorkDirTrusted } from '../work-dir-trust.js';
+import { checkWorkDirTrusted } from '../work-dir/work-dir-trust.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

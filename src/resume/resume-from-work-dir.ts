@@ -18,7 +18,7 @@ import { readJournal } from './journal.js';
 import { readRunRecord } from './run-json.js';
 import { replayJournal } from './journal-replay.js';
 import { WorkDirLayout } from '../protocol/work-dir-layout.js';
-import { checkWorkDirTrusted } from '../work-dir-trust.js';
+import { checkWorkDirTrusted } from '../work-dir/work-dir-trust.js';
 
 export interface ResumeSummary {
   workDir: string;

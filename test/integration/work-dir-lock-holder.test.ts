@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promis
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readHolder, whyGone, WorkDirBusyError, WorkDirLock, type LockHolder } from '../../src/work-dir-lock.js';
+import { readHolder, whyGone, WorkDirBusyError, WorkDirLock, type LockHolder } from '../../src/work-dir/work-dir-lock.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait-for.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
 import { readJournal } from '../../src/resume/journal.js';
-import { WorkDirBusyError } from '../../src/work-dir-lock.js';
+import { WorkDirBusyError } from '../../src/work-dir/work-dir-lock.js';
 import { qmr } from '../cli/helpers.js';
 import { startChildMap } from '../helpers/child-map.js';
 import { temporaryFolder } from '../helpers/tmp.js';

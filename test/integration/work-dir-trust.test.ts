@@ -3,7 +3,7 @@ import { chmod, chown, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
-import { UntrustedWorkDirError } from '../../src/work-dir-trust.js';
+import { UntrustedWorkDirError } from '../../src/work-dir/work-dir-trust.js';
 import { qmr } from '../cli/helpers.js';
 import { startChildMap } from '../helpers/child-map.js';
 import { otherUser, skipReason } from '../helpers/other-user.js';

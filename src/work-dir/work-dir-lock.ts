@@ -30,7 +30,7 @@ import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/pr
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { QmrError } from './errors.js';
+import { QmrError } from '../errors.js';
 
 export const LOCK_DIR_NAME = 'lock';
 /** How often a live holder touches its refresh file. */

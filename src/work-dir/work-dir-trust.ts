@@ -12,10 +12,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { ElasticLayout } from './protocol/elastic/layout.js';
-import { QmrError } from './errors.js';
-import { keptLayout } from './protocol/kept-result.js';
-import { WorkDirLayout } from './protocol/work-dir-layout.js';
+import { ElasticLayout } from '../protocol/elastic/layout.js';
+import { QmrError } from '../errors.js';
+import { keptLayout } from '../protocol/kept-result.js';
+import { WorkDirLayout } from '../protocol/work-dir-layout.js';
 
 /** A work dir (or a file in it) that the caller does not own or that others can write. */
 export class UntrustedWorkDirError extends QmrError {
