@@ -2,7 +2,7 @@
 export { Pool, type MapCallOptions, type Tasks } from './pool.js';
 export type { PoolOptions, Resources, FlavorName } from './options.js';
 export type { MapFunction, ModuleFunction } from './function-spec.js';
-export type { Progress } from './progress.js';
+export type { Progress } from './progress/progress.js';
 export type { FailureCause } from './trace/failure-cause.js';
 export {
   QmrError,

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { OptionError } from './errors.js';
 import { isShellName } from './protocol/job-script.js';
-import type { Progress } from './progress.js';
+import type { Progress } from './progress/progress.js';
 import { resolveRetry, type RetryOption } from './retry-policy.js';
 import { workerNodeFlags } from './worker-node-flags.js';
 

@@ -4,7 +4,7 @@
  * with one status call per run, unless --no-queue.
  */
 import { resolveOptions, type FlavorName, type PoolOptions } from '../options.js';
-import { formatDuration } from '../progress-line.js';
+import { formatDuration } from '../progress/progress-line.js';
 import type { JobStatus } from '../queues/queue.js';
 import { openQueue } from '../queues/registry.js';
 import { chunkSummaries, type ChunkSummary, type RunInfo } from './runs.js';

@@ -11,7 +11,7 @@ import { decode } from '../protocol/codec.js';
 import { MapRun } from '../map-run.js';
 import { resolveOptions, type PoolOptions } from '../options.js';
 import { pollerFor } from '../poller.js';
-import type { Progress } from '../progress.js';
+import type { Progress } from '../progress/progress.js';
 import { detectFlavor } from '../queues/detect.js';
 import { openQueue } from '../queues/registry.js';
 import { readJournal } from './journal.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
 import { Journal, readJournal } from '../../src/resume/journal.js';
-import type { Progress } from '../../src/progress.js';
+import type { Progress } from '../../src/progress/progress.js';
 import { replayJournal } from '../../src/resume/journal-replay.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait-for.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkTracker } from '../../src/chunk-tracker.js';
 import type { JournalRecord } from '../../src/resume/journal.js';
-import { computeProgress, FailureCauseCounts } from '../../src/run-progress.js';
+import { computeProgress, FailureCauseCounts } from '../../src/progress/progress-reporter.js';
 import { replayJournal } from '../../src/resume/journal-replay.js';
 import { buildTraceRows } from '../../src/trace/trace-rows.js';
 import { summarizeRun } from '../../src/report/run-summary.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkTracker } from '../../src/chunk-tracker.js';
-import { formatProgress } from '../../src/progress-line.js';
-import { computeProgress, FailureCauseCounts } from '../../src/run-progress.js';
+import { formatProgress } from '../../src/progress/progress-line.js';
+import { computeProgress, FailureCauseCounts } from '../../src/progress/progress-reporter.js';
 
 const limits = { maxResubmissions: 2, missingGrace: 0, heldTimeout: 60_000, stalledTimeout: 300_000 };
 

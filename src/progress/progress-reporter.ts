@@ -3,10 +3,10 @@
  * the chunk tracker, and handed on only when something changed. `computeProgress` is pure (time
  * is an argument); `ProgressReporter` owns the two outlets.
  */
-import type { ChunkTracker, TrackerEvent } from './chunk-tracker.js';
+import type { ChunkTracker, TrackerEvent } from '../chunk-tracker.js';
 import type { Progress } from './progress.js';
 import { ProgressLine } from './progress-line.js';
-import { failureCause, type FailureCause } from './trace/failure-cause.js';
+import { failureCause, type FailureCause } from '../trace/failure-cause.js';
 
 export interface ProgressInput {
   runId: string;

@@ -1,8 +1,10 @@
-import type { FailureCause } from './trace/failure-cause.js';
-
 /**
- * The counts of one map, as onProgress receives them (and the progress line shows them).
+ * The Progress type: the counts of one map, as onProgress receives them and the progress line
+ * shows them (progress-reporter.ts computes them, progress-line.ts draws them).
  */
+import type { FailureCause } from '../trace/failure-cause.js';
+
+/** The counts of one map, as onProgress receives them (and the progress line shows them). */
 export interface Progress {
   /** Run id of the map (the name of its work dir). */
   runId: string;
