@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# cluster-ctl.sh: what tests (and people) do to the one-machine cluster of cluster-up.sh, as root.
+#   exec HOST CMD...     run CMD inside HOST (its network, hostname, mounts, pids)
+#   kill-host HOST       SIGKILL every process of HOST (its PID 1: the pid namespace ends)
+#   start-node NODE      bring a killed node back (its namespaces, FUSE mount and slurmd)
+#   fuse-stop HOST / fuse-cont HOST   SIGSTOP / SIGCONT HOST's FUSE process (its file system hangs)
+#   kill-ctld            SIGKILL slurmctld;  start-ctld: start it again
+#   pids HOST [COMM]     root-namespace pids of HOST's processes
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$here/lib.sh"
+# shellcheck source=SCRIPTDIR/cluster-lib.sh
+. "$here/cluster-lib.sh"
+require_root
+export SLURM_CONF=$CLUSTER_SLURM_CONF
+
+cmd=${1:?usage: cluster-ctl.sh exec|kill-host|start-node|fuse-stop|fuse-cont|kill-ctld|start-ctld|pids ...}
+shift
+case $cmd in
+  exec) host=$1; shift; in_host "$host" "$@" ;;
+  pids) host_pids "$@" ;;
+  kill-host)
+    holder=$(holder_pid "$1") || die "host $1 is not up"
+    kill -KILL "$holder"
+    wait_for 20 eval "! holder_pid $1" || die "host $1 does not die"
+    ;;
+  start-node)
+    # cluster-up.sh starts exactly what is missing: the killed host and its slurmd.
+    CLUSTER_SKIP_SMOKE=1 bash "$here/cluster-up.sh" >&2
+    ;;
+  fuse-stop|fuse-cont)
+    pids=$(host_pids "$1" bindfs)
+    [[ -n $pids ]] || die "no bindfs on $1"
+    # shellcheck disable=SC2086
+    kill "-${cmd#fuse-}" $pids
+    ;;
+  kill-ctld)
+    pids=$(host_pids "$CLUSTER_SUBMIT" slurmctld)
+    [[ -n $pids ]] || die "no slurmctld on $CLUSTER_SUBMIT"
+    # shellcheck disable=SC2086
+    kill -KILL $pids
+    ;;
+  start-ctld)
+    start_daemon "$CLUSTER_LOG/daemons.out" nsenter -t "$(holder_pid "$CLUSTER_SUBMIT")" -n -u -m -p -- \
+      /usr/sbin/slurmctld -f "$CLUSTER_SLURM_CONF" || true
+    wait_for 30 eval 'in_host "$CLUSTER_SUBMIT" scontrol ping | grep -q "is UP"' || die "slurmctld does not come back"
+    ;;
+  *) die "unknown command $cmd" ;;
+esac
