@@ -24,6 +24,8 @@ export interface ChildMapConfig {
   cwd?: string;
   /** A command that runs the child, e.g. ['unshare', '--pid', '--fork', '--mount-proc'] (root only). */
   wrapper?: string[];
+  /** The child script to run, when not this checkout's (e.g. a copy installed where `wrapper` can reach it). */
+  script?: string;
 }
 
 export interface ChildMapRun {
@@ -56,7 +58,7 @@ function childScriptFor(user: string): string {
 }
 
 export function startChildMap(config: ChildMapConfig): ChildMapRun {
-  const node = [process.execPath, config.user ? childScriptFor(config.user) : CHILD];
+  const node = [process.execPath, config.script ?? (config.user ? childScriptFor(config.user) : CHILD)];
   let argv = config.user ? ['runuser', '-u', config.user, '--', ...node] : node;
   if (config.umask) argv = ['/bin/sh', '-c', `umask ${config.umask} && exec "$@"`, 'sh', ...argv];
   if (config.wrapper) argv = [...config.wrapper, ...argv];
