@@ -4,7 +4,9 @@
 #   kill-host HOST       SIGKILL every process of HOST (its PID 1: the pid namespace ends)
 #   start-node NODE      bring a killed node back (its namespaces, FUSE mount and slurmd)
 #   fuse-stop HOST / fuse-cont HOST   SIGSTOP / SIGCONT HOST's FUSE process (its file system hangs)
-#   kill-ctld            SIGKILL slurmctld;  start-ctld: start it again
+#   stop-ctld            stop slurmctld (SIGTERM: it saves its state);  start-ctld: start it again
+#   heal (= start-node)  start whatever of the cluster is not running, resume drained nodes,
+#                        cancel the cluster user's jobs
 #   pids HOST [COMM]     root-namespace pids of HOST's processes
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,7 +17,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 require_root
 export SLURM_CONF=$CLUSTER_SLURM_CONF
 
-cmd=${1:?usage: cluster-ctl.sh exec|kill-host|start-node|fuse-stop|fuse-cont|kill-ctld|start-ctld|pids ...}
+cmd=${1:?usage: cluster-ctl.sh exec|kill-host|start-node|heal|fuse-stop|fuse-cont|stop-ctld|start-ctld|pids ...}
 shift
 case $cmd in
   exec) host=$1; shift; in_host "$host" "$@" ;;
@@ -25,21 +27,23 @@ case $cmd in
     kill -KILL "$holder"
     wait_for 20 eval "! holder_pid $1" || die "host $1 does not die"
     ;;
-  start-node)
-    # cluster-up.sh starts exactly what is missing: the killed host and its slurmd.
+  start-node|heal)
+    # cluster-up.sh starts exactly what is missing (a killed host and its slurmd) and resumes
+    # a drained node; then nothing of the cluster's user is left in the queue.
     CLUSTER_SKIP_SMOKE=1 bash "$here/cluster-up.sh" >&2
+    in_host "$CLUSTER_SUBMIT" scancel -u "$CLUSTER_USER" || true
     ;;
   fuse-stop|fuse-cont)
     pids=$(host_pids "$1" bindfs)
     [[ -n $pids ]] || die "no bindfs on $1"
     # shellcheck disable=SC2086
-    kill "-${cmd#fuse-}" $pids
+    if [[ $cmd == fuse-stop ]]; then kill -s STOP $pids; else kill -s CONT $pids; fi
     ;;
-  kill-ctld)
+  stop-ctld)
+    # As a service restart does: SIGTERM, slurmctld saves its state and exits.
     pids=$(host_pids "$CLUSTER_SUBMIT" slurmctld)
     [[ -n $pids ]] || die "no slurmctld on $CLUSTER_SUBMIT"
-    # shellcheck disable=SC2086
-    kill -KILL $pids
+    for p in $pids; do stop_pid "$p" slurmctld 30; done
     ;;
   start-ctld)
     start_daemon "$CLUSTER_LOG/daemons.out" nsenter -t "$(holder_pid "$CLUSTER_SUBMIT")" -n -u -m -p -- \
