@@ -1,8 +1,9 @@
 /**
- * The test runner's settings: three projects a developer can run on their own. `unit` is the
+ * The test runner's settings: four projects a developer can run on their own. `unit` is the
  * code in this process (no dist/, no scheduler, no child process); `emulated` runs maps, the CLI
  * and the dummy-queue emulator from the built dist/; `real` needs the SGE, Slurm or PBS daemons
- * (skipped without QMR_REAL_SCHEDULERS). test/unit/test-projects.test.ts checks that every test
+ * (skipped without QMR_REAL_SCHEDULERS); `cluster` the one-machine cluster of scripts/cluster-up.sh
+ * (skipped without QMR_CLUSTER). test/unit/test-projects.test.ts checks that every test
  * file is in exactly one of them.
  */
 import { defineConfig } from 'vitest/config';

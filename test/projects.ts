@@ -9,4 +9,6 @@ export const TEST_PROJECTS = {
   emulated: ['test/integration', 'test/cli', 'test/dummy-queue'],
   /** The real SGE, Slurm and PBS daemons (test/helpers/real-schedulers.ts says when they skip). */
   real: ['test/real'],
+  /** The one-machine cluster of scripts/cluster-up.sh (test/cluster/cluster.ts says when they skip). */
+  cluster: ['test/cluster'],
 } as const;
