@@ -23,7 +23,7 @@ import type { Journal, JournalRecord } from './resume/journal.js';
 import { failedPositions, readKeptResult } from './protocol/kept-result.js';
 import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from './outcomes.js';
 import { readResultFile, ResultFileError } from './protocol/result-file.js';
-import type { WorkDir } from './protocol/work-dir-layout.js';
+import type { WorkDir } from './work-dir/work-dir.js';
 
 /**
  * How long an unreadable result file is read again before it counts as its attempt's failure.

@@ -16,7 +16,8 @@ import { captureEnvironment, renderJobScript, TRANSFER_MODULE_DIR, TRANSFER_WORK
 import type { ResolvedOptions } from './options.js';
 import type { Queue } from './queues/queue.js';
 import { runRecord, writeRunRecord } from './resume/run-json.js';
-import { exists, writeFileAtomic, type WorkDir } from './protocol/work-dir-layout.js';
+import { writeFileAtomic } from './protocol/work-dir-layout.js';
+import { exists, type WorkDir } from './work-dir/work-dir.js';
 import { writeWorkerBundle } from './worker-bundle.js';
 import { workerProgramPath } from './worker-path.js';
 

@@ -5,7 +5,7 @@
  */
 import { AbortError } from './errors.js';
 import { whileRunning } from './shutdown.js';
-import { exists } from './protocol/work-dir-layout.js';
+import { exists } from './work-dir/work-dir.js';
 
 export interface StoppedRunInfo {
   /** The run's id and work dir, once there is one (for the message). */

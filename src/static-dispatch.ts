@@ -7,7 +7,7 @@ import type { Journal } from './resume/journal.js';
 import type { ResolvedOptions, Resources } from './options.js';
 import type { Queue } from './queues/queue.js';
 import { submitInGroups } from './submission-groups.js';
-import type { WorkDir } from './protocol/work-dir-layout.js';
+import type { WorkDir } from './work-dir/work-dir.js';
 
 /** While tasks still stream in, wait this long for more chunks before submitting a partial array. */
 export const STREAM_SUBMIT_DELAY_MS = 1000;

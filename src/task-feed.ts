@@ -13,7 +13,8 @@ import { ResumeMismatchError, SerializationError } from './errors.js';
 import { sha256 } from './resume/fingerprint.js';
 import type { Journal, JournalRecord } from './resume/journal.js';
 import type { RecordedRun } from './resume/journal-replay.js';
-import { exists, writeFileAtomic, type WorkDir } from './protocol/work-dir-layout.js';
+import { writeFileAtomic } from './protocol/work-dir-layout.js';
+import { exists, type WorkDir } from './work-dir/work-dir.js';
 
 export interface FeedContext {
   workDir: WorkDir;

@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { readJournal } from '../resume/journal.js';
 import { replayJournal, type RecordedRun } from '../resume/journal-replay.js';
-import { chunkOfFileName, exists, WorkDirLayout } from '../protocol/work-dir-layout.js';
+import { chunkOfFileName, WorkDirLayout } from '../protocol/work-dir-layout.js';
+import { exists } from '../work-dir/work-dir.js';
 import { failedTasksByChunk } from './task-failures.js';
 
 /** run.json (see run-json.ts). */

@@ -17,7 +17,7 @@ import type { StatusSnapshot } from '../poller.js';
 import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
 import { submitInGroups } from '../submission-groups.js';
-import { exists, type WorkDir } from '../protocol/work-dir-layout.js';
+import { exists, type WorkDir } from '../work-dir/work-dir.js';
 import { requestRaiser } from '../retry-policy.js';
 import { CLAIM_TARGET_SECONDS } from '../protocol/elastic/claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../protocol/elastic/claims.js';

@@ -17,7 +17,7 @@ import { shortFn, type JournalRecord } from './journal.js';
 import { failedPositions, keptResultFile, readKeptResult } from '../protocol/kept-result.js';
 import { readResultFile, ResultFileError } from '../protocol/result-file.js';
 import type { RecordedChunk, RecordedRun } from './journal-replay.js';
-import type { WorkDir } from '../protocol/work-dir-layout.js';
+import type { WorkDir } from '../work-dir/work-dir.js';
 
 /** Sets the failed chunks of a resumed run to run again; returns them and their journal records. */
 export async function prepareReruns(recorded: RecordedRun, workDir: WorkDir, fn: string): Promise<{ chunks: Set<number>; records: JournalRecord[] }> {

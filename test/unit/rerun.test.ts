@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keptResultFile } from '../../src/protocol/kept-result.js';
 import { prepareReruns } from '../../src/resume/rerun-failed.js';
 import type { RecordedChunk, RecordedRun } from '../../src/resume/journal-replay.js';
-import { WorkDir } from '../../src/protocol/work-dir-layout.js';
+import { WorkDir } from '../../src/work-dir/work-dir.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };

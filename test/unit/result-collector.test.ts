@@ -6,7 +6,8 @@ import { ChunkTracker } from '../../src/chunk-tracker.js';
 import { encode } from '../../src/protocol/codec.js';
 import { Journal, readJournal } from '../../src/resume/journal.js';
 import { READ_ERROR_WARNING_MS, ResultCollector, UNREADABLE_RESULT_GRACE_MS } from '../../src/result-collector.js';
-import { WorkDir, writeFileAtomic } from '../../src/protocol/work-dir-layout.js';
+import { writeFileAtomic } from '../../src/protocol/work-dir-layout.js';
+import { WorkDir } from '../../src/work-dir/work-dir.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 // An unreadable result file (garbage, a torn write, a file a shared file system shows cut short)
