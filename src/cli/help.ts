@@ -4,10 +4,14 @@
  * exit codes are, and a first command to type. Lines stay within 80 columns (commander does
  * not wrap these).
  */
+import { flavorDefinitions } from '../queues/registry.js';
 import { FAILURE_CAUSES } from '../trace/failure-cause.js';
 import { TRACE_FIELDS } from '../trace/trace-tsv.js';
 
 type TraceField = (typeof TRACE_FIELDS)[number];
+
+/** Each flavor's accounting command, as its definition names it. */
+const ACCOUNTING_COMMANDS = flavorDefinitions().flatMap((d) => d.accountingCommand ?? []).join(', ');
 
 export const PROGRAM_HELP = `
 A run is the work dir of one map: ./.qmr/<run id> by default, or the workDir
@@ -167,7 +171,7 @@ export const TRACE_HELP = `
 ${wrap(`Columns (Nextflow's names where one fits): ${describeColumns(TRACE_FIELDS.filter((f) => !f.startsWith('sched_')))}.
 start, realtime, CPU and memory are known only for the job that wrote the chunk's result.
 Then the scheduler's own accounting of each job, where it answers within a few seconds
-(sacct, qacct, bjobs, condor_history, qstat -f): ${describeColumns(SCHEDULER_COLUMNS)}; '-' where it kept none
+(${ACCOUNTING_COMMANDS}): ${describeColumns(SCHEDULER_COLUMNS)}; '-' where it kept none
 (a note on stderr says why). Short jobs: Slurm samples memory every 30 s by default, so its peak
 may miss what the worker measured. A run whose work dir was removed at its end left its trace
 beside it, as <workDir>.trace.tsv (without the scheduler's columns filled).`)}

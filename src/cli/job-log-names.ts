@@ -1,15 +1,8 @@
 /**
  * Which files in logs/scheduler/ a job wrote, by the file-name templates its flavor gave the
- * scheduler (each flavor's schedulerLogNames in src/queues/<flavor>/commands.ts; NAME is the job name, J the
- * job, T the array element):
- *
- *   sge       NAME.oJ  NAME.eJ  (array: NAME.oJ.T), NAME.poJ/.peJ for parallel environments
- *   slurm     NAME-J.out  NAME-J.err  (array: NAME-J_T.out, from %x-%j and %x-%A_%a)
- *   pbs       Torque NAME.oJ (array NAME.oJ-T), PBS Pro NAME.oJ (array NAME.oJ.T),
- *             Slurm's qsub wrapper pbs-J.out / pbs-J.err (plain jobs only)
- *   lsf       lsf-J.out  lsf-J.err  (array: lsf-J.T.out, from lsf-%J.%I.out)
- *   htcondor  condor-J.T.out  condor-J.T.err, and the cluster's event log condor-J.log
- *   local     none
+ * scheduler: each flavor's schedulerLogNames (src/queues/<flavor>/commands.ts, read through the
+ * registry), e.g. Grid Engine's NAME.oJ and NAME.oJ.T (NAME the job name, J the job, T the
+ * array element), Slurm's NAME-J.out and NAME-J_T.out; the local flavor writes none.
  *
  * The whole name is matched, so a plain job 12 never claims an element 12 of another job
  * (qmr-x.o5.12, qmr-x-5_12.out, lsf-5.12.out) nor a job name that happens to hold a 12; a run

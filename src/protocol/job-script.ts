@@ -69,43 +69,6 @@ export const TRANSFER_OUT_DIR = 'qmr-out';
 /** In the work dir: a module function's file, sent as the folder's contents (so beside job.sh). */
 export const TRANSFER_MODULE_DIR = 'qmr-module';
 
-/**
- * Variables never copied from the caller, because the scheduler sets them for each job (copying
- * the caller's would, for example, give a job started from inside another job the wrong JOB_ID),
- * bash keeps them read-only, or they describe the caller's shell rather than its environment.
- */
-const SCHEDULER_PREFIXES = ['SGE_', 'SLURM_', 'SLURMD_', 'SBATCH_', 'PBS_', 'LSB_', 'LSF_', '_CONDOR_', 'QMR_', 'BASH_FUNC_', 'NODE_CHANNEL_'];
-const NEVER_COPIED = new Set([
-  // set per job by Grid Engine
-  'JOB_ID', 'JOB_NAME', 'JOB_SCRIPT', 'NSLOTS', 'NHOSTS', 'NQUEUES', 'QUEUE', 'PE', 'PE_HOSTFILE',
-  'REQUEST', 'RESTARTED', 'ENVIRONMENT', 'ARC', 'TMPDIR', 'TMP',
-  // set per job or per host by HTCondor, PBS and LSF, or by the login shell
-  'CONDOR_CONFIG', 'HOSTNAME', 'HOST',
-  // (NODE_CHANNEL_*: a parent's IPC channel; a worker started with it would take fd 3 for one.)
-  // bash read-only or per-shell
-  'BASHOPTS', 'BASH_VERSINFO', 'EUID', 'PPID', 'SHELLOPTS', 'UID', 'PWD', 'OLDPWD', 'SHLVL', '_',
-]);
-
-/** The caller's environment as the job should see it, per the exportEnv option. */
-export function captureEnvironment(
-  source: NodeJS.ProcessEnv,
-  exportEnv: boolean | readonly string[],
-): Record<string, string> {
-  if (exportEnv === false) return {};
-  const wanted = exportEnv === true ? undefined : new Set(exportEnv);
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(source)) {
-    if (value === undefined || !isShellName(name)) continue;
-    if (wanted) {
-      if (!wanted.has(name)) continue;
-    } else if (NEVER_COPIED.has(name) || SCHEDULER_PREFIXES.some((p) => name.startsWith(p))) {
-      continue;
-    }
-    out[name] = value;
-  }
-  return out;
-}
-
 export function isShellName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 }

@@ -4,23 +4,41 @@
  * whether tasks threw. Pure. The words are few on purpose: they are for sorting and counting
  * failures in a trace, not for replacing the reason, which the trace keeps alongside.
  */
+import { flavorDefinitions } from '../queues/registry.js';
+
 export const FAILURE_CAUSES = ['out of memory', 'time limit', 'preempted', 'node failure', 'cancelled', 'held', 'vanished', 'task error'] as const;
 export type FailureCause = (typeof FAILURE_CAUSES)[number];
 
-/** First match wins: memory and time limits before 'cancelled', since schedulers cancel jobs that hit them. */
-const PATTERNS: Array<[FailureCause, RegExp]> = [
-  ['out of memory', /OUT_OF_MEMORY|out of memory|TERM_MEMLIMIT|memory (usage )?limit|h_vmem|heap limit|OOM|oom-kill|Failed to reserve virtual memory/i],
-  ['time limit', /\bTIMEOUT\b|TERM_RUNLIMIT|TERM_CPULIMIT|\bDEADLINE\b|time ?limit|h_rt|walltime|run ?time limit|CPU (usage |time )?limit/i],
-  ['preempted', /PREEMPT|TERM_PREEMPT|evicted|vacated/i],
-  ['node failure', /NODE_FAIL|BOOT_FAIL|node fail|host (was )?unreachable|lost contact|execution host|killed or requeued while its host/i],
-  ['held', /\bheld\b|\bhold\b|JobHeld|PSUSP|HoldReason/i],
-  ['cancelled', /CANCELLED|cancelled|canceled|removed|\bqdel\b|scancel|TERM_OWNER|TERM_ADMIN/i],
+/**
+ * Words for each cause that are no scheduler's own: qmr's reasons, the kernel's and node's, plain
+ * English. Each flavor adds its scheduler's words (its definition's failureWords.reasons).
+ * First cause that matches wins, in this order: memory and time limits before 'cancelled', since
+ * schedulers cancel jobs that hit them.
+ */
+const REASON_WORDS: Array<[FailureCause, RegExp | undefined]> = [
+  ['out of memory', /out of memory|memory (usage )?limit|heap limit|OOM|oom-kill|Failed to reserve virtual memory/i],
+  ['time limit', /time ?limit|run ?time limit|CPU (usage |time )?limit/i],
+  ['preempted', undefined],
+  ['node failure', /node fail|host (was )?unreachable|lost contact|execution host|killed or requeued while its host/i],
+  ['held', /\bheld\b|\bhold\b/i],
+  ['cancelled', /cancelled|canceled|removed/i],
   ['vanished', /left the queue without writing a result|ended without writing a result|not in the queue|missing|vanished|gone/i],
 ];
 
+/** Each cause's words with every flavor's added, as one pattern a cause (made on first use: the registry loads the flavors). */
+function withFlavorWords(words: Array<[FailureCause, RegExp | undefined]>, kind: 'states' | 'reasons', flags: string): Array<[FailureCause, RegExp]> {
+  return words.map(([cause, own]) => {
+    const sources = [own, ...flavorDefinitions().map((d) => d.failureWords[kind][cause])].filter((p): p is RegExp => p !== undefined).map((p) => `(?:${p.source})`);
+    return [cause, sources.length > 0 ? new RegExp(sources.join('|'), flags) : /(?!)/];
+  });
+}
+
+let reasonPatterns: Array<[FailureCause, RegExp]> | undefined;
+
 /** The cause of an attempt that ended without a result, from its journal reason. */
 export function classifyReason(reason: string): FailureCause | undefined {
-  for (const [cause, pattern] of PATTERNS) if (pattern.test(reason)) return cause;
+  reasonPatterns ??= withFlavorWords(REASON_WORDS, 'reasons', 'i');
+  for (const [cause, pattern] of reasonPatterns) if (pattern.test(reason)) return cause;
   return undefined;
 }
 
@@ -36,20 +54,22 @@ export function failureCause(evidence: { reason?: string | undefined; failedTask
 }
 
 /**
- * Final states of the schedulers' accounting that name a cause outright (sacct's OUT_OF_MEMORY,
- * TIMEOUT, NODE_FAIL; LSF's TERM_* exit reasons; our own HTCondor walltime policy, which removes
- * with PeriodicRemove). SGE's `failed 37` names h_rt, h_cpu and h_vmem at once, and an exit status
- * of 137 is any SIGKILL: neither tells a cause, so they are left to the journal's reason.
+ * Final states of the schedulers' accounting that name a cause outright: each flavor's own
+ * (its definition's failureWords.states), asked in this order of causes. A state no flavor
+ * names is left to the journal's reason.
  */
-const SCHEDULER_STATES: Array<[FailureCause, RegExp]> = [
-  ['out of memory', /^OUT_OF_MEMORY\b|TERM_MEMLIMIT/],
-  ['time limit', /^(TIMEOUT|DEADLINE)\b|TERM_RUNLIMIT|TERM_CPULIMIT|PeriodicRemove/],
-  ['node failure', /^(NODE_FAIL|BOOT_FAIL)\b/],
-  ['preempted', /^PREEMPTED\b|TERM_PREEMPT/],
-  ['cancelled', /^CANCELLED\b|TERM_OWNER|TERM_ADMIN|^Removed\b/],
+const STATE_CAUSES: Array<[FailureCause, undefined]> = [
+  ['out of memory', undefined],
+  ['time limit', undefined],
+  ['node failure', undefined],
+  ['preempted', undefined],
+  ['cancelled', undefined],
 ];
 
+let statePatterns: Array<[FailureCause, RegExp]> | undefined;
+
 export function schedulerCause(state: string): FailureCause | undefined {
-  for (const [cause, pattern] of SCHEDULER_STATES) if (pattern.test(state)) return cause;
+  statePatterns ??= withFlavorWords(STATE_CAUSES, 'states', '');
+  for (const [cause, pattern] of statePatterns) if (pattern.test(state)) return cause;
   return undefined;
 }

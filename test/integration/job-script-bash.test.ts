@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { captureEnvironment, renderJobScript } from '../../src/protocol/job-script.js';
+import { renderJobScript } from '../../src/protocol/job-script.js';
 import { WorkDirLayout } from '../../src/protocol/work-dir-layout.js';
+import { captureEnvironment } from '../../src/queues/job-environment.js';
 
 const run = promisify(execFile);
 

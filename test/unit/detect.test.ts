@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGridEngineHelp } from '../../src/queues/detect.js';
+import { isGridEngineHelp } from '../../src/queues/sge/definition.js';
 
 describe('flavor auto-detection', () => {
   it('knows Grid Engine from the first line of qsub -help', () => {

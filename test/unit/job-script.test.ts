@@ -3,7 +3,8 @@
  * runs the rendered job.sh under bash).
  */
 import { describe, expect, it } from 'vitest';
-import { captureEnvironment, shellQuote } from '../../src/protocol/job-script.js';
+import { shellQuote } from '../../src/protocol/job-script.js';
+import { captureEnvironment } from '../../src/queues/job-environment.js';
 
 describe('worker-node script', () => {
   it('single-quotes for bash', () => {
