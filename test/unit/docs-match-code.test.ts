@@ -11,7 +11,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TRACE_HELP } from '../../src/cli/help.js';
-import { DEFAULT_MAX_WORKERS } from '../../src/elastic/plan.js';
+import { CHUNKS_PER_SLOT, MAX_CHUNKS, STREAM_FIRST_CHUNK, STREAM_MAX_CHUNK } from '../../src/chunking.js';
+import { CLAIM_TARGET_SECONDS, SHARE_DIVISOR, WALLTIME_MARGIN_SECONDS, WALLTIME_MARGIN_SHARE } from '../../src/elastic/claim-size.js';
+import { BULK_FACTOR, BULK_SHARE, DEFAULT_MAX_WORKERS, MAX_UNITS, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNITS_PER_WORKER, UNKNOWN_SLOTS } from '../../src/elastic/plan.js';
+import { FAR_ABOVE_CLAIMS } from '../../src/elastic/worker-target.js';
+import { READ_ERROR_WARNING_MS, UNREADABLE_RESULT_GRACE_MS } from '../../src/result-collector.js';
+import { LOCK_REFRESH_MS, OTHER_HOST_GRACE_MS } from '../../src/work-dir-lock.js';
 import { resolveOptions } from '../../src/options.js';
 import { FLAVORS } from '../../src/queues/flavor-names.js';
 import { condorState } from '../../src/queues/htcondor/commands.js';
@@ -234,5 +239,36 @@ describe('commands the docs give', () => {
     const actual = Object.entries(TEST_PROJECTS).flatMap(([project, folders]) => folders.map((folder) => [folder, project]));
     expect(new Set(documented.map(String))).toEqual(new Set(actual.map(String)));
     for (const [folder] of documented) expect(existsSync(path.join(ROOT, folder!))).toBe(true);
+  });
+});
+
+describe('numbers the docs quote from the code', () => {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const words: Record<number, string> = { 2: 'two', 3: 'three', 4: 'four' };
+  // [file, the sentence as the docs word it, built from the constant it quotes]
+  const QUOTES: Array<[string, string]> = [
+    ['docs/elastic-workers.md', `maps of up to ${UNITS_PER_WORKER} tasks per worker (and ${n(MAX_UNITS)} in all)`],
+    ['docs/elastic-workers.md', `the first ${BULK_SHARE * 100}% of their tasks go in units ${BULK_FACTOR} times that size`],
+    ['docs/elastic-workers.md', `go ${STREAM_FIRST_UNIT} to the first unit and twice as many to each next one, at most ${n(STREAM_MAX_UNIT)}`],
+    ['docs/elastic-workers.md', `and ${UNKNOWN_SLOTS} is assumed`],
+    ['docs/elastic-workers.md', `\`maxWorkers\` (${DEFAULT_MAX_WORKERS})`],
+    ['docs/elastic-workers.md', `${FAR_ABOVE_CLAIMS} claim targets (${FAR_ABOVE_CLAIMS} × ${CLAIM_TARGET_SECONDS} s)`],
+    ['docs/elastic-workers.md', `ceil(open work / ${FAR_ABOVE_CLAIMS * CLAIM_TARGET_SECONDS} s)`],
+    ['docs/elastic-workers.md', `\`ceil(open units / (${SHARE_DIVISOR} × W))\``],
+    ['docs/elastic-workers.md', `never more than ${CLAIM_TARGET_SECONDS} s of work`],
+    ['docs/elastic-workers.md', `a margin of ${WALLTIME_MARGIN_SECONDS} s or ${WALLTIME_MARGIN_SHARE * 100} % of it, whichever is more`],
+    ['docs/elastic-workers.md', `about ${words[CHUNKS_PER_SLOT]} chunks per slot`],
+    ['docs/elastic-workers.md', `never more than ${n(MAX_CHUNKS)}; tasks from an iterable of unknown length go ${STREAM_FIRST_CHUNK} to the first chunk`],
+    ['docs/elastic-workers.md', `at most ${n(STREAM_MAX_CHUNK)}.`],
+    ['README.md', `\`maxWorkers\` (${DEFAULT_MAX_WORKERS})`],
+    ['README.md', `and ${UNKNOWN_SLOTS} is assumed`],
+    ['README.md', `than ${FAR_ABOVE_CLAIMS} claims' worth (${FAR_ABOVE_CLAIMS} × ${CLAIM_TARGET_SECONDS} s) of open work ahead, the pool grows W to ceil(open work / ${FAR_ABOVE_CLAIMS * CLAIM_TARGET_SECONDS} s)`],
+    ['docs/work-dir.md', `file every ${LOCK_REFRESH_MS / 1000} s while the map runs`],
+    ['docs/work-dir.md', `**${OTHER_HOST_GRACE_MS / 60_000} minutes**`],
+    ['docs/flavors.md', `is read again for ${UNREADABLE_RESULT_GRACE_MS / 1000} s`],
+    ['docs/flavors.md', `after ${READ_ERROR_WARNING_MS / 1000} s a warning`],
+  ];
+  it.each(QUOTES)('%s says: %s', (file, sentence) => {
+    expect(readDoc(file).replace(/\s+/g, ' ')).toContain(sentence);
   });
 });
