@@ -19,6 +19,8 @@ import { READ_ERROR_WARNING_MS, UNREADABLE_RESULT_GRACE_MS } from '../../src/res
 import { LOCK_REFRESH_MS, OTHER_HOST_GRACE_MS } from '../../src/work-dir/work-dir-lock.js';
 import { resolveOptions } from '../../src/options.js';
 import { FLAVORS } from '../../src/queues/flavor-names.js';
+import { captureEnvironment } from '../../src/queues/job-environment.js';
+import { flavorDefinitions } from '../../src/queues/registry.js';
 import { condorState } from '../../src/queues/htcondor/commands.js';
 import { lsfState } from '../../src/queues/lsf/commands.js';
 import { pbsState } from '../../src/queues/pbs/commands.js';
@@ -73,6 +75,18 @@ describe('docs/options.md', () => {
     const flavorRow = rows.find((row) => name(row) === 'flavor')!;
     const names = codeSpans(flavorRow[2]!).map(jsLiteral).filter((v) => typeof v === 'string');
     expect(new Set(names)).toEqual(new Set([...FLAVORS, 'auto']));
+  });
+
+  it('the exportEnv row names the variables job.sh does not copy: every flavor\'s per-job prefixes, and none it copies', () => {
+    const cell = rows.find((row) => name(row) === 'exportEnv')![2]!;
+    const spans = codeSpans(cell).filter((s) => /^[A-Z_]+$/.test(s));
+    const prefixes = spans.filter((s) => s.endsWith('_'));
+    for (const definition of flavorDefinitions()) {
+      for (const prefix of definition.jobEnvironment.prefixes) expect(prefixes, `${definition.traits.name}'s ${prefix}`).toContain(prefix);
+    }
+    // Each one named (a prefix, with a name under it) is left out of what job.sh restores.
+    const named = Object.fromEntries(spans.map((s) => [s.endsWith('_') ? `${s}EXAMPLE` : s, 'from the caller']));
+    expect(captureEnvironment({ ...named, MY_DATA: 'kept' }, true)).toEqual({ MY_DATA: 'kept' });
   });
 
   it("the README's common options say what docs/options.md says", () => {
