@@ -5,7 +5,7 @@
  */
 import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from '../options.js';
 import { splitIntoBatches } from './batches.js';
-import type { CommandLine, CommandResult, JobStatus, SubmitRequest } from './queue.js';
+import type { CommandFlavor, CommandLine, CommandResult, JobStatus, SubmitRequest } from './queue.js';
 import { CommandOutputError } from './queue.js';
 
 /** The non-empty lines of a command's stdout and stderr, trimmed. */
@@ -28,6 +28,18 @@ export function cancelFailedUnless(result: CommandResult, harmless: RegExp, sile
   const lines = messageLines(result);
   if (lines.length === 0) return !silentIsGone;
   return lines.some((line) => !harmless.test(line));
+}
+
+/**
+ * The cancel side of a flavor whose cancel command takes job ids as arguments (qdel, scancel,
+ * bkill, condor_rm): its command lines, batched, and whether a run of it failed, which it did
+ * unless every message it printed is one of `harmless` (the job is already gone, or going).
+ */
+export function cancelByIds(commandName: string, harmless: RegExp, silentIsGone = false): Pick<CommandFlavor, 'cancelCommands' | 'cancelFailed'> {
+  return {
+    cancelCommands: (jobIds, command) => commandsForIds(command(commandName), [], jobIds),
+    cancelFailed: (result) => cancelFailedUnless(result, harmless, silentIsGone),
+  };
 }
 
 /** For commands whose every non-zero exit is a failure, whatever they print (SGE's qstat, Slurm's scancel). */

@@ -16,7 +16,7 @@ import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from '../qu
 import { CommandOutputError, HistoryUnavailableError } from '../queue.js';
 import {
   assertStatusRan,
-  cancelFailedUnless,
+  cancelByIds,
   commandsForIds,
   elementIds,
   finishedStatus,
@@ -30,6 +30,9 @@ import { chunkBaseName } from '../../protocol/work-dir-layout.js';
 
 /** The job attributes read from condor_q and condor_history. */
 export const CONDOR_ATTRIBUTES = 'ClusterId,ProcId,JobStatus,HoldReason,HoldReasonCode,ExitCode,ExitBySignal,RemoveReason';
+
+const CONDOR_RM_HARMLESS =
+  /marked for removal|^Job \d+\.\d+ removed|Couldn't find\/remove all jobs|not found|does not exist|already (been )?(removed|marked|completed)|nonexistent/i;
 
 export const htcondor: CommandFlavor = {
   name: 'htcondor',
@@ -107,18 +110,10 @@ export const htcondor: CommandFlavor = {
   accountingCommands: (jobIds, command) => condorAccountingCommands(jobIds, command, historyConstraint),
   parseAccountingOutput: parseCondorAccountingOutput,
 
-  cancelCommands(jobIds, command) {
-    return commandsForIds(command('condor_rm'), [], jobIds);
-  },
-
-  cancelFailed(result) {
-    return cancelFailedUnless(result, CONDOR_RM_HARMLESS);
-  },
+  ...cancelByIds('condor_rm', CONDOR_RM_HARMLESS),
 };
 
 const HISTORY_OFF = /history file|no history|HISTORY.*(not|un)defined|history is disabled/i;
-const CONDOR_RM_HARMLESS =
-  /marked for removal|^Job \d+\.\d+ removed|Couldn't find\/remove all jobs|not found|does not exist|already (been )?(removed|marked|completed)|nonexistent/i;
 
 function clusterOf(id: string): string {
   return id.split('.')[0]!;

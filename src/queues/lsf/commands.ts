@@ -14,7 +14,7 @@ import { CommandOutputError } from '../queue.js';
 import {
   arrayShape,
   assertStatusRan,
-  cancelFailedUnless,
+  cancelByIds,
   commandsForIds,
   elementIds,
   finishedStatus,
@@ -30,6 +30,9 @@ const DEFAULT_MAX_ARRAY_SIZE = 1000;
 
 /** The fields asked of bjobs. Records for ids LSF no longer knows carry ERROR instead. */
 export const BJOBS_FIELDS = 'jobid jobindex stat exit_code exit_reason pend_reason';
+
+const BJOBS_HARMLESS = /is not found|No (unfinished |matching )?job(s)? found/i;
+const BKILL_HARMLESS = /is being terminated|is being signaled|has already finished|No matching job found|is not found|Operation is in progress/i;
 
 export const lsf: CommandFlavor = {
   name: 'lsf',
@@ -89,13 +92,7 @@ export const lsf: CommandFlavor = {
     return statuses;
   },
 
-  cancelCommands(jobIds, command) {
-    return commandsForIds(command('bkill'), [], jobIds);
-  },
-
-  cancelFailed(result) {
-    return cancelFailedUnless(result, BKILL_HARMLESS);
-  },
+  ...cancelByIds('bkill', BKILL_HARMLESS),
 
   accountingCommands: bjobsAccountingCommands,
   parseAccountingOutput: parseBjobsAccountingOutput,
@@ -111,8 +108,6 @@ export const lsf: CommandFlavor = {
   },
 };
 
-const BJOBS_HARMLESS = /is not found|No (unfinished |matching )?job(s)? found/i;
-const BKILL_HARMLESS = /is being terminated|is being signaled|has already finished|No matching job found|is not found|Operation is in progress/i;
 
 function lsfResourceArgs(request: SubmitRequest): string[] {
   const { cpus, memoryMb, walltimeSeconds, args } = queueAccountAndNumbers(request.resources, '-P');

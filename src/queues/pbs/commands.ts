@@ -22,7 +22,7 @@ import { formatHms } from '../../options.js';
 import {
   arrayShape,
   assertStatusRan,
-  cancelFailedUnless,
+  cancelByIds,
   commandsForIds,
   elementIds,
   finishedStatus,
@@ -57,6 +57,14 @@ export interface PbsJobRecord {
   exitStatus: number | undefined;
   comment: string | undefined;
 }
+
+/**
+ * Messages that mean "this job has left the queue", not "qstat failed": Torque and PBS Pro
+ * print the first for each unknown id (exit 153) and still show the others.
+ */
+const QSTAT_HARMLESS = /Unknown Job Id|Job has finished/i;
+const QDEL_HARMLESS =
+  /Unknown Job Id|Job has finished|invalid state for job - COMPLETE|Request invalid for state of job|already (been )?(deleted|completed|finished|in deletion)|being deleted|cancel in progress/i;
 
 export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
   return {
@@ -142,14 +150,8 @@ export function pbsFlavor(dialect: PbsDialect): CommandFlavor {
           parseAccountingOutput: (result: CommandResult) => parsePbsAccountingOutput(result, parseQstatFull),
         }),
 
-    cancelCommands(jobIds, command) {
-      return commandsForIds(command('qdel'), [], jobIds);
-    },
-
-    cancelFailed(result) {
-      // Slurm's qdel exits 1 without a word for unknown or finished jobs.
-      return cancelFailedUnless(result, QDEL_HARMLESS, true);
-    },
+    // Slurm's qdel exits 1 without a word for unknown or finished jobs.
+    ...cancelByIds('qdel', QDEL_HARMLESS, true),
   };
 }
 
@@ -169,13 +171,6 @@ function qstatFullCommands(dialect: PbsDialect, jobIds: readonly string[], comma
 /** Torque syntax; also drives Slurm's wrappers for plain jobs. */
 export const pbs: CommandFlavor = pbsFlavor('torque');
 
-/**
- * Messages that mean "this job has left the queue", not "qstat failed": Torque and PBS Pro
- * print the first for each unknown id (exit 153) and still show the others.
- */
-const QSTAT_HARMLESS = /Unknown Job Id|Job has finished/i;
-const QDEL_HARMLESS =
-  /Unknown Job Id|Job has finished|invalid state for job - COMPLETE|Request invalid for state of job|already (been )?(deleted|completed|finished|in deletion)|being deleted|cancel in progress/i;
 
 function logArgs(dialect: PbsDialect, dir: string): string[] {
   // Torque and PBS Pro name the files themselves inside a directory given with a trailing slash.

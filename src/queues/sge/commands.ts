@@ -11,8 +11,7 @@ import { formatHms } from '../../options.js';
 import {
   arrayShape,
   assertStatusRan,
-  cancelFailedUnless,
-  commandsForIds,
+  cancelByIds,
   elementIds,
   matchSubmitOutput,
   NO_HARMLESS_MESSAGE,
@@ -20,6 +19,8 @@ import {
 } from '../parse-helpers.js';
 import type { CommandFlavor, CommandLine, JobStatus, QueueInfo, SubmitRequest } from '../queue.js';
 import { CommandOutputError } from '../queue.js';
+
+const QDEL_HARMLESS = /does not exist|has deleted|registered the job|already in deletion/;
 
 export const sge: CommandFlavor = {
   name: 'sge',
@@ -67,9 +68,9 @@ export const sge: CommandFlavor = {
     return parseQstatXml(result.stdout);
   },
 
-  cancelCommands(jobIds, command) {
-    return commandsForIds(command('qdel'), [], jobIds);
-  },
+  // qdel exits 1 when any id is unknown, printing `denied: job "N" does not exist` on stdout;
+  // a job that is gone is what we wanted. Anything else (qmaster down, no permission) is a failure.
+  ...cancelByIds('qdel', QDEL_HARMLESS),
 
   // qacct is SGE's only record of a job that has left qstat: how it ended, and at which limit.
   historyCommands: qacctCommands,
@@ -97,15 +98,7 @@ export const sge: CommandFlavor = {
     }
     return info;
   },
-
-  cancelFailed(result) {
-    // qdel exits 1 when any id is unknown, printing `denied: job "N" does not exist` on stdout;
-    // a job that is gone is what we wanted. Anything else (qmaster down, no permission) is a failure.
-    return cancelFailedUnless(result, QDEL_HARMLESS);
-  },
 };
-
-const QDEL_HARMLESS = /does not exist|has deleted|registered the job|already in deletion/;
 
 function sgeResourceArgs(request: SubmitRequest): string[] {
   const { cpus, memoryMb, walltimeSeconds, args } = queueAccountAndNumbers(request.resources, '-P');

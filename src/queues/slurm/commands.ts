@@ -38,8 +38,7 @@ import { splitIntoBatches } from '../batches.js';
 import {
   arrayShape,
   assertStatusRan,
-  cancelFailedUnless,
-  commandsForIds,
+  cancelByIds,
   elementIds,
   NO_HARMLESS_MESSAGE,
   resourceNumbers,
@@ -123,16 +122,10 @@ export const slurm: CommandFlavor = {
     return parseSqueueOutput(result.stdout);
   },
 
-  cancelCommands(jobIds, command) {
-    // scancel takes `ID_TASK` for one array element, and several ids per call.
-    return commandsForIds(command('scancel'), [], jobIds);
-  },
-
-  cancelFailed(result) {
-    // scancel exits 0 for jobs that are unknown or already finished (it says so only with -v):
-    // a non-zero exit means it could not do its work at all (controller unreachable, bad id).
-    return cancelFailedUnless(result, NO_HARMLESS_MESSAGE);
-  },
+  // scancel takes `ID_TASK` for one array element, and several ids per call. It exits 0 for jobs
+  // that are unknown or already finished (it says so only with -v): a non-zero exit means it
+  // could not do its work at all (controller unreachable, bad id).
+  ...cancelByIds('scancel', NO_HARMLESS_MESSAGE),
 
   historyCommands(jobIds, command) {
     // -X: the job (allocation) lines only, not the `ID.batch`/`ID.extern` steps. With --jobs
