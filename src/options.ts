@@ -10,7 +10,7 @@ import { OptionError } from './errors.js';
 import { isShellName } from './protocol/job-script.js';
 import type { Progress } from './progress/progress.js';
 import { resolveRetry, type RetryOption } from './retry-policy.js';
-import { workerNodeFlags } from './worker-node-flags.js';
+import { workerNodeFlags } from './worker-launch/worker-node-flags.js';
 
 import { FLAVORS, type FlavorName } from './queues/flavor-names.js';
 

@@ -19,8 +19,8 @@ import type { Queue } from './queues/queue.js';
 import { runRecord, writeRunRecord } from './resume/run-json.js';
 import { writeFileAtomic } from './protocol/work-dir-layout.js';
 import { exists, type WorkDir } from './work-dir/work-dir.js';
-import { writeWorkerBundle } from './worker-bundle.js';
-import { workerProgramPath } from './worker-path.js';
+import { writeWorkerBundle } from './worker-launch/worker-bundle.js';
+import { workerProgramPath } from './worker-launch/worker-path.js';
 
 export interface RunFilesInput {
   fnSpec: FunctionSpec;

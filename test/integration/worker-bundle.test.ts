@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { workerBundleFiles, writeWorkerBundle } from '../../src/worker-bundle.js';
+import { workerBundleFiles, writeWorkerBundle } from '../../src/worker-launch/worker-bundle.js';
 
 describe('the worker bundle a job carries under HTCondor file transfer', () => {
   it('holds the worker program and every module it imports, and runs on its own, away from dist/', async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { workerNodeFlags } from '../../src/worker-node-flags.js';
+import { workerNodeFlags } from '../../src/worker-launch/worker-node-flags.js';
 
 describe('workerNodeFlags: the caller flags a worker gets', () => {
   it('gives a worker started in another folder the grants the caller had by a relative path', () => {

@@ -30,7 +30,7 @@ import { parseSacctOutput, slurmState } from '../../src/queues/slurm/commands.js
 import { resolveRetry } from '../../src/retry-policy.js';
 import { FAILURE_CAUSES } from '../../src/trace/failure-cause.js';
 import { TRACE_FIELDS } from '../../src/trace/trace-tsv.js';
-import { workerNodeFlags } from '../../src/worker-node-flags.js';
+import { workerNodeFlags } from '../../src/worker-launch/worker-node-flags.js';
 import { TEST_PROJECTS } from '../projects.js';
 import { codeSpans, documentationFiles, readDoc, ROOT, table, type TableRow } from '../helpers/markdown.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workerNodeFlags } from '../../src/worker-node-flags.js';
+import { workerNodeFlags } from '../../src/worker-launch/worker-node-flags.js';
 
 const CWD = '/home/u/project';
 

@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export function workerProgramPath(): string {
-  const besideUs = fileURLToPath(new URL('../worker/main.js', import.meta.url));
+  const besideUs = fileURLToPath(new URL('../../worker/main.js', import.meta.url));
   if (existsSync(besideUs)) return besideUs;
-  const built = fileURLToPath(new URL('../dist/worker/main.js', import.meta.url));
+  const built = fileURLToPath(new URL('../../dist/worker/main.js', import.meta.url));
   if (existsSync(built)) return built;
   throw new Error(`the worker program is missing (looked for ${besideUs} and ${built}); run \`npm run build\``);
 }
