@@ -1,7 +1,7 @@
 /** queue-map-reduce: Array.prototype.map for HPC batch queues. Public exports only. */
 export { Pool, type MapCallOptions, type Tasks } from './pool.js';
 export type { PoolOptions, Resources, FlavorName } from './options.js';
-export type { MapFunction, ModuleFunction } from './function-spec.js';
+export type { MapFunction, ModuleFunction } from './function/describe-function.js';
 export type { Progress } from './progress/progress.js';
 export type { FailureCause } from './trace/failure-cause.js';
 export {

@@ -13,7 +13,7 @@ import { ChunkTracker, type TrackerAction, type TrackerEvent } from './chunk-tra
 import { failureEvidence } from './failure-evidence.js';
 import type { ChunkPlan } from './chunking.js';
 import { AbortError, MapError, type Settled } from './errors.js';
-import { describeFunction } from './function-spec.js';
+import { describeFunction } from './function/describe-function.js';
 import type { FunctionSpec } from './protocol/function-file.js';
 import { functionFingerprint } from './resume/fingerprint.js';
 import { Journal, readJournal, shortFn, type Fingerprint, type JournalRecord } from './resume/journal.js';

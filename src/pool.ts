@@ -3,7 +3,7 @@
  * results in task order, `imap` yields them in task order while later chunks still run.
  */
 import { AbortError, OptionError, type Settled } from './errors.js';
-import type { MapFunction } from './function-spec.js';
+import type { MapFunction } from './function/describe-function.js';
 import { MapRun } from './map-run.js';
 import { resolveOptions, type FlavorName, type PoolOptions, type ResolvedOptions } from './options.js';
 import { pollerFor } from './poller.js';

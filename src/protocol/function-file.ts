@@ -1,5 +1,5 @@
 /**
- * function.json: how the worker finds `fn`, as the submitting side wrote it (function-spec.ts
+ * function.json: how the worker finds `fn`, as the submitting side wrote it (describe-function.ts
  * describes and checks fn; function-origin.ts finds where its source was written). Types only:
  * the worker reads this file without loading the submitting side's parser.
  */

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryFolder } from '../helpers/tmp.js';
 
-const distOrigin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/src/function-origin.js');
+const distOrigin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/src/function/function-origin.js');
 
 let folder: { path: string; cleanup: () => Promise<void> };
 beforeEach(async () => {

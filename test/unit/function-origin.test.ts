@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionOrigin, functionOriginLookups } from '../../src/function-origin.js';
+import { functionOrigin, functionOriginLookups } from '../../src/function/function-origin.js';
 
 describe('functionOrigin', () => {
   it('looks a function up once: a map of the same fn again takes its origin from the cache', () => {

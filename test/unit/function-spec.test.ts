@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FunctionShippingError } from '../../src/errors.js';
-import { describeFunction } from '../../src/function-spec.js';
+import { describeFunction } from '../../src/function/describe-function.js';
 
 describe('describeFunction', () => {
   it('ships self-contained functions by source, including method shorthand and async', async () => {

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import findGlobals from 'acorn-globals';
 import serialize from 'serialize-javascript';
-import { FunctionShippingError, OptionError } from './errors.js';
+import { FunctionShippingError, OptionError } from '../errors.js';
 import { functionOrigin } from './function-origin.js';
-import type { FunctionSpec } from './protocol/function-file.js';
-import { WORKER_PROVIDED_NAMES } from './protocol/worker-names.js';
+import type { FunctionSpec } from '../protocol/function-file.js';
+import { WORKER_PROVIDED_NAMES } from '../protocol/worker-names.js';
 
 /** A function to map: self-contained (shipped by source) or `{ module, export }`. */
 export type MapFunction<T, R> = ((task: T) => R | Promise<R>) | ModuleFunction;

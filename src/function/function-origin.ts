@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { FunctionOrigin } from './protocol/function-file.js';
+import type { FunctionOrigin } from '../protocol/function-file.js';
 
 type Inspector = typeof import('node:inspector');
 
