@@ -241,7 +241,11 @@ describe('commands the docs give', () => {
     const scripts = JSON.parse(readDoc('package.json')).scripts as Record<string, string>;
     // "sets up and runs the demo": it installs, builds and runs the local demo map.
     expect(scripts.demo).toMatch(/^npm ci\b.*npm run build.*node examples\/demo\.mjs$/);
-    expect(readDoc('examples/demo.mjs')).toContain("flavor: 'local'");
+    const demo = readDoc('examples/demo.mjs');
+    expect(demo).toContain("flavor: 'local'");
+    // "counts primes in 40 tasks"
+    const tasks = /counts primes in (\d+) tasks/.exec(rows[0]![0]!)?.[1];
+    expect(demo).toContain(`Array.from({ length: ${tasks} }`);
     // "sets up and runs the whole suite, with real SGE and Slurm": installs, starts them, npm test.
     const ci = readDoc('.ci/run');
     for (const step of ['npm ci', 'bash scripts/schedulers-up.sh', 'QMR_REAL_SCHEDULERS=required', 'npm test']) expect(ci).toContain(step);
