@@ -4,18 +4,22 @@ import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { Pool } from '../dist/src/index.js';
 import { pollerFor } from '../dist/src/poller.js';
-import { openQueue } from '../dist/src/queues/registry.js';
+import { FLAVOR_DEFINITIONS, openQueue } from '../dist/src/queues/registry.js';
 import { DummyQueue } from '../dist/dummy-queue/src/control.js';
 import { scratch } from './lib.mjs';
 
-const FLAVORS = [
-  ['sge', {}],
-  ['slurm', {}],
-  ['pbs', { dialect: 'torque' }, { pbsDialect: 'torque' }],
-  ['pbs', { dialect: 'pro' }, { pbsDialect: 'pro' }],
-  ['lsf', {}],
-  ['htcondor', {}],
-];
+/** Flavors measured more than once: PBS in each dialect the emulator speaks (emulator settings, pool options). */
+const VARIANTS = {
+  pbs: [
+    [{ dialect: 'torque' }, { pbsDialect: 'torque' }],
+    [{ dialect: 'pro' }, { pbsDialect: 'pro' }],
+  ],
+};
+
+/** Every flavor the registry knows that has a scheduler to emulate (the local flavor has none). */
+const FLAVORS = Object.entries(FLAVOR_DEFINITIONS)
+  .filter(([, definition]) => definition.queue.kind === 'commands')
+  .flatMap(([flavor]) => (VARIANTS[flavor] ?? [[{}, {}]]).map(([settings, options]) => [flavor, settings, options]));
 
 export async function dummyQueueCalls() {
   const rows = [];
