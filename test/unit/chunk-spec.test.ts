@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkAt, formatChunkSpec, parseChunkSpec } from '../../src/chunk-spec.js';
+import { chunkAt, formatChunkSpec, parseChunkSpec } from '../../src/protocol/chunk-spec.js';
 import { groupForSubmission, MAX_CHUNK_LIST_LENGTH } from '../../src/submission-groups.js';
 
 describe('chunk lists', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandIndexRanges, expandLenientIndexList, parseIndexRange, parseIndexRangeList } from '../../src/index-ranges.js';
+import { expandIndexRanges, expandLenientIndexList, parseIndexRange, parseIndexRangeList } from '../../src/protocol/index-ranges.js';
 
 describe('index ranges', () => {
   it('reads a number, a range and a stepped range', () => {

@@ -5,9 +5,9 @@
  * `qsub -v` splits its list at commas), and element k of an array job (k = array index
  * minus the array's first index) runs the k-th chunk of the list; a job that is not an array
  * runs the first. Finding the list in a job is the emulator's; reading it is the library's own
- * code (src/chunk-spec.ts), so the two cannot drift apart.
+ * code (src/protocol/chunk-spec.ts), so the two cannot drift apart.
  */
-import { chunkAt as libraryChunkAt } from '../../../src/chunk-spec.js';
+import { chunkAt as libraryChunkAt } from '../../../src/protocol/chunk-spec.js';
 
 /** The chunk list a job carries: `--chunks LIST` / `--chunks=LIST` in its arguments, else QMR_CHUNKS. */
 export function findChunkSpec(args: readonly string[], variables: Readonly<Record<string, string>>): string | null {

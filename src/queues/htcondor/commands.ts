@@ -10,7 +10,7 @@
  * carries its files through HTCondor's file transfer instead (transferDescription below). job.sh
  * restores the caller's environment itself, so getenv = false (which many pools require anyway).
  */
-import { formatChunkSpec } from '../../chunk-spec.js';
+import { formatChunkSpec } from '../../protocol/chunk-spec.js';
 import { condorAccountingCommands, parseCondorAccountingOutput } from './accounting.js';
 import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from '../queue.js';
 import { CommandOutputError, HistoryUnavailableError } from '../queue.js';

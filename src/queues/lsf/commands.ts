@@ -7,7 +7,7 @@
  * MB on most installations). -M is given with an explicit MB suffix, which LSF 10.1 accepts
  * whatever that setting; rusage[mem] is a number taken to be MB, as on most sites.
  */
-import { formatChunkSpec } from '../../chunk-spec.js';
+import { formatChunkSpec } from '../../protocol/chunk-spec.js';
 import { bjobsAccountingCommands, parseBjobsAccountingOutput } from './accounting.js';
 import type { CommandFlavor, CommandLine, JobStatus, SubmitRequest } from '../queue.js';
 import { CommandOutputError } from '../queue.js';

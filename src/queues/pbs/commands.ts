@@ -17,7 +17,7 @@
  * parser is tested on verbatim output of Slurm's wrappers, the others on output shaped as the
  * manuals document (test/fixtures/pbs/SOURCES.md).
  */
-import { CHUNK_LIST_ALTERNATIVE_SEPARATOR, formatChunkSpec } from '../../chunk-spec.js';
+import { CHUNK_LIST_ALTERNATIVE_SEPARATOR, formatChunkSpec } from '../../protocol/chunk-spec.js';
 import { formatHms } from '../../options.js';
 import {
   arrayShape,

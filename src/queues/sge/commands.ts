@@ -5,8 +5,8 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { parseQacctHistory, parseQacctOutput, qacctCommands } from './accounting.js';
-import { formatChunkSpec } from '../../chunk-spec.js';
-import { expandLenientIndexList } from '../../index-ranges.js';
+import { formatChunkSpec } from '../../protocol/chunk-spec.js';
+import { expandLenientIndexList } from '../../protocol/index-ranges.js';
 import { formatHms } from '../../options.js';
 import {
   arrayShape,

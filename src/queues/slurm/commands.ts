@@ -31,8 +31,8 @@
  * CANCELLED is a failure because the pool cancels only jobs it no longer tracks: a cancel seen
  * here came from someone else (a user, an admin, a limit).
  */
-import { formatChunkSpec } from '../../chunk-spec.js';
-import { expandLenientIndexList } from '../../index-ranges.js';
+import { formatChunkSpec } from '../../protocol/chunk-spec.js';
+import { expandLenientIndexList } from '../../protocol/index-ranges.js';
 import { parseSacctAccountingOutput, sacctAccountingCommands } from './accounting.js';
 import { splitIntoBatches } from '../batches.js';
 import {

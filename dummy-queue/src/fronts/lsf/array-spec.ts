@@ -1,5 +1,5 @@
 /** LSF job arrays: `-J "name[1-10:2,15]%4"` → name, index list, slot limit. Indices start at 1. */
-import { expandIndexRanges, parseIndexRangeList } from '../../../../src/index-ranges.js';
+import { expandIndexRanges, parseIndexRangeList } from '../../../../src/protocol/index-ranges.js';
 import type { ArraySpec } from '../../engine/types.js';
 
 /** MAX_JOB_ARRAY_SIZE (lsb.params default). */

@@ -1,5 +1,5 @@
 /** LSF job references: `4711`, `4711[3]`, `"4711[1-3,7]"`. */
-import { expandIndexRanges, parseIndexRangeList } from '../../../../src/index-ranges.js';
+import { expandIndexRanges, parseIndexRangeList } from '../../../../src/protocol/index-ranges.js';
 
 export interface LsfIdRequest {
   id: number;

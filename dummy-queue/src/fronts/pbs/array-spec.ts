@@ -1,7 +1,7 @@
 /**
  * Array requests: Torque `-t 1-100%10` / `-t 1,3,5-7`, PBS Pro `-J X-Y[:Z][%N]`.
  */
-import { expandIndexRanges, parseIndexRange, parseIndexRangeList } from '../../../../src/index-ranges.js';
+import { expandIndexRanges, parseIndexRange, parseIndexRangeList } from '../../../../src/protocol/index-ranges.js';
 import type { ArraySpec } from '../../engine/types.js';
 
 export function parseTorqueArray(text: string): ArraySpec | undefined {

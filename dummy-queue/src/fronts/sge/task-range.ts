@@ -1,5 +1,5 @@
 /** SGE array task ranges: `-t 1-10:2` in, `1-5:1` / `4,5` / `6` out. */
-import { expandIndexRanges, parseIndexRange } from '../../../../src/index-ranges.js';
+import { expandIndexRanges, parseIndexRange } from '../../../../src/protocol/index-ranges.js';
 import type { ArraySpec } from '../../engine/types.js';
 
 /** Parses `n`, `n-m` or `n-m:s` (SGE indices start at 1). Returns undefined if malformed. */

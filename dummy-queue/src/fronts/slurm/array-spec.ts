@@ -1,5 +1,5 @@
 /** Slurm array specifications: `--array=0-4`, `1,3,5-7`, `0-15:4`, `0-99%10`, and their printing. */
-import { expandIndexRanges, parseIndexRangeList } from '../../../../src/index-ranges.js';
+import { expandIndexRanges, parseIndexRangeList } from '../../../../src/protocol/index-ranges.js';
 import type { ArraySpec } from '../../engine/types.js';
 
 /** MaxArraySize of the emulated cluster: indices go up to MAX_ARRAY_SIZE - 1. */

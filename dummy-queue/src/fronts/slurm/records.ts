@@ -3,7 +3,7 @@
  * record (it has its own job id), one folded record for the tasks still in it (`12_[2-4]`,
  * `24_[1-3%1]`), and one record per plain job. `--array` unfolds the pending record.
  */
-import { expandIndexRanges, parseIndexRangeList } from '../../../../src/index-ranges.js';
+import { expandIndexRanges, parseIndexRangeList } from '../../../../src/protocol/index-ranges.js';
 import { isLive } from '../../engine/jobs.js';
 import { ownJobId } from '../../engine/task-ids.js';
 import type { Job, State, Task } from '../../engine/types.js';
