@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyReason, failureCause } from '../../src/trace/failure-cause.js';
+import { classifyReason, failureCause, schedulerCause } from '../../src/trace/failure-cause.js';
 
 describe('failure cause', () => {
   it.each([
@@ -24,5 +24,33 @@ describe('failure cause', () => {
     expect(failureCause({ reason: 'something odd happened' })).toBe('vanished');
     expect(failureCause({})).toBeUndefined();
     expect(failureCause({ failedTasks: 0 })).toBeUndefined();
+  });
+});
+
+describe("failure causes from each flavor's own words (its definition's failureWords)", () => {
+  it.each([
+    ['job 4 (exceeded h_vmem) ended without writing a result', 'out of memory'], // sge
+    ['job 4: h_rt reached', 'time limit'], // sge
+    ['job 4 exceeded its walltime', 'time limit'], // pbs
+    ['job 4 (DEADLINE) ended without writing a result', 'time limit'], // slurm
+    ['job 4 (BOOT_FAIL) ended without writing a result', 'node failure'], // slurm
+    ['job 4 (PENDING: JobHeldUser) was held too long', 'held'], // slurm
+    ['job 4 (PSUSP) stayed too long', 'held'], // lsf
+    ['job 4 (EXIT: TERM_PREEMPT) ended without writing a result', 'preempted'], // lsf
+    ['job 4 (EXIT: TERM_OWNER) ended without writing a result', 'cancelled'], // lsf
+    ['job 4 was evicted from its machine', 'preempted'], // htcondor
+    ['job 4 killed by scancel', 'cancelled'], // slurm
+    ['job 4 deleted by qdel', 'cancelled'], // sge, pbs
+  ])('%s → %s', (reason, cause) => {
+    expect(classifyReason(reason)).toBe(cause);
+  });
+
+  it('reads the final states of every flavor with accounting, case and all', () => {
+    expect(['DEADLINE', 'BOOT_FAIL', 'PREEMPTED', 'EXIT (TERM_MEMLIMIT: ...)', 'EXIT (TERM_PREEMPT: ...)', 'EXIT (TERM_ADMIN: ...)', 'Removed (PeriodicRemove: walltime)', 'Removed'].map(schedulerCause)).toEqual([
+      'time limit', 'node failure', 'preempted', 'out of memory', 'preempted', 'cancelled', 'time limit', 'cancelled',
+    ]);
+    // States are the schedulers' own words, matched as written: not a reason's free text.
+    expect(schedulerCause('cancelled by the user')).toBeUndefined();
+    expect(schedulerCause('COMPLETED (was TIMEOUT)')).toBeUndefined();
   });
 });
