@@ -10,7 +10,7 @@ import { statePathFromEnv } from './engine/state-file.js';
 import { runCommand } from './fronts/common/command.js';
 import { FRONTS, launchers } from './fronts/index.js';
 import { runControl } from './dummyq.js';
-import { FLAVORS, type Flavor } from './engine/types.js';
+import type { Flavor } from './engine/types.js';
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   const outcome =
     first === 'dummyq'
       ? await runControl(rest)
-      : FLAVORS.includes(first as Flavor)
+      : first !== undefined && Object.hasOwn(FRONTS, first)
         ? await runCommand(FRONTS[first as Flavor], rest[0] ?? '', rest.slice(1))
         : { stdout: '', stderr: `dummy-queue: unknown flavor ${first ?? '(none)'}; use one of ${Object.keys(FRONTS).join(', ')} or dummyq\n`, exitCode: 2 };
   process.stdout.write(outcome.stdout);

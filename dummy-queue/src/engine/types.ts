@@ -4,8 +4,8 @@
  * ids and reasons into its scheduler's words when it prints.
  */
 
+/** The schedulers the emulator has a front for: a new one is also a line in FRONTS (fronts/index.ts), which the compiler ties to this. */
 export type Flavor = 'sge' | 'slurm' | 'pbs' | 'lsf' | 'htcondor';
-export const FLAVORS: readonly Flavor[] = ['sge', 'slurm', 'pbs', 'lsf', 'htcondor'];
 
 export interface Settings {
   /** How many tasks run at once. */
