@@ -9,28 +9,13 @@ import {
   submitDescription,
   submitValue,
 } from '../../src/queues/htcondor/commands.js';
-import { CommandOutputError, HistoryUnavailableError, type CommandResult, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
+import { CommandOutputError, HistoryUnavailableError, type SubmitRequest } from '../../src/queues/queue.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
+import { brief, cancelVerdicts, commandResult, submitRequest } from '../helpers/flavor-tests.js';
 
 const cmd = (name: string) => `/usr/bin/${name}`;
 
-const request: SubmitRequest = {
-  chunks: [0, 1, 2, 5],
-  array: true,
-  throttle: undefined,
-  jobName: 'qmr-abc',
-  script: '/w/run/job.sh',
-  schedulerLogDir: '/w/run/logs/scheduler',
-  workingDir: '/w',
-  resources: { walltime: 90, memory: '2G', cpus: 2, account: 'group_physics.alice' },
-  submitArgs: [],
-};
-
-function brief(statuses: Map<string, JobStatus>): Record<string, string> {
-  return Object.fromEntries(
-    [...statuses].map(([id, s]) => [id, [s.state, s.native, s.outcome, s.fatal ? 'fatal' : undefined].filter(Boolean).join(':')]),
-  );
-}
+const request = submitRequest({ resources: { account: 'group_physics.alice' } });
 
 /**
  * HTCondor's "new" argument syntax, as the condor_submit manual states its rules: the whole in
@@ -202,18 +187,13 @@ describe('htcondor flavor: cancel', () => {
   });
 
   it('counts removed and unknown jobs as cancelled, an unreachable schedd as a failure', () => {
-    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-cluster.txt', 0))).toBe(false);
-    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-job.txt', 0))).toBe(false);
-    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-old-style.txt', 0))).toBe(false);
-    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-unknown.txt', 1))).toBe(false);
-    expect(htcondor.cancelFailed(fixtureResult('htcondor', 'condor_rm-schedd-down.txt', 1))).toBe(true);
+    const answers = [['condor_rm-cluster.txt', 0], ['condor_rm-job.txt', 0], ['condor_rm-old-style.txt', 0], ['condor_rm-unknown.txt', 1], ['condor_rm-schedd-down.txt', 1]] as const;
+    expect(cancelVerdicts(htcondor, 'htcondor', answers)).toEqual([false, false, false, false, true]);
   });
 });
 
 describe('htcondor flavor: documented shapes no other test shows (condor_q, condor_history, condor_submit manuals)', () => {
-  const result = (stdout: string, exitCode = 0, stderr = ''): CommandResult => ({
-    command: { file: 'condor_q', args: [] }, exitCode, stdout, stderr, timedOut: false,
-  });
+  const result = (stdout: string, exitCode = 0, stderr = '') => commandResult('condor_q', stdout, exitCode, stderr);
 
   it('reads every form of "no job matched": empty, blank lines, [] and [ ] over lines, with CRLF', () => {
     for (const stdout of ['', '\n\n', '[]\n', '[\n]\n', '[\r\n]\r\n', ' \r\n']) {

@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BJOBS_FIELDS, lsf, lsfState, parseBjobsJson } from '../../src/queues/lsf/commands.js';
-import { CommandOutputError, type CommandResult, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
+import { CommandOutputError } from '../../src/queues/queue.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
+import { brief, cancelVerdicts, commandResult, submitRequest } from '../helpers/flavor-tests.js';
 
 const cmd = (name: string) => `/opt/lsf/bin/${name}`;
 
-const request: SubmitRequest = {
-  chunks: [0, 1, 2, 5],
-  array: true,
-  throttle: undefined,
-  jobName: 'qmr-abc',
-  script: '/w/run/job.sh',
-  schedulerLogDir: '/w/run/logs/scheduler',
-  workingDir: '/w',
-  resources: { queue: 'normal', walltime: 90, memory: '2G', cpus: 2, account: 'proj' },
-  submitArgs: ['-R', 'select[type==X86_64]'],
-};
-
-function brief(statuses: Map<string, JobStatus>): Record<string, string> {
-  return Object.fromEntries(
-    [...statuses].map(([id, s]) => [id, [s.state, s.native, s.outcome, s.fatal ? 'fatal' : undefined].filter(Boolean).join(':')]),
-  );
-}
+const request = submitRequest({ resources: { queue: 'normal' }, submitArgs: ['-R', 'select[type==X86_64]'] });
 
 describe('lsf flavor: submit', () => {
   it('builds an array submission with job.sh and its chunk list as the command', () => {
@@ -125,11 +110,8 @@ describe('lsf flavor: cancel and info', () => {
   });
 
   it('counts finished and unknown jobs as cancelled, a refusal as a failure', () => {
-    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-running.txt', 0))).toBe(false);
-    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-finished.txt', 255))).toBe(false);
-    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-unknown.txt', 255))).toBe(false);
-    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-mixed.txt', 255))).toBe(false);
-    expect(lsf.cancelFailed(fixtureResult('lsf', 'bkill-not-owner.txt', 255))).toBe(true);
+    const answers = [['bkill-running.txt', 0], ['bkill-finished.txt', 255], ['bkill-unknown.txt', 255], ['bkill-mixed.txt', 255], ['bkill-not-owner.txt', 255]] as const;
+    expect(cancelVerdicts(lsf, 'lsf', answers)).toEqual([false, false, false, false, true]);
   });
 
   it('reads the largest array from bparams, with LSF\'s default when it is not shown', () => {
@@ -141,9 +123,7 @@ describe('lsf flavor: cancel and info', () => {
 });
 
 describe('lsf flavor: documented shapes no other test shows (IBM LSF 10.1 bjobs -o, -json, -noheader)', () => {
-  const result = (stdout: string, exitCode = 0, stderr = ''): CommandResult => ({
-    command: { file: 'bjobs', args: [] }, exitCode, stdout, stderr, timedOut: false,
-  });
+  const result = (stdout: string, exitCode = 0, stderr = '') => commandResult('bjobs', stdout, exitCode, stderr);
 
   it('reads array elements by JOBINDEX, skips the ERROR record of an id LSF no longer knows, ignores extra fields', () => {
     expect(brief(lsf.parseStatusOutput(fixtureResult('lsf', 'doc-bjobs-json-array-error-extra-fields.json', 0), ['4716[1]', '4717', '4718']))).toEqual({

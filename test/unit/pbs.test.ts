@@ -1,31 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { detectPbsDialect, parseQstatFull, parseQstatJson, pbs, pbsFlavor, pbsState, takeOption } from '../../src/queues/pbs/commands.js';
-import { CommandOutputError, type CommandResult, type JobStatus, type SubmitRequest } from '../../src/queues/queue.js';
+import { CommandOutputError, type CommandResult } from '../../src/queues/queue.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
+import { brief, cancelVerdicts, commandResult, submitRequest } from '../helpers/flavor-tests.js';
 
 const torque = pbsFlavor('torque');
 const pro = pbsFlavor('pro');
 const slurm = pbsFlavor('slurm');
 const cmd = (name: string) => `/opt/pbs/bin/${name}`;
 
-const request: SubmitRequest = {
-  chunks: [0, 1, 2, 3],
-  array: true,
-  throttle: undefined,
-  jobName: 'qmr-abc',
-  script: '/w/run/job.sh',
-  schedulerLogDir: '/w/run/logs/scheduler',
-  workingDir: '/w',
-  resources: { queue: 'batch', walltime: 90, memory: '2G', cpus: 2, account: 'proj' },
-  submitArgs: [],
-};
-
-/** `id → state:native[:outcome][:fatal]` for compact expectations. */
-function brief(statuses: Map<string, JobStatus>): Record<string, string> {
-  return Object.fromEntries(
-    [...statuses].map(([id, s]) => [id, [s.state, s.native, s.outcome, s.fatal ? 'fatal' : undefined].filter(Boolean).join(':')]),
-  );
-}
+const request = submitRequest({ chunks: [0, 1, 2, 3], resources: { queue: 'batch' } });
 
 describe('pbs flavor: dialects', () => {
   it('tells the dialect from qstat --version', () => {
@@ -110,7 +94,7 @@ describe('pbs flavor: submit command lines', () => {
 });
 
 describe('pbs flavor: job ids from qsub', () => {
-  const result = (stdout: string): CommandResult => ({ command: { file: 'qsub', args: [] }, exitCode: 0, stdout, stderr: '', timedOut: false });
+  const result = (stdout: string) => commandResult('qsub', stdout);
 
   it('reads plain and array ids, with the server suffix', () => {
     expect(torque.parseSubmitOutput(fixtureResult('pbs', 'torque-qsub.txt', 0), { ...request, array: false, chunks: [1] })).toEqual([
@@ -318,23 +302,15 @@ describe('pbs flavor: cancel', () => {
   });
 
   it('counts unknown and finished jobs as cancelled, other refusals as failures', () => {
-    expect(slurm.cancelFailed(fixtureResult('pbs', 'acct-none-pbs_qdel_running.out', 0))).toBe(false);
-    expect(slurm.cancelFailed(fixtureResult('pbs', 'acct-none-pbs_qdel_finished.out', 1))).toBe(false); // verbatim: silent exit 1
-    expect(slurm.cancelFailed(fixtureResult('pbs', 'acct-none-pbs_qdel_unknown.out', 1))).toBe(false);
-    expect(slurm.cancelFailed(fixtureResult('pbs', 'slurm-wrapper-qdel-held-and-unknown.txt', 1))).toBe(false);
-    expect(torque.cancelFailed(fixtureResult('pbs', 'torque-qdel-unknown.txt', 153))).toBe(false);
-    expect(torque.cancelFailed(fixtureResult('pbs', 'torque-qdel-completed.txt', 168))).toBe(false);
-    expect(pro.cancelFailed(fixtureResult('pbs', 'pro-qdel-finished.txt', 35))).toBe(false);
-    expect(pro.cancelFailed(fixtureResult('pbs', 'pro-qdel-unknown.txt', 153))).toBe(false);
-    expect(torque.cancelFailed(fixtureResult('pbs', 'torque-qdel-permission.txt', 159))).toBe(true);
-    expect(pro.cancelFailed(fixtureResult('pbs', 'pro-qdel-illegal-id.txt', 1))).toBe(true);
+    // acct-none-pbs_qdel_finished.out is verbatim: a silent exit 1.
+    expect(cancelVerdicts(slurm, 'pbs', [['acct-none-pbs_qdel_running.out', 0], ['acct-none-pbs_qdel_finished.out', 1], ['acct-none-pbs_qdel_unknown.out', 1], ['slurm-wrapper-qdel-held-and-unknown.txt', 1]])).toEqual([false, false, false, false]);
+    expect(cancelVerdicts(torque, 'pbs', [['torque-qdel-unknown.txt', 153], ['torque-qdel-completed.txt', 168], ['torque-qdel-permission.txt', 159]])).toEqual([false, false, true]);
+    expect(cancelVerdicts(pro, 'pbs', [['pro-qdel-finished.txt', 35], ['pro-qdel-unknown.txt', 153], ['pro-qdel-illegal-id.txt', 1]])).toEqual([false, false, true]);
   });
 });
 
 describe('pbs flavor: documented shapes no other test shows (qstat.1B, qstat-torque(1), openpbs issues)', () => {
-  const result = (stdout: string, exitCode = 0, stderr = ''): CommandResult => ({
-    command: { file: 'qstat', args: [] }, exitCode, stdout, stderr, timedOut: false,
-  });
+  const result = (stdout: string, exitCode = 0, stderr = '') => commandResult('qstat', stdout, exitCode, stderr);
   const brokenIds = ['4741.pbs-01', '4742.pbs-01', '4743.pbs-01', '4744.pbs-01'];
 
   it('still reads every job when Job_Name or a comment holds unescaped quotes, or Variable_List raw control characters, `\\,` or a bare 005', () => {

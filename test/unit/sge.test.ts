@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CommandOutputError, type SubmitRequest } from '../../src/queues/queue.js';
+import { CommandOutputError } from '../../src/queues/queue.js';
 import { expandSgeTaskRanges, parseQstatXml, parseQsubTerse, sge, sgeState } from '../../src/queues/sge/commands.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
+import { submitRequest } from '../helpers/flavor-tests.js';
 
 const states = (name: string) =>
   Object.fromEntries([...parseQstatXml(fixture('sge', name))].map(([id, s]) => [id, `${s.state}:${s.native}`]));
 
-const request: SubmitRequest = {
-  chunks: [0, 1, 2, 5],
-  array: true,
-  throttle: 2,
-  jobName: 'qmr-abc',
-  script: '/w/run/job.sh',
-  schedulerLogDir: '/w/run/logs/scheduler',
-  workingDir: '/w',
-  resources: { queue: 'all.q', walltime: 90, memory: '2G', cpus: 2, account: 'proj' },
-  submitArgs: ['-l', 'scratch=1G'],
-};
+const request = submitRequest({ throttle: 2, resources: { queue: 'all.q' }, submitArgs: ['-l', 'scratch=1G'] });
 
 describe('sge flavor on real SGE 8.1.9 output', () => {
   it('reads running, pending, held, error and array tasks from qstat -xml', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommandOutputError, HistoryUnavailableError, type CommandResult, type SubmitRequest } from '../../src/queues/queue.js';
+import { CommandOutputError, HistoryUnavailableError, type CommandResult } from '../../src/queues/queue.js';
 import {
   baseJobIds,
   expandSlurmIds,
@@ -13,6 +13,7 @@ import {
   slurmState,
 } from '../../src/queues/slurm/commands.js';
 import { fixture, fixtureResult } from '../helpers/fixtures.js';
+import { submitRequest } from '../helpers/flavor-tests.js';
 
 // Fixtures: live/ = captured on this machine's Slurm 22.05.8 with the flavor's own commands;
 // acct-none/, acct-slurmdbd/ = copies from the shared research folder. Origins: SOURCES.md.
@@ -34,17 +35,7 @@ const status = (name: string, exitCode = 0) => summary(slurm.parseStatusOutput(l
 const spaced = (dir: 'acct-none' | 'acct-slurmdbd', name: string) =>
   summary(parseSqueueOutput(fixture('slurm', `${dir}/${name}.out`).replace(/^(\S+) (\S+) /gm, '$1|$2|')));
 
-const request: SubmitRequest = {
-  chunks: [0, 1, 2, 5],
-  array: true,
-  throttle: 2,
-  jobName: 'qmr-abc',
-  script: '/w/run/job.sh',
-  schedulerLogDir: '/w/run/logs/scheduler',
-  workingDir: '/w',
-  resources: { queue: 'debug', walltime: 90, memory: '2G', cpus: 2, account: 'proj' },
-  submitArgs: ['--qos=short'],
-};
+const request = submitRequest({ throttle: 2, resources: { queue: 'debug' }, submitArgs: ['--qos=short'] });
 const path = (name: string) => `/opt/slurm/bin/${name}`;
 
 describe('slurm status (squeue --array --states=all) on real Slurm 22.05.8 output', () => {
