@@ -10,14 +10,9 @@ import { realElasticScenarios } from './elastic-scenarios.js';
 import { realRerunScenarios } from './rerun-scenarios.js';
 import { realRetryScenarios } from './retry-scenarios.js';
 import { realInterruptionScenarios, realScenarios, type RealFlavor, type TroubleScenario } from './scenarios.js';
+import { slurmJobs, squeueIds } from './slurm-jobs.js';
 
 const run = promisify(execFile);
-
-/** Job ids (array elements one by one) of this user's jobs with the name, in the given states. */
-async function squeueIds(name: string, states = 'PENDING,RUNNING,SUSPENDED,COMPLETING,CONFIGURING'): Promise<string[]> {
-  const { stdout } = await run('squeue', ['--noheader', '--array', `--name=${name}`, `--states=${states}`, '--format=%i']);
-  return stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-}
 
 /**
  * Slurm's held state, for real: `sbatch --hold` for a map that is always held; for a map held
@@ -44,19 +39,10 @@ const held: TroubleScenario = {
 const real: RealFlavor = {
   flavor: 'slurm',
   arrays: true,
-  jobsNamed: (name) => squeueIds(name),
-  runningJobsNamed: (name) => squeueIds(name, 'RUNNING'),
+  ...slurmJobs,
   deleteFromOutside: async (id) => {
     await run('scancel', [id]);
   },
-  suspension: {
-    suspend: async (id) => void (await run('scontrol', ['suspend', id])),
-    resume: async (id) => void (await run('scontrol', ['resume', id])),
-    suspendedJobsNamed: (name) => squeueIds(name, 'SUSPENDED'),
-  },
-  resourceProbe: 'scontrol show job "$SLURM_JOB_ID" | tr " " "\\n" | grep -E "^(TimeLimit|MinMemoryNode|Partition)="',
-  resourceExpectations: [/TimeLimit=00:10:00/, /MinMemoryNode=2G/, /Partition=debug/],
-  queueName: 'debug',
   trouble: held,
 };
 
