@@ -8,6 +8,8 @@
  * - 'gnu'    (Slurm): also `-Jname`, `--job-name=name`, and unambiguous long prefixes.
  */
 
+import { splitWords } from './words.js';
+
 export interface OptionSpec {
   /** Number of values the option takes (SGE `-pe` takes two). */
   values: 0 | 1 | 2;
@@ -105,40 +107,6 @@ export function allValues(parsed: ParsedCommandLine, ...names: string[]): string
 
 export function hasOption(parsed: ParsedCommandLine, ...names: string[]): boolean {
   return parsed.options.some((o) => names.includes(o.name));
-}
-
-/**
- * Splits directive text (`#$ -N name -l h_rt=1:00`) into words the way a shell would for simple
- * quoting: whitespace separates, single and double quotes group, backslash escapes.
- */
-export function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
-      else current += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < text.length) {
-      current += text[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
 }
 
 /**

@@ -4,41 +4,18 @@
  * literal double quote. Old syntax: whitespace-separated arguments; `A=1;B=2` environments.
  */
 
-function splitNewSyntax(inner: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quoted = false;
-  for (let i = 0; i < inner.length; i++) {
-    const c = inner[i]!;
-    if (quoted) {
-      if (c === "'" && inner[i + 1] === "'") {
-        current += "'";
-        i++;
-      } else if (c === "'") {
-        quoted = false;
-      } else {
-        current += c;
-      }
-    } else if (c === "'") {
-      quoted = true;
-      inWord = true;
-    } else if (c === '"' && inner[i + 1] === '"') {
-      current += '"';
-      inWord = true;
-      i++;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
-}
+import { splitWords, type WordSyntax } from '../common/words.js';
+
+/** Inside the new syntax's double quotes: single quotes group, `''` in them is a quote, `""` a double quote. */
+const NEW_SYNTAX: WordSyntax = {
+  quotes: "'",
+  escape: (text, i, quote) => {
+    const pair = quote === "'" ? "''" : quote === null ? '""' : undefined;
+    return pair !== undefined && text.startsWith(pair, i) ? { text: pair[0]!, length: 2 } : undefined;
+  },
+};
+
+const splitNewSyntax = (inner: string): string[] => splitWords(inner, NEW_SYNTAX);
 
 export function parseArguments(value: string): string[] {
   const v = value.trim();
