@@ -4,7 +4,7 @@
  * raised request and why. Written once, run for SGE and Slurm with each one's way of killing:
  * Slurm's cgroup kills a job over --mem (OUT_OF_MEMORY) and ends one over --time (TIMEOUT); SGE's
  * h_vmem is a per-process address-space limit under which node cannot even start, which the
- * job's log shows (test/fixtures/OOM-TIMELIMIT-FINDINGS.md has what each scheduler printed here).
+ * job's log shows (docs/research/OOM-TIMELIMIT-FINDINGS.md has what each scheduler printed here).
  */
 import path from 'node:path';
 import { expect, it } from 'vitest';

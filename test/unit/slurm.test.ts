@@ -436,7 +436,7 @@ describe('slurm: documented shapes no capture shows (squeue(1), sacct(1), hetero
   });
 });
 
-describe('Slurm out-of-memory and time-limit kills (real squeue/sacct output, test/fixtures/OOM-TIMELIMIT-FINDINGS.md)', () => {
+describe('Slurm out-of-memory and time-limit kills (real squeue/sacct output, docs/research/OOM-TIMELIMIT-FINDINGS.md)', () => {
   it('says which request the job ran past, so a retry can raise it', async () => {
     const { parseSqueueOutput, parseSacctOutput } = await import('../../src/queues/slurm/commands.js');
     expect(parseSqueueOutput(fixture('slurm', 'oom-squeue-after.txt')).get('565')).toMatchObject({ state: 'finished', outcome: 'failure', fatal: true, limit: 'memory' });

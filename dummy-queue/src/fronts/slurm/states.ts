@@ -73,7 +73,7 @@ export function finishedStatus(task: Task): SlurmStatus {
     case 'cancelled':
       return status('CANCELLED', 'None', task.signal ? `0:${signalNumber(task.signal)}` : '0:0');
     case 'limit':
-      // As Slurm 22.05 ends a job over --mem (cgroup OOM kill) or --time (test/fixtures/OOM-TIMELIMIT-FINDINGS.md).
+      // As Slurm 22.05 ends a job over --mem (cgroup OOM kill) or --time (docs/research/OOM-TIMELIMIT-FINDINGS.md).
       return task.limit === 'walltime' ? status('TIMEOUT', 'TimeLimit', '0:0') : status('OUT_OF_MEMORY', 'OutOfMemory', '0:125');
     default:
       // Never ran (the `fail` fault) or lost: Slurm's node failure.
