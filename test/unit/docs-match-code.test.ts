@@ -239,8 +239,9 @@ describe('commands the docs give', () => {
     const rows = table(readDoc('README.md'), 'what');
     expect(rows.map((row) => codeSpans(row[1]!)[0])).toEqual(['npm run demo', 'bash .ci/run']);
     const scripts = JSON.parse(readDoc('package.json')).scripts as Record<string, string>;
-    // "sets up and runs the demo": it installs, builds and runs the local demo map.
-    expect(scripts.demo).toMatch(/^npm ci\b.*npm run build.*node examples\/demo\.mjs$/);
+    // "sets up and runs the demo": it installs (npm ci builds through prepare) and runs the local demo map.
+    expect(scripts.demo).toMatch(/^npm ci\b.*node examples\/demo\.mjs$/);
+    expect(scripts.prepare).toBe('npm run build');
     const demo = readDoc('examples/demo.mjs');
     expect(demo).toContain("flavor: 'local'");
     // "counts primes in 40 tasks"
