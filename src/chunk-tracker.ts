@@ -72,6 +72,19 @@ export type TrackerAction =
    */
   | { kind: 'confirm-missing'; chunk: number };
 
+/**
+ * What reading a chunk's result file found (result-collector.ts reads, the map's loop hands it
+ * here): a result and the job that wrote it, or a file that stayed undecodable, and why.
+ */
+export type ResultRead = { kind: 'seen'; chunk: number; jobId: string } | { kind: 'unreadable'; chunk: number; reason: string };
+
+/**
+ * The tracker as the parts of a map that only read it see it (results, progress): the map's loop
+ * and its dispatch are the only ones that change a chunk's state.
+ */
+export type ChunkTrackerView = Pick<ChunkTracker, 'record' | 'all' | 'unsubmitted' | 'queuedJobIds' | 'requestOf' | 'counts' | 'isSettled' | 'size'> &
+  Readonly<Pick<ChunkTracker, 'resubmissions'>>;
+
 /** What the chunk's logs say about an attempt that left no result (read by the caller). */
 export interface FailureEvidence {
   /** The last lines the attempt wrote to stderr. */
@@ -172,6 +185,11 @@ export class ChunkTracker {
     const earlier = r.attempts.slice(0, -1).some((a) => a.jobId === writtenBy);
     if (wasQueued && earlier && r.status?.state !== 'finished') return [{ kind: 'cancel', jobIds: [currentJob(r)] }];
     return [];
+  }
+
+  /** Applies what a look at the result files found; returns the jobs to cancel (duplicates, attempts whose file is unreadable). */
+  resultsRead(reads: readonly ResultRead[]): TrackerAction[] {
+    return reads.flatMap((r) => (r.kind === 'seen' ? this.resultSeen(r.chunk, r.jobId) : this.resultUnreadable(r.chunk, r.reason)));
   }
 
   /**

@@ -2,6 +2,8 @@
  * Reading a map's results as they appear: each chunk's result file once, checked, turned into
  * the chunk's outcome (its tasks' values or errors), and a 'done' record in the journal; chunks
  * the tracker gave up on become failed outcomes. The map yields outcomes from here in order.
+ * It reads the chunk tracker and never changes it: what it found goes back to the map's loop,
+ * which hands it to the tracker (ChunkTracker.resultsRead).
  *
  * A result file that does not decode (garbage from a stray writer, a file a shared file system
  * shows cut short or still being written) is read again for a short while; if it stays
@@ -18,7 +20,7 @@
  */
 import { rename } from 'node:fs/promises';
 import type { ChunkResultFile } from './protocol/chunk-files.js';
-import type { ChunkTracker, TrackerAction } from './chunk-tracker.js';
+import type { ChunkTrackerView, ResultRead } from './chunk-tracker.js';
 import type { Journal, JournalRecord } from './resume/journal.js';
 import { failedPositions, readKeptResult } from './protocol/kept-result.js';
 import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from './outcomes.js';
@@ -39,15 +41,13 @@ export const READ_ERROR_WARNING_MS = 30_000;
 
 export interface ResultCollectorContext {
   workDir: WorkDir;
-  tracker: ChunkTracker;
+  tracker: ChunkTrackerView;
   journal: Journal;
   /** The chunk's tasks, once its file is written (undefined before). */
   tasksOf(chunk: number): { firstTask: number; count: number } | undefined;
   /** shortFn of the fn that ran the job: the 'done' records say which fn produced each result. */
   fnOf(jobId: string): string;
   logsOf(chunk: number): { stdout: string; stderr: string };
-  /** Called for each result read (elastic maps: the workers are making progress). */
-  onResult(): void;
 }
 
 export class ResultCollector<R> {
@@ -70,13 +70,13 @@ export class ResultCollector<R> {
   }
 
   /**
-   * Reads the result files not read yet; returns what the tracker wants done about them
-   * (duplicates to cancel, the job of an attempt whose result file is unreadable).
+   * Reads the result files not read yet; returns what it found, for the tracker: results and the
+   * jobs that wrote them, and files that stayed undecodable past their grace.
    */
-  async collect(now = Date.now()): Promise<TrackerAction[]> {
-    const { workDir, tracker } = this.ctx;
+  async collect(now = Date.now()): Promise<ResultRead[]> {
+    const { workDir } = this.ctx;
     const finished = await workDir.finishedChunks();
-    const actions: TrackerAction[] = [];
+    const reads: ResultRead[] = [];
     // One journal write for all the results of this look (elastic maps have many small units).
     const done: JournalRecord[] = [];
     for (const chunk of finished) {
@@ -102,21 +102,21 @@ export class ResultCollector<R> {
           continue;
         }
         this.unreadable.delete(chunk);
-        actions.push(...(await this.setAside(chunk, error, now - since)));
+        const unreadable = await this.setAside(chunk, error, now - since);
+        if (unreadable) reads.push(unreadable);
         continue;
       }
       this.unreadable.delete(chunk);
       this.readFailing.delete(chunk);
       this.seen.add(chunk);
-      actions.push(...tracker.resultSeen(chunk, result.jobId));
-      this.ctx.onResult();
+      reads.push({ kind: 'seen', chunk, jobId: result.jobId });
       // failedTasks lets `qmr status` count failed tasks without decoding every result file.
       done.push({ t: 'done', chunk, job: result.jobId, failedTasks: result.failures.length, fn: this.ctx.fnOf(result.jobId) });
       if (result.failures.length > 0) this.anyTaskFailed = true;
       this.outcomes.set(chunk, outcomeFromResult<R>(chunk, tasks.firstTask, result, (c) => this.ctx.logsOf(c)));
     }
     await this.ctx.journal.append(...done);
-    return actions;
+    return reads;
   }
 
   /** Notes a failed read of the chunk's result file; once it has failed for long, says so, once. */
@@ -137,9 +137,9 @@ export class ResultCollector<R> {
   /**
    * A result file that does not decode ends its attempt: renamed out of the results (kept for a look;
    * the next attempt writes a fresh one, and an elastic worker skips units that have a result),
-   * and the tracker retires the attempt.
+   * and the tracker is to retire the attempt. Undefined when the file went away meanwhile.
    */
-  private async setAside(chunk: number, error: ResultFileError, triedFor: number): Promise<TrackerAction[]> {
+  private async setAside(chunk: number, error: ResultFileError, triedFor: number): Promise<ResultRead | undefined> {
     const file = this.ctx.workDir.resultFile(chunk);
     const aside = `${file}.unreadable-${Date.now()}`;
     const what = error.message.slice(file.length + 1);
@@ -148,11 +148,10 @@ export class ResultCollector<R> {
       await rename(file, aside);
       kept = `set aside as ${aside}`;
     } catch (renameError) {
-      if ((renameError as NodeJS.ErrnoException).code === 'ENOENT') return []; // gone meanwhile: nothing to judge
+      if ((renameError as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // gone meanwhile: nothing to judge
       kept = `could not be set aside: ${(renameError as Error).message}`;
     }
-    const reason = `its result file ${file} ${what} (read again for ${(triedFor / 1000).toFixed(1)} s; ${kept})`;
-    return this.ctx.tracker.resultUnreadable(chunk, reason);
+    return { kind: 'unreadable', chunk, reason: `its result file ${file} ${what} (read again for ${(triedFor / 1000).toFixed(1)} s; ${kept})` };
   }
 
   /**

@@ -7,21 +7,24 @@ import { AbortError } from './errors.js';
 import { whileRunning } from './shutdown.js';
 import { exists } from './work-dir/work-dir.js';
 
-export interface StoppedRunInfo {
-  /** The run's id and work dir, once there is one (for the message). */
-  runId: string | undefined;
-  root: string | undefined;
-  keepJobsOnExit: boolean;
-}
-
 export class RunStop {
   readonly signal: AbortSignal;
   /** Set when a signal stopped the map; with keepJobsOnExit its jobs are left running. */
   stoppedBySignal = false;
   private readonly controller = new AbortController();
+  /** The run's id and work dir, once there is one (for the message). */
+  private run: { runId: string; root: string } | undefined;
 
-  constructor(userSignal: AbortSignal | undefined) {
+  constructor(
+    userSignal: AbortSignal | undefined,
+    private readonly keepJobsOnExit: boolean,
+  ) {
     this.signal = userSignal ? AbortSignal.any([userSignal, this.controller.signal]) : this.controller.signal;
+  }
+
+  /** The map's work dir is open: a stop's message names it. */
+  opened(run: { runId: string; root: string }): void {
+    this.run = run;
   }
 
   /**
@@ -43,18 +46,18 @@ export class RunStop {
     if (await exists(cancelRequest)) this.controller.abort(new Error(`cancelled with qmr cancel (${cancelRequest})`));
   }
 
-  throwIfAborted(info: StoppedRunInfo): void {
+  throwIfAborted(): void {
     if (!this.signal.aborted) return;
-    const run = info.runId ? ` (run ${info.runId})` : '';
-    const what = this.stoppedBySignal && info.keepJobsOnExit
-      ? `its jobs are left in the queue (keepJobsOnExit); resume it with the same workDir or \`qmr resume ${info.root ?? 'DIR'}\``
+    const run = this.run ? ` (run ${this.run.runId})` : '';
+    const what = this.stoppedBySignal && this.keepJobsOnExit
+      ? `its jobs are left in the queue (keepJobsOnExit); resume it with the same workDir or \`qmr resume ${this.run?.root ?? 'DIR'}\``
       : 'every job of the map is cancelled';
     const why = this.signal.reason instanceof Error ? this.signal.reason.message : 'aborted';
     throw new AbortError(`map stopped${run}: ${why}; ${what}`, { cause: this.signal.reason });
   }
 
   /** A signal stopped the map and the user asked to leave its jobs running. */
-  detaches(finishedNormally: boolean, keepJobsOnExit: boolean): boolean {
-    return !finishedNormally && this.stoppedBySignal && keepJobsOnExit;
+  detaches(finishedNormally: boolean): boolean {
+    return !finishedNormally && this.stoppedBySignal && this.keepJobsOnExit;
   }
 }

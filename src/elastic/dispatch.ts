@@ -1,23 +1,22 @@
 /**
- * The elastic half of a map's round loop (map-run.ts keeps the loop, results and the end): keeps
- * the worker jobs going, sees the units they claim, judges their leases, and puts back the units
- * of workers that died. Unit state lives in map-run's ChunkTracker (a unit is a chunk whose job
- * is the worker that claimed it); worker state in a WorkerFleet. This file is their I/O.
+ * The Dispatch (map/dispatch.ts) of elastic maps: keeps the worker jobs going, sees the units
+ * they claim, judges their leases, and puts back the units of workers that died. Unit state lives
+ * in the map's ChunkTracker (a unit is a chunk whose job is the worker that claimed it); worker
+ * state in a WorkerFleet. This file is their I/O.
  *
  * Claims reach the journal as 'submit' records of one unit and the worker's job id, so resume,
  * `qmr status --chunks` and `qmr cancel` read them as they read chunk submissions; worker jobs
  * as 'workers' and 'worker-end' records.
  */
 import { stat } from 'node:fs/promises';
-import type { ChunkTracker, TrackerAction } from '../chunk-tracker.js';
+import type { TrackerAction } from '../chunk-tracker.js';
 import { failureEvidence } from '../failure-evidence.js';
-import type { Journal } from '../resume/journal.js';
-import { parseWalltimeSeconds, type ResolvedOptions } from '../options.js';
+import { jobsEndWithSubmitter, type ChunkLogs, type Dispatch, type DispatchContext, type WorkerProgress } from '../map/dispatch.js';
+import { parseWalltimeSeconds } from '../options.js';
 import type { StatusSnapshot } from '../poller.js';
-import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
 import { submitInGroups } from '../submission-groups.js';
-import { exists, type WorkDir } from '../work-dir/work-dir.js';
+import { exists } from '../work-dir/work-dir.js';
 import { requestRaiser } from '../retry-policy.js';
 import { CLAIM_TARGET_SECONDS } from '../protocol/elastic/claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../protocol/elastic/claims.js';
@@ -44,23 +43,11 @@ const GROWTH_LOOK_MS = 10_000;
 const EXIT_WAIT_MS = 1000;
 const EXIT_LOOK_MS = 20;
 
-export interface ElasticContext {
-  queue: Queue;
-  options: ResolvedOptions;
-  workDir: WorkDir;
-  /** The units' tracker (map-run's). */
-  units: ChunkTracker;
-  journal: Journal;
+export interface ElasticContext extends DispatchContext {
   plan: ElasticPlan;
-  /** map-run's cancel: retried until the scheduler takes it, journaled once it did. */
-  cancel(jobIds: string[], why: string): Promise<void>;
-  /** Throws when the map was aborted (checked between submits). */
-  throwIfAborted(): void;
-  /** A submit happened: poll soon. */
-  kick(): void;
 }
 
-export class ElasticDispatch {
+export class ElasticDispatch implements Dispatch {
   readonly layout: ElasticLayout;
   readonly fleet: WorkerFleet;
   private readonly leases: LeaseWatch;
@@ -97,11 +84,12 @@ export class ElasticDispatch {
   }
 
   /**
-   * Resume: the workers the journal knew, still queued or over. `diedWithSubmitter`: the queue's
-   * jobs end with the process that started them (local), so workers the journal left queued were
-   * stopped with it: they are over, cancelled (not failed), and their claims go back.
+   * Resume: the workers the journal knew, still queued or over. Where the queue's jobs end with
+   * the process that started them (local), workers the journal left queued were stopped with it:
+   * they are over, cancelled (not failed), and their claims go back.
    */
-  async restore(recorded: RecordedRun, diedWithSubmitter: boolean): Promise<void> {
+  async restore(recorded: RecordedRun): Promise<void> {
+    const diedWithSubmitter = jobsEndWithSubmitter(this.ctx.queue);
     const time = new Date().toISOString();
     for (const w of recorded.workers.values()) {
       const stopped = w.phase === 'queued' && diedWithSubmitter;
@@ -112,15 +100,29 @@ export class ElasticDispatch {
     }
   }
 
-  /** Job ids of the workers that may still be in the queue. */
+  /** Job ids of the units' attempts and of the workers that may still be in the queue. */
   jobIds(): string[] {
-    return this.fleet.liveJobIds();
+    return [...new Set([...this.units.queuedJobIds(), ...this.fleet.liveJobIds()])];
   }
 
-  /** Where a unit's output went: the log files of the worker that claimed it. */
-  logsOf(unit: number): { stdout: string; stderr: string } | undefined {
+  /** Where a unit's output went: the log files of the worker that claimed it (a unit's own, before a claim was seen). */
+  logsOf(unit: number): ChunkLogs {
     const ticket = this.claimedBy.get(unit);
-    return ticket === undefined ? undefined : { stdout: this.layout.stdoutLog(ticket), stderr: this.layout.stderrLog(ticket) };
+    if (ticket === undefined) return { stdout: this.ctx.workDir.stdoutLog(unit), stderr: this.ctx.workDir.stderrLog(unit) };
+    return { stdout: this.layout.stdoutLog(ticket), stderr: this.layout.stderrLog(ticket) };
+  }
+
+  /** A unit's job is a worker that runs other units too: the fleet, which sees the same statuses, decides about worker jobs. */
+  async dropJobs(): Promise<void> {}
+
+  /** A unit finished: workers are getting work done. */
+  resultRead(): void {
+    this.fleet.progressMade();
+  }
+
+  /** The units: the map's chunk tracker. */
+  private get units(): DispatchContext['tracker'] {
+    return this.ctx.tracker;
   }
 
   /**
@@ -152,7 +154,7 @@ export class ElasticDispatch {
    * tenth of a second or more and the scheduler a call. Workers that never started stay live
    * (the caller cancels them).
    */
-  async settleExitedWorkers(allDone: boolean): Promise<void> {
+  async finish(allDone: boolean): Promise<void> {
     const deadline = Date.now() + (allDone ? EXIT_WAIT_MS : 0);
     for (;;) {
       let started = 0;
@@ -166,7 +168,7 @@ export class ElasticDispatch {
     }
   }
 
-  /** Applies a status snapshot to the worker jobs (map-run applies it to the units). */
+  /** Applies a status snapshot to the worker jobs (the map's loop applied it to the units). */
   async observe(snapshot: StatusSnapshot, now = Date.now()): Promise<void> {
     await this.act(this.fleet.observe(snapshot.statuses!, snapshot.askedAt, now), now);
     if (this.ctx.queue.history) {
@@ -182,7 +184,7 @@ export class ElasticDispatch {
     await this.journalWorkerFailures();
   }
 
-  progress(): { workersRunning: number; workersPending: number; workersSubmitted: number } {
+  progress(): WorkerProgress {
     const c = this.fleet.counts();
     return { workersRunning: c.running, workersPending: c.pending + c.held, workersSubmitted: this.fleet.submittedCount };
   }
@@ -205,7 +207,7 @@ export class ElasticDispatch {
       ceiling: this.ctx.plan.ceiling,
       live: this.fleet.live().length,
       // In fine units, as the workers measure (plan.ts unitWeight).
-      openUnits: unitsWeight(this.ctx.plan, this.ctx.units.unsubmitted()),
+      openUnits: unitsWeight(this.ctx.plan, this.units.unsubmitted()),
       secondsPerUnit: this.secondsPerUnit(),
       targetSeconds: CLAIM_TARGET_SECONDS,
     });
@@ -233,7 +235,7 @@ export class ElasticDispatch {
   private async act(actions: TrackerAction[], now: number): Promise<void> {
     for (const action of actions) {
       if (action.kind === 'cancel') {
-        await this.ctx.cancel(action.jobIds, 'worker stuck (error, hold or a stalled state)');
+        await this.ctx.canceller.cancel(action.jobIds, 'worker stuck (error, hold or a stalled state)');
         continue;
       }
       const ticket = action.chunk;
@@ -262,7 +264,7 @@ export class ElasticDispatch {
     const jobs: string[] = [];
     for (const unit of await claimedUnits(this.layout)) {
       if (this.claimedBy.has(unit)) continue;
-      const record = this.ctx.units.record(unit);
+      const record = this.units.record(unit);
       if (!record) continue; // not fed yet (cannot happen: units are written before workers start)
       const owner = await readOwner(this.layout, unit);
       if (!owner) continue; // released just now; seen again next round if claimed again
@@ -281,7 +283,7 @@ export class ElasticDispatch {
     }
     if (seen.length === 0) return;
     // One 'submit' record for all the claims of this look: unit k was handed to job k.
-    this.ctx.units.submitted(seen, jobs, now);
+    this.units.submitted(seen, jobs, now);
     await this.ctx.journal.append({ t: 'submit', time: new Date(now).toISOString(), chunks: seen, ids: jobs });
   }
 
@@ -289,7 +291,7 @@ export class ElasticDispatch {
   private async checkLeases(now: number): Promise<void> {
     const holders = new Map<number, number[]>();
     for (const [unit, ticket] of this.claimedBy) {
-      if (this.ctx.units.record(unit)?.phase !== 'queued') continue;
+      if (this.units.record(unit)?.phase !== 'queued') continue;
       holders.set(ticket, [...(holders.get(ticket) ?? []), unit]);
     }
     for (const [ticket, units] of holders) {
@@ -304,10 +306,10 @@ export class ElasticDispatch {
       if (silent === undefined) continue;
       const jobId = this.fleet.jobIdOfTicket(ticket)!;
       const reason = `worker ${ticket} (job ${jobId}) has not touched its heartbeat for ${(silent / 1000).toFixed(0)} s (leaseTimeout ${(this.ctx.options.leaseTimeout / 1000).toFixed(0)} s)`;
-      for (const unit of units) this.ctx.units.leaseExpired(unit, reason);
+      for (const unit of units) this.units.leaseExpired(unit, reason);
       this.fleet.stopped(ticket, reason);
       this.leases.forget(ticket);
-      await this.ctx.cancel([jobId], 'its heartbeat stopped (lease expired)');
+      await this.ctx.canceller.cancel([jobId], 'its heartbeat stopped (lease expired)');
     }
     await this.journalWorkerFailures();
   }
@@ -315,7 +317,7 @@ export class ElasticDispatch {
   /** Units whose attempt ended without a result (the unit tracker retired it) are claimable again. */
   private async releaseRetiredUnits(): Promise<void> {
     for (const [unit] of this.claimedBy) {
-      if (this.ctx.units.record(unit)?.phase !== 'unsubmitted') continue;
+      if (this.units.record(unit)?.phase !== 'unsubmitted') continue;
       await releaseClaim(this.layout, unit);
       this.claimedBy.delete(unit);
     }
@@ -324,14 +326,14 @@ export class ElasticDispatch {
   private giveUpIfWorkersKeepFailing(): void {
     const why = this.fleet.exhausted();
     if (!why) return;
-    for (const r of this.ctx.units.all()) {
-      if (r.phase === 'unsubmitted' || r.phase === 'queued') this.ctx.units.fail(r.chunk, `was not run: ${why}`);
+    for (const r of this.units.all()) {
+      if (r.phase === 'unsubmitted' || r.phase === 'queued') this.units.fail(r.chunk, `was not run: ${why}`);
     }
   }
 
   /** Submits workers while units are open and fewer than W are queued or running. */
   private async ensureWorkers(inputDone: boolean, now: number): Promise<void> {
-    const open = this.ctx.units.unsubmitted().length;
+    const open = this.units.unsubmitted().length;
     if (open === 0) {
       this.openSince = undefined;
       return;
@@ -346,12 +348,13 @@ export class ElasticDispatch {
     const request = this.fleet.request;
     const why = this.growthWhy;
     this.growthWhy = undefined;
-    const submission = { queue, options, workDir, script: this.layout.workerScript, resources: request ?? options.resources, throwIfAborted: this.ctx.throwIfAborted };
+    const throwIfAborted = () => this.ctx.stop.throwIfAborted();
+    const submission = { queue, options, workDir, script: this.layout.workerScript, resources: request ?? options.resources, throwIfAborted };
     await submitInGroups(submission, this.fleet.tickets(wanted), async (group, ids) => {
       this.fleet.submitted(group, ids, Date.now(), request);
       await this.ctx.journal.append({ t: 'workers', time: new Date().toISOString(), tickets: group, ids, ...(request ? { resources: request } : {}), ...(why ? { why } : {}) });
     });
-    this.ctx.kick();
+    this.ctx.poller.kick();
   }
 }
 

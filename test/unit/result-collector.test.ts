@@ -33,9 +33,10 @@ function setUp(maxResubmissions = 2) {
     tasksOf: (chunk) => (chunk === 0 ? { firstTask: 0, count: 2 } : undefined),
     fnOf: () => 'fn',
     logsOf: () => ({ stdout: 'out', stderr: 'err' }),
-    onResult: () => undefined,
   });
-  return { tracker, journal, collector };
+  // As the map's loop does: the collector reads, the tracker takes what it found.
+  const collect = async (now: number) => tracker.resultsRead(await collector.collect(now));
+  return { tracker, journal, collector, collect };
 }
 
 const good = () => encode({ version: CHUNK_FILE_VERSION, chunk: 0, jobId: 'j1', host: 'n1', pid: 1, startedAt: '', finishedAt: '', values: [10, 20], failures: [] });
@@ -43,12 +44,12 @@ const resultsFolder = () => readdir(workDir.resultsDir);
 
 describe('ResultCollector and unreadable result files', () => {
   it('reads a garbage file again for a while, then fails that attempt: set aside, job deleted, chunk resubmitted, the file named', async () => {
-    const { tracker, collector } = setUp();
+    const { tracker, collector, collect } = setUp();
     tracker.observe(new Map([['j1', { state: 'running', native: 'r' }]]), 1, 1);
     await writeFile(workDir.resultFile(0), 'garbage from a stray writer\n');
-    expect(await collector.collect(1000)).toEqual([]);
+    expect(await collect(1000)).toEqual([]);
     expect(tracker.record(0)!.phase).toBe('queued'); // within the re-read time: still the attempt's
-    const actions = await collector.collect(1000 + UNREADABLE_RESULT_GRACE_MS);
+    const actions = await collect(1000 + UNREADABLE_RESULT_GRACE_MS);
     expect(actions).toEqual([{ kind: 'cancel', jobIds: ['j1'] }]);
     const r = tracker.record(0)!;
     expect(r.phase).toBe('unsubmitted');
@@ -59,19 +60,19 @@ describe('ResultCollector and unreadable result files', () => {
     expect(await resultsFolder()).toEqual([expect.stringMatching(/^chunk-000000\.result\.unreadable-\d+$/)]);
     tracker.submitted([0], ['j2'], 7000);
     await writeFileAtomic(workDir.resultFile(0), good());
-    await collector.collect(8000);
+    await collect(8000);
     expect(collector.take(0)!.settled).toEqual([{ status: 'fulfilled', value: 10 }, { status: 'fulfilled', value: 20 }]);
     expect(tracker.record(0)!.phase).toBe('done');
   });
 
   it('takes a file that is cut short at first and whole at a re-read, with no attempt failed', async () => {
-    const { tracker, collector, journal } = setUp();
+    const { tracker, collector, journal, collect } = setUp();
     const bytes = good();
     await writeFile(workDir.resultFile(0), bytes.slice(0, 20));
-    await collector.collect(1000);
+    await collect(1000);
     expect(collector.take(0)).toBeUndefined();
     await writeFile(workDir.resultFile(0), bytes);
-    await collector.collect(1000 + UNREADABLE_RESULT_GRACE_MS / 2);
+    await collect(1000 + UNREADABLE_RESULT_GRACE_MS / 2);
     expect(collector.take(0)!.settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled']);
     expect(tracker.record(0)!.attempts[0]!.endedBecause).toBeUndefined();
     await journal.flush();
@@ -79,10 +80,10 @@ describe('ResultCollector and unreadable result files', () => {
   });
 
   it('past maxResubmissions the chunk fails with the reason, as an outcome the map yields (it never waits forever)', async () => {
-    const { tracker, collector } = setUp(0);
+    const { tracker, collector, collect } = setUp(0);
     await writeFile(workDir.resultFile(0), encode({ version: CHUNK_FILE_VERSION, chunk: 0, jobId: 'j1', values: [1], failures: [] }));
-    await collector.collect(0);
-    expect(await collector.collect(UNREADABLE_RESULT_GRACE_MS)).toEqual([]); // the job's status unknown: nothing to delete
+    await collect(0);
+    expect(await collect(UNREADABLE_RESULT_GRACE_MS)).toEqual([]); // the job's status unknown: nothing to delete
     await collector.collectFailed();
     const outcome = collector.take(0)!;
     expect(outcome.settled).toHaveLength(2);
@@ -91,7 +92,7 @@ describe('ResultCollector and unreadable result files', () => {
   });
 
   it('a file the file system will not read (EISDIR here; EIO, ESTALE, EACCES alike) is read again, never set aside nor its tasks failed; a warning says so once', async () => {
-    const { tracker, collector } = setUp(0);
+    const { tracker, collector, collect } = setUp(0);
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on('warning', onWarning);
@@ -99,7 +100,7 @@ describe('ResultCollector and unreadable result files', () => {
       // A directory where the file is: readFile fails with EISDIR, as root too (chmod would not stop root).
       await mkdir(workDir.resultFile(0));
       for (const now of [0, UNREADABLE_RESULT_GRACE_MS, 2 * UNREADABLE_RESULT_GRACE_MS, READ_ERROR_WARNING_MS, READ_ERROR_WARNING_MS + 1000]) {
-        expect(await collector.collect(now)).toEqual([]);
+        expect(await collect(now)).toEqual([]);
       }
       await collector.collectFailed();
       await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
@@ -116,7 +117,7 @@ describe('ResultCollector and unreadable result files', () => {
       // Once the file can be read, its result is taken as the attempt's.
       await rmdir(workDir.resultFile(0));
       await writeFileAtomic(workDir.resultFile(0), good());
-      await collector.collect(READ_ERROR_WARNING_MS + 2000);
+      await collect(READ_ERROR_WARNING_MS + 2000);
       expect(collector.take(0)!.settled).toEqual([{ status: 'fulfilled', value: 10 }, { status: 'fulfilled', value: 20 }]);
       expect(tracker.record(0)!.phase).toBe('done');
     } finally {
