@@ -8,9 +8,9 @@
  * the queue without a result, it gets a grace period (shared file systems show files late), then
  * its chunk is resubmitted as missing. After maxResubmissions the chunk fails, with every reason.
  */
-import type { Resources } from './options.js';
-import type { JobStatus } from './queues/queue.js';
-import type { RaiseDecision, ResourceLimit } from './retry-policy.js';
+import type { ResolvedOptions, Resources } from './options.js';
+import type { JobStatus, Queue } from './queues/queue.js';
+import { requestRaiser, type RaiseDecision, type ResourceLimit } from './retry-policy.js';
 
 export type ChunkPhase = 'unsubmitted' | 'queued' | 'done' | 'failed';
 
@@ -56,6 +56,18 @@ export interface TrackerLimits {
    * the next attempt's request, or why there is none. Absent: such a chunk fails at once.
    */
   raise?: (limit: ResourceLimit, attempt: number, current: Resources | undefined) => RaiseDecision;
+}
+
+/** A map's limits, from its options (for its chunks, and for an elastic map's worker jobs). */
+export function trackerLimits(options: ResolvedOptions, queue: Pick<Queue, 'resultsMayLag'>): TrackerLimits {
+  return {
+    maxResubmissions: options.maxResubmissions,
+    // A job gone without a result waits out the grace only where results may show up late (shared file systems).
+    missingGrace: queue.resultsMayLag ? options.missingGrace : 0,
+    heldTimeout: options.heldTimeout,
+    stalledTimeout: options.stalledTimeout,
+    raise: requestRaiser(options.retry, options.resources),
+  };
 }
 
 /** What happened to chunks, for the journal. */
@@ -155,6 +167,11 @@ export class ChunkTracker {
     const ids: string[] = [];
     for (const r of this.records.values()) if (r.phase === 'queued') ids.push(currentJob(r));
     return ids;
+  }
+
+  /** Job ids of the chunks whose job left the queue without a result yet (for the scheduler's history). */
+  goneJobIds(): string[] {
+    return [...this.records.values()].filter((r) => r.phase === 'queued' && r.goneSince !== undefined).map(currentJob);
   }
 
   submitted(chunks: readonly number[], jobIds: readonly string[], now: number): void {

@@ -7,50 +7,35 @@
  * queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
 import { existsSync } from 'node:fs';
-import { ChunkTracker, type TrackerAction } from './chunk-tracker.js';
+import { ChunkTracker, trackerLimits, type TrackerAction } from './chunk-tracker.js';
 import { ElasticDispatch } from './elastic/dispatch.js';
 import { AbortError, MapError, type Settled } from './errors.js';
 import { failureEvidence } from './failure-evidence.js';
-import { describeFunction } from './function/describe-function.js';
-import type { FunctionSpec } from './protocol/function-file.js';
 import { JobCanceller } from './job-canceller.js';
-import type { JournalRecord } from './resume/journal.js';
 import { jobsEndWithSubmitter, type Dispatch } from './map/dispatch.js';
-import { endRun } from './map/end-run.js';
+import { endRun, workDirNote } from './map/end-run.js';
 import { FedChunks } from './map/fed-chunks.js';
-import { openRun, type OpenedRun } from './map/open-run.js';
+import { openRun, type MapSource, type OpenedRun } from './map/open-run.js';
 import { restoredChunks } from './map/restored-chunks.js';
-import { trackerEventRecords } from './map/tracker-records.js';
-import { refuseBeforeCreating } from './map-preflight.js';
+import { drainTrackerRecords } from './map/tracker-records.js';
 import type { ResolvedOptions } from './options.js';
 import { describeFailures, type ChunkOutcome } from './outcomes.js';
-import type { StatusPoller, StatusSnapshot } from './poller.js';
+import type { StatusPoller } from './poller.js';
 import type { Progress } from './progress/progress.js';
 import type { Queue } from './queues/queue.js';
 import { earlierJobFunctions, prepareReruns } from './resume/rerun-failed.js';
 import { ResultCollector } from './result-collector.js';
-import { requestRaiser } from './retry-policy.js';
 import { writeRunFiles } from './run-files.js';
 import { computeProgress, FailureCauseCounts, ProgressReporter } from './progress/progress-reporter.js';
 import type { RecordedRun } from './resume/journal-replay.js';
 import { RunStop } from './run-stop.js';
 import { StaticDispatch } from './static-dispatch.js';
 import { StatusFailures } from './status-failures.js';
-import { feedTasks } from './task-feed.js';
-import { Waker } from './waker.js';
+import { RoundWaker } from './waker.js';
 import { exists } from './work-dir/work-dir.js';
 
 /** How often the work dir is checked for new result files between status polls. */
 export const RESULT_CHECK_INTERVAL_MS = 100;
-
-/** What to map: the user's fn and tasks, or (qmr resume) the function spec a run recorded. */
-export interface MapSource {
-  fn?: unknown;
-  spec?: FunctionSpec;
-  tasks: Iterable<unknown> | AsyncIterable<unknown>;
-  /** Keep the job.sh the first run wrote (qmr resume has no environment of the user's to write). */
-  keepJobScript?: boolean;
-}
 
 export type { ChunkOutcome } from './outcomes.js';
 
@@ -62,8 +47,7 @@ export class MapRun<R> {
   private fed = new FedChunks(undefined);
   private dispatch: Dispatch | undefined;
   private results: ResultCollector<R> | undefined;
-  private readonly waker = new Waker();
-  private snapshots: StatusSnapshot[] = [];
+  private readonly waker = new RoundWaker();
   private readonly statusFailures: StatusFailures;
   private readonly canceller: JobCanceller;
   private readonly startedAt = Date.now();
@@ -86,9 +70,7 @@ export class MapRun<R> {
     this.canceller = new JobCanceller(queue, () => this.run?.journal);
     this.reporter = new ProgressReporter(options.onProgress, options.progress);
     this.statusFailures = new StatusFailures(queue.flavor, options.maxStatusFailures);
-    const { maxResubmissions, missingGrace, heldTimeout, stalledTimeout } = options;
-    const raise = requestRaiser(options.retry, options.resources);
-    this.tracker = new ChunkTracker({ maxResubmissions, missingGrace: queue.resultsMayLag ? missingGrace : 0, heldTimeout, stalledTimeout, raise });
+    this.tracker = new ChunkTracker(trackerLimits(options, queue));
   }
 
   get runId(): string {
@@ -98,52 +80,27 @@ export class MapRun<R> {
   /** The chunks' outcomes, in chunk order, as they become available. */
   async *outcomesInOrder(source: MapSource): AsyncGenerator<ChunkOutcome<R>> {
     this.stop.throwIfAborted();
-    await refuseBeforeCreating(this.options, this.queue.flavor, this.cwd, source.tasks);
-    const fnSpec = source.spec ?? (await describeFunction(source.fn, this.cwd));
-    const count = Array.isArray(source.tasks) ? source.tasks.length : undefined;
-    this.fed = new FedChunks(count);
-    const run = (this.run = await openRun(this.options, this.queue, this.cwd, fnSpec, count));
+    const run = (this.run = await openRun(this.options, this.queue, this.cwd, source));
     if (!run) return;
+    const { fnSpec, count } = run;
+    this.fed = new FedChunks(count);
     this.stop.opened(run.workDir);
     let finishedNormally = false;
-    const unsubscribe: Array<(() => void) | undefined> = [];
     let ended: () => void = () => undefined;
     const unregister = this.options.handleSignals ? this.stop.handleSignals(new Promise<void>((resolve) => (ended = resolve))) : () => undefined;
     try {
       const { options, queue, startedAt, cwd } = this;
       await writeRunFiles(run.workDir, { fnSpec, keepJobScript: source.keepJobScript === true, options, queue, plan: run.plan, elasticPlan: run.elasticPlan, startedAt, cwd, tasks: count });
-      const feeding = feedTasks(source.tasks, run.plan, {
-        workDir: run.workDir,
-        journal: run.journal,
-        recorded: run.recorded,
-        throwIfAborted: () => this.stop.throwIfAborted(),
-        onChunk: (chunk, firstTask, tasks) => {
-          this.fed.add(chunk, firstTask, tasks);
-          this.tracker.add(chunk);
-          this.waker.wake();
-        },
-      })
-        .then((fed) => this.fed.end(fed), (error: unknown) => void (this.fed.error = error))
-        .finally(() => this.waker.wake());
+      const feedContext = { workDir: run.workDir, journal: run.journal, recorded: run.recorded, throwIfAborted: () => this.stop.throwIfAborted() };
+      const feeding = this.fed.feed(source.tasks, run.plan, feedContext, (chunk) => this.chunkWritten(chunk), () => this.waker.wake());
       // With a task array, or when resuming, every task is checked (and compared with the first
       // run) before anything is submitted.
       if (count !== undefined || run.recorded) await feeding;
       if (this.fed.error) throw this.fed.error;
       const dispatch = await this.startDispatch(run);
-      const onAbort = () => this.waker.wake();
-      this.stop.signal.addEventListener('abort', onAbort);
-      unsubscribe.push(() => this.stop.signal.removeEventListener('abort', onAbort), this.queue.onJobEnd?.(onAbort));
-      unsubscribe.push(
-        this.poller.subscribe({
-          jobIds: () => dispatch.jobIds(),
-          deliver: (snapshot) => {
-            this.snapshots.push(snapshot);
-            this.waker.wake();
-          },
-          pollInterval: this.queue.freePollInterval ?? this.options.pollInterval,
-          maxPollInterval: this.queue.freePollInterval ?? this.options.maxPollInterval,
-        }),
-      );
+      const free = queue.freePollInterval; // a queue that answers from memory is asked at its own pace
+      const poll = { jobIds: () => dispatch.jobIds(), pollInterval: free ?? options.pollInterval, maxPollInterval: free ?? options.maxPollInterval };
+      this.waker.listen({ signal: this.stop.signal, queue, poller: this.poller, poll });
       for (let next = 0; ; ) {
         await this.round(dispatch);
         for (let outcome = this.results!.take(next); outcome; outcome = this.results!.take(next)) {
@@ -160,7 +117,7 @@ export class MapRun<R> {
       this.end = { outcome: error instanceof AbortError ? 'aborted' : 'failed', message: (error as Error).message };
       throw error;
     } finally {
-      for (const off of unsubscribe) off?.();
+      this.waker.close();
       try {
         await this.cleanUp(run, finishedNormally);
       } finally {
@@ -168,6 +125,11 @@ export class MapRun<R> {
         ended();
       }
     }
+  }
+
+  private chunkWritten(chunk: number): void {
+    this.tracker.add(chunk);
+    this.waker.wake();
   }
 
   /** Restores what a resumed run's journal knew, then starts the results' collector and the dispatch. */
@@ -221,7 +183,7 @@ export class MapRun<R> {
 
   /** What the scheduler said since the last round: first on the chunks' jobs, then on the dispatch's own. */
   private async applySnapshots(dispatch: Dispatch): Promise<void> {
-    for (const snapshot of this.snapshots.splice(0)) {
+    for (const snapshot of this.waker.takeSnapshots()) {
       if (snapshot.error) {
         this.statusFailures.failed(snapshot.error);
         continue;
@@ -238,7 +200,7 @@ export class MapRun<R> {
   /** For jobs gone from the queue, the scheduler's history can tell a failure at once. */
   private async consultHistory(): Promise<void> {
     if (!this.queue.history) return;
-    const gone = [...this.tracker.all()].filter((r) => r.phase === 'queued' && r.goneSince !== undefined).map((r) => r.attempts.at(-1)!.jobId);
+    const gone = this.tracker.goneJobIds();
     if (gone.length === 0) return;
     try {
       await this.act(this.tracker.observeHistory(await this.queue.history(gone)));
@@ -265,20 +227,14 @@ export class MapRun<R> {
 
   /** The tracker's retirements and failures go to the journal (and to the progress's causes). */
   private async journalTrackerEvents(): Promise<void> {
-    await this.run?.journal.append(...this.trackerRecords());
-  }
-
-  private trackerRecords(): JournalRecord[] {
-    const events = this.tracker.drainEvents();
-    this.failureCauses.count(events);
-    return trackerEventRecords(events, new Date().toISOString());
+    await this.run?.journal.append(...drainTrackerRecords(this.tracker, this.failureCauses));
   }
 
   /** The error `map` rejects with when tasks failed. */
   mapError(settled: Settled<R>[]): MapError<R> {
     const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason.failure] : []));
     const root = this.run?.workDir.root;
-    const note = root === undefined ? '' : this.workDirKept ? `work dir kept: ${root}` : `work dir ${root} removed (keepWorkDir: '${this.options.keepWorkDir}')`;
+    const note = workDirNote(root, this.workDirKept, this.options.keepWorkDir);
     return new MapError(describeFailures(failures, settled.length, note), failures, settled, this.workDirKept ? root : undefined);
   }
 
@@ -307,6 +263,6 @@ export class MapRun<R> {
     if (leftovers.length > 0 && !detached) await this.canceller.cancel(leftovers, finishedNormally ? 'map finished' : `map ${this.end.outcome}`);
     const anyTaskFailed = this.results?.anyTaskFailed === true;
     const end = { finishedNormally, detached, ...this.end, anyTaskFailed, cancelsRefused: this.canceller.pending.length, callsAtStart: this.callsAtStart };
-    this.workDirKept = await endRun(run, { ...end, lastRecords: this.trackerRecords() }, this.options, this.queue);
+    this.workDirKept = await endRun(run, { ...end, lastRecords: drainTrackerRecords(this.tracker, this.failureCauses) }, this.options, this.queue);
   }
 }

@@ -2,6 +2,9 @@
  * A sleep that ends early when something happens: the map's loop waits on it between rounds,
  * and a status snapshot, a finished local process, new chunks or an abort wake it at once.
  */
+import type { PollSubscriber, StatusPoller, StatusSnapshot } from './poller.js';
+import type { Queue } from './queues/queue.js';
+
 export class Waker {
   private wakeUp: (() => void) | undefined;
   private pending = false;
@@ -27,5 +30,46 @@ export class Waker {
   wake(): void {
     if (this.wakeUp) this.wakeUp();
     else this.pending = true;
+  }
+}
+
+/** What the map's loop listens to between rounds. */
+export interface WakeSources {
+  signal: AbortSignal;
+  /** A queue may tell when one of its jobs ends (local: a child process exits). */
+  queue: Pick<Queue, 'onJobEnd'>;
+  poller: Pick<StatusPoller, 'subscribe'>;
+  /** The poller's subscription, less what is delivered. */
+  poll: Omit<PollSubscriber, 'deliver'>;
+}
+
+/**
+ * The loop's waker wired to what happens outside it: an abort, the end of a local job, and status
+ * snapshots, which wait here until the loop takes them. `close` stops listening.
+ */
+export class RoundWaker extends Waker {
+  private snapshots: StatusSnapshot[] = [];
+  private readonly closers: Array<() => void> = [];
+
+  listen(sources: WakeSources): void {
+    const wake = () => this.wake();
+    sources.signal.addEventListener('abort', wake);
+    this.closers.push(() => sources.signal.removeEventListener('abort', wake));
+    const deliver = (snapshot: StatusSnapshot) => {
+      this.snapshots.push(snapshot);
+      this.wake();
+    };
+    this.closers.push(sources.poller.subscribe({ ...sources.poll, deliver }));
+    const unlisten = sources.queue.onJobEnd?.(wake);
+    if (unlisten) this.closers.push(unlisten);
+  }
+
+  /** The snapshots delivered since the last call, oldest first. */
+  takeSnapshots(): StatusSnapshot[] {
+    return this.snapshots.splice(0);
+  }
+
+  close(): void {
+    for (const close of this.closers.splice(0)) close();
   }
 }

@@ -9,7 +9,7 @@
  * as 'workers' and 'worker-end' records.
  */
 import { stat } from 'node:fs/promises';
-import type { TrackerAction } from '../chunk-tracker.js';
+import { trackerLimits, type TrackerAction } from '../chunk-tracker.js';
 import { failureEvidence } from '../failure-evidence.js';
 import { jobsEndWithSubmitter, type ChunkLogs, type Dispatch, type DispatchContext, type WorkerProgress } from '../map/dispatch.js';
 import { parseWalltimeSeconds } from '../options.js';
@@ -17,7 +17,6 @@ import type { StatusSnapshot } from '../poller.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
 import { submitInGroups } from '../submission-groups.js';
 import { exists } from '../work-dir/work-dir.js';
-import { requestRaiser } from '../retry-policy.js';
 import { CLAIM_TARGET_SECONDS } from '../protocol/elastic/claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../protocol/elastic/claims.js';
 import { WorkerFleet } from './fleet.js';
@@ -66,14 +65,7 @@ export class ElasticDispatch implements Dispatch {
 
   constructor(private readonly ctx: ElasticContext) {
     this.layout = new ElasticLayout(ctx.workDir.root);
-    this.fleet = new WorkerFleet({
-      workers: ctx.plan.workers,
-      maxResubmissions: ctx.options.maxResubmissions,
-      missingGrace: ctx.queue.resultsMayLag ? ctx.options.missingGrace : 0,
-      heldTimeout: ctx.options.heldTimeout,
-      stalledTimeout: ctx.options.stalledTimeout,
-      raise: requestRaiser(ctx.options.retry, ctx.options.resources),
-    });
+    this.fleet = new WorkerFleet({ workers: ctx.plan.workers, ...trackerLimits(ctx.options, ctx.queue) });
     this.leases = new LeaseWatch(ctx.options.leaseTimeout);
   }
 

@@ -139,7 +139,7 @@ export class WorkerFleet {
 
   /** Job ids of live workers gone from the queue, for the scheduler's history. */
   goneJobIds(): string[] {
-    return [...this.jobs.all()].filter((r) => r.phase === 'queued' && r.goneSince !== undefined).map((r) => this.jobIdOf.get(r.chunk)!);
+    return this.jobs.goneJobIds();
   }
 
   /** The worker's job is gone or ended. With its exit file it ended by itself; without one it failed. */

@@ -74,6 +74,12 @@ async function recordEnd(run: OpenedRun, end: RunEnd, options: ResolvedOptions, 
   return true;
 }
 
+/** What a MapError says of the work dir: kept (and where), or removed. */
+export function workDirNote(root: string | undefined, kept: boolean, keepWorkDir: ResolvedOptions['keepWorkDir']): string {
+  if (root === undefined) return '';
+  return kept ? `work dir kept: ${root}` : `work dir ${root} removed (keepWorkDir: '${keepWorkDir}')`;
+}
+
 /** Whether the run's journal records any submission (of chunk jobs or elastic workers). */
 async function submittedAny(dir: WorkDir): Promise<boolean> {
   return (await readJournal(dir.journal)).some((r) => r.t === 'submit' || r.t === 'workers');

@@ -1,8 +1,10 @@
 /**
- * What the task feed (task-feed.ts) has written so far: each chunk's tasks and when its file was
- * written, and how the feed ended. The map's loop fills it; the results, the progress and
- * static dispatch read it.
+ * The task feed (task-feed.ts) of one map, as it runs: each chunk written so far (its tasks, and
+ * when its file was written) and how the feed ended. The map's loop starts it; the results, the
+ * progress and static dispatch read it.
  */
+import type { ChunkPlan } from '../chunking.js';
+import { feedTasks, type FeedContext } from '../task-feed.js';
 
 export interface FedChunk {
   firstTask: number;
@@ -22,6 +24,20 @@ export class FedChunks {
 
   /** `tasks`: how many there are, when known before the feed (a task array); the feed's count once done. */
   constructor(public tasks: number | undefined) {}
+
+  /**
+   * Writes the chunk files; `onChunk` hears of each as it lands, `onEnd` of the end. Never
+   * rejects: a feed that failed leaves its `error`.
+   */
+  feed(tasks: Iterable<unknown> | AsyncIterable<unknown>, plan: ChunkPlan, ctx: Omit<FeedContext, 'onChunk'>, onChunk: (chunk: number) => void, onEnd: () => void): Promise<void> {
+    const landed = (chunk: number, firstTask: number, count: number) => {
+      this.add(chunk, firstTask, count);
+      onChunk(chunk);
+    };
+    return feedTasks(tasks, plan, { ...ctx, onChunk: landed })
+      .then((fed) => this.end(fed), (error: unknown) => void (this.error = error))
+      .finally(onEnd);
+  }
 
   add(chunk: number, firstTask: number, count: number, now = Date.now()): void {
     this.byChunk.set(chunk, { firstTask, count, readyAt: now });

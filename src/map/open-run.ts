@@ -1,7 +1,7 @@
 /**
- * The start of a map: chooses its layout (or takes the one recorded, on resume), opens the work
- * dir under its lock, and writes the journal's first record ('start', or 'resume'). The map's
- * loop (map-run.ts) runs what this opened.
+ * The start of a map: refuses what cannot run before anything is created, chooses the layout
+ * (or takes the one recorded, on resume), opens the work dir under its lock, and writes the
+ * journal's first record ('start', or 'resume'). The map's loop (map-run.ts) runs what this opened.
  */
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -9,8 +9,10 @@ import path from 'node:path';
 import type { ChunkPlan } from '../chunking.js';
 import type { ElasticPlan } from '../elastic/plan.js';
 import { functionFingerprint } from '../resume/fingerprint.js';
+import { describeFunction } from '../function/describe-function.js';
 import type { FunctionSpec } from '../protocol/function-file.js';
 import { Journal, readJournal, shortFn, type Fingerprint } from '../resume/journal.js';
+import { refuseBeforeCreating } from '../map-preflight.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Queue } from '../queues/queue.js';
 import { freshPlan, recordedPlan, type RunPlan } from '../run-plan.js';
@@ -19,6 +21,15 @@ import { claimExistingWorkDir } from '../work-dir/work-dir-claim.js';
 import { LOCK_DIR_NAME, WorkDirLock } from '../work-dir/work-dir-lock.js';
 import { WorkDirLayout } from '../protocol/work-dir-layout.js';
 import { openWorkDir, WorkDir } from '../work-dir/work-dir.js';
+
+/** What to map: the user's fn and tasks, or (qmr resume) the function spec a run recorded. */
+export interface MapSource {
+  fn?: unknown;
+  spec?: FunctionSpec;
+  tasks: Iterable<unknown> | AsyncIterable<unknown>;
+  /** Keep the job.sh the first run wrote (qmr resume has no environment of the user's to write). */
+  keepJobScript?: boolean;
+}
 
 export interface OpenedRun {
   workDir: WorkDir;
@@ -32,10 +43,16 @@ export interface OpenedRun {
   elasticPlan: ElasticPlan | undefined;
   /** shortFn of the fn this process runs, for the journal's records of results. */
   fn: string;
+  fnSpec: FunctionSpec;
+  /** How many tasks, when they came as an array. */
+  count: number | undefined;
 }
 
 /** Opens the run; undefined for an empty task array (nothing to do). The lock is released if it fails. */
-export async function openRun(options: ResolvedOptions, queue: Queue, cwd: string, fnSpec: FunctionSpec, count: number | undefined): Promise<OpenedRun | undefined> {
+export async function openRun(options: ResolvedOptions, queue: Queue, cwd: string, source: MapSource): Promise<OpenedRun | undefined> {
+  await refuseBeforeCreating(options, queue.flavor, cwd, source.tasks);
+  const fnSpec = source.spec ?? (await describeFunction(source.fn, cwd));
+  const count = Array.isArray(source.tasks) ? source.tasks.length : undefined;
   const opening: { lock?: WorkDirLock } = {};
   try {
     return await openLocked(options, queue, cwd, fnSpec, count, opening);
@@ -89,7 +106,7 @@ async function openLocked(
   if (tookOver) {
     await journal.append({ t: 'lock-takeover', time: now, pid: process.pid, host: hostname(), from: tookOver.holder, why: tookOver.why });
   }
-  const run = { workDir, journal, lock: opening.lock, recorded, plan, elasticPlan, fn: shortFn(fnHash) };
+  const run = { workDir, journal, lock: opening.lock, recorded, plan, elasticPlan, fn: shortFn(fnHash), fnSpec, count };
   if (recorded) {
     // A changed fn (accepted by rerunFailed 'any-fn') is recorded: the results from here on are its.
     const changed = recorded.fingerprint?.fn !== fnHash;
