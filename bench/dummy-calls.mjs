@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { Pool } from '../dist/src/index.js';
-import { pollerFor } from '../dist/src/poller.js';
+import { pollerFor } from '../dist/src/map/poller.js';
 import { FLAVOR_DEFINITIONS, openQueue } from '../dist/src/queues/registry.js';
 import { DummyQueue } from '../dist/dummy-queue/src/control.js';
 import { scratch } from './lib.mjs';

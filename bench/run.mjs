@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode, encode } from '../dist/src/protocol/codec.js';
 import { Pool } from '../dist/src/index.js';
-import { pollerFor } from '../dist/src/poller.js';
+import { pollerFor } from '../dist/src/map/poller.js';
 import { openQueue } from '../dist/src/queues/registry.js';
 import { defaultOptionsBesideFloor } from './floor.mjs';
 import { baselineLabel, baselinePool, countFiles, newestMtime, printTable, ratio, scratch, seconds, up } from './lib.mjs';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { OptionError } from './errors.js';
 import { isShellName } from './protocol/job-script.js';
 import type { Progress } from './progress/progress.js';
-import { resolveRetry, type RetryOption } from './retry-policy.js';
+import { resolveRetry, type RetryOption } from './map/retry-policy.js';
 import { workerNodeFlags } from './worker-launch/worker-node-flags.js';
 
 import { FLAVORS, type FlavorName } from './queues/flavor-names.js';

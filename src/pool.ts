@@ -4,9 +4,9 @@
  */
 import { AbortError, OptionError, type Settled } from './errors.js';
 import type { MapFunction } from './function/describe-function.js';
-import { MapRun } from './map-run.js';
+import { MapRun } from './map/map-run.js';
 import { resolveOptions, type FlavorName, type PoolOptions, type ResolvedOptions } from './options.js';
-import { pollerFor } from './poller.js';
+import { pollerFor } from './map/poller.js';
 import type { Queue } from './queues/queue.js';
 import { detectFlavor } from './queues/detect.js';
 import { flavorTraits, openQueue } from './queues/registry.js';

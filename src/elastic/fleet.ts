@@ -18,7 +18,7 @@
  *    claim one, and its replacements would do the same.
  *  - W grows when the measured work calls for more workers (worker-target.ts); it never shrinks.
  */
-import { ChunkTracker, type FailureEvidence, type TrackerAction, type TrackerLimits } from '../chunk-tracker.js';
+import { ChunkTracker, type FailureEvidence, type TrackerAction, type TrackerLimits } from '../map/chunk-tracker.js';
 import type { Resources } from '../options.js';
 import type { JobStatus } from '../queues/queue.js';
 import type { WorkerExit } from '../protocol/elastic/manifest.js';

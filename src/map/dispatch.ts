@@ -1,18 +1,18 @@
 /**
  * How a map's chunks reach the queue, as its round loop (map-run.ts) sees it. Two ways implement
  * it: static dispatch submits a job (or array element) per chunk (static-dispatch.ts); elastic
- * dispatch keeps worker jobs going that claim chunks, called units (elastic/dispatch.ts).
+ * dispatch keeps worker jobs going that claim chunks, called units (../elastic/elastic-dispatch.ts).
  *
  * The chunk tracker is changed by the loop and the dispatch alone: the loop adds the chunks the
  * feed writes, restores what a journal recorded, and applies results and the scheduler's word on
  * the chunks' jobs; the dispatch records submissions (elastic: claims, expired leases, giving up)
  * and keeps its own jobs (elastic: the worker fleet).
  */
-import type { ChunkTracker } from '../chunk-tracker.js';
+import type { ChunkTracker } from './chunk-tracker.js';
 import type { JobCanceller } from '../job-canceller.js';
 import type { Journal } from '../resume/journal.js';
 import type { ResolvedOptions } from '../options.js';
-import type { StatusSnapshot } from '../poller.js';
+import type { StatusSnapshot } from './poller.js';
 import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
 import type { WorkDir } from '../work-dir/work-dir.js';

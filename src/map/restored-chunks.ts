@@ -3,7 +3,7 @@
  * and whether its last job may still be in the queue), decided here and applied by the map's
  * loop. Pure: what it needs to know of the work dir comes in as arguments.
  */
-import type { Attempt, ChunkPhase } from '../chunk-tracker.js';
+import type { Attempt, ChunkPhase } from './chunk-tracker.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
 
 export interface RestoredChunk {

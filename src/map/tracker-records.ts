@@ -2,7 +2,7 @@
  * The chunk tracker's events as the journal records them: 'retire' for a job attempt that ended
  * without a result, 'failed' for a chunk given up. They are counted by cause for the progress too.
  */
-import type { ChunkTracker, TrackerEvent } from '../chunk-tracker.js';
+import type { ChunkTracker, TrackerEvent } from './chunk-tracker.js';
 import type { JournalRecord } from '../resume/journal.js';
 import type { FailureCauseCounts } from '../progress/progress-reporter.js';
 

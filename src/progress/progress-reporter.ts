@@ -3,7 +3,7 @@
  * the chunk tracker, and handed on only when something changed. `computeProgress` is pure (time
  * is an argument); `ProgressReporter` owns the two outlets.
  */
-import type { ChunkTracker, TrackerEvent } from '../chunk-tracker.js';
+import type { ChunkTracker, TrackerEvent } from '../map/chunk-tracker.js';
 import type { Progress } from './progress.js';
 import { ProgressLine } from './progress-line.js';
 import { failureCause, type FailureCause } from '../trace/failure-cause.js';

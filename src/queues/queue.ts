@@ -10,7 +10,7 @@
 import type { ArrayConvention } from '../protocol/job-script.js';
 import type { Resources } from '../options.js';
 import type { FlavorName } from './flavor-names.js';
-import type { ResourceLimit } from '../retry-policy.js';
+import type { ResourceLimit } from '../map/retry-policy.js';
 
 /** What the scheduler says of a job, reduced to what the pool acts on. */
 export type JobState =

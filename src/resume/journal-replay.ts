@@ -2,7 +2,7 @@
  * What a journal says about a run: the chunks, each chunk's attempts and where it stands. Used
  * to resume a run in a new process and by `qmr status` to describe it. Pure.
  */
-import { resubmissionsIn, type Attempt } from '../chunk-tracker.js';
+import { resubmissionsIn, type Attempt } from '../map/chunk-tracker.js';
 import type { Fingerprint, JournalRecord } from './journal.js';
 import type { Resources } from '../options.js';
 

@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { DummyQueue, type FaultSpec, type Flavor, type Job, type Settings } from '../../dummy-queue/src/control.js';
 import { shellQuote } from '../../src/protocol/job-script.js';
 import { AbortError, MapError, Pool, QueueCommandError, type PoolOptions, type Progress } from '../../src/index.js';
-import { pollerFor } from '../../src/poller.js';
+import { pollerFor } from '../../src/map/poller.js';
 import { openQueue } from '../../src/queues/registry.js';
 import { assertBuilt } from '../dummy-queue/helpers.js';
 import { FIXTURES } from '../helpers/fixtures.js';

@@ -4,7 +4,7 @@
  * maxResubmissions, in the tracker, the journal's replay, the progress and the trace alike.
  */
 import { describe, expect, it } from 'vitest';
-import { ChunkTracker } from '../../src/chunk-tracker.js';
+import { ChunkTracker } from '../../src/map/chunk-tracker.js';
 import type { JournalRecord } from '../../src/resume/journal.js';
 import { computeProgress, FailureCauseCounts } from '../../src/progress/progress-reporter.js';
 import { replayJournal } from '../../src/resume/journal-replay.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkAt, formatChunkSpec, parseChunkSpec } from '../../src/protocol/chunk-spec.js';
-import { groupForSubmission, MAX_CHUNK_LIST_LENGTH } from '../../src/submission-groups.js';
+import { groupForSubmission, MAX_CHUNK_LIST_LENGTH } from '../../src/map/submission-groups.js';
 
 describe('chunk lists', () => {
   it('folds runs into ranges and keeps order', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkTracker } from '../../src/chunk-tracker.js';
+import { ChunkTracker } from '../../src/map/chunk-tracker.js';
 import type { JobStatus } from '../../src/queues/queue.js';
 
 const limits = { maxResubmissions: 2, missingGrace: 30_000, heldTimeout: 60_000, stalledTimeout: 300_000 };

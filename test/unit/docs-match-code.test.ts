@@ -15,7 +15,7 @@ import { CHUNKS_PER_SLOT, MAX_CHUNKS, STREAM_FIRST_CHUNK, STREAM_MAX_CHUNK } fro
 import { CLAIM_TARGET_SECONDS, SHARE_DIVISOR, WALLTIME_MARGIN_SECONDS, WALLTIME_MARGIN_SHARE } from '../../src/protocol/elastic/claim-size.js';
 import { BULK_FACTOR, BULK_SHARE, DEFAULT_MAX_WORKERS, MAX_UNITS, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNITS_PER_WORKER, UNKNOWN_SLOTS } from '../../src/elastic/plan.js';
 import { FAR_ABOVE_CLAIMS } from '../../src/elastic/worker-target.js';
-import { READ_ERROR_WARNING_MS, UNREADABLE_RESULT_GRACE_MS } from '../../src/result-collector.js';
+import { READ_ERROR_WARNING_MS, UNREADABLE_RESULT_GRACE_MS } from '../../src/map/result-collector.js';
 import { LOCK_REFRESH_MS, OTHER_HOST_GRACE_MS } from '../../src/work-dir/work-dir-lock.js';
 import { resolveOptions } from '../../src/options.js';
 import { FLAVORS } from '../../src/queues/flavor-names.js';
@@ -27,7 +27,7 @@ import { pbsState } from '../../src/queues/pbs/commands.js';
 import type { JobStatus } from '../../src/queues/queue.js';
 import { sgeState } from '../../src/queues/sge/commands.js';
 import { parseSacctOutput, slurmState } from '../../src/queues/slurm/commands.js';
-import { resolveRetry } from '../../src/retry-policy.js';
+import { resolveRetry } from '../../src/map/retry-policy.js';
 import { FAILURE_CAUSES } from '../../src/trace/failure-cause.js';
 import { TRACE_FIELDS } from '../../src/trace/trace-tsv.js';
 import { workerNodeFlags } from '../../src/worker-launch/worker-node-flags.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkTracker } from '../../src/chunk-tracker.js';
+import { ChunkTracker } from '../../src/map/chunk-tracker.js';
 import { formatProgress } from '../../src/progress/progress-line.js';
 import { computeProgress, FailureCauseCounts } from '../../src/progress/progress-reporter.js';
 

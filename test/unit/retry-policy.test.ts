@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkTracker } from '../../src/chunk-tracker.js';
+import { ChunkTracker } from '../../src/map/chunk-tracker.js';
 import { WorkerFleet } from '../../src/elastic/fleet.js';
 import { OptionError } from '../../src/errors.js';
-import { raiseRequest, resolveRetry } from '../../src/retry-policy.js';
+import { raiseRequest, resolveRetry } from '../../src/map/retry-policy.js';
 import type { Resources } from '../../src/options.js';
 import type { JobStatus } from '../../src/queues/queue.js';
 

@@ -33,7 +33,7 @@ import {
 } from '../parse-helpers.js';
 import { CommandOutputError } from '../queue.js';
 import type { CommandFlavor, CommandLine, CommandResult, JobStatus, SubmitRequest } from '../queue.js';
-import type { ResourceLimit } from '../../retry-policy.js';
+import type { ResourceLimit } from '../../map/retry-policy.js';
 import { parsePbsAccountingOutput } from './accounting.js';
 
 export type PbsDialect = 'torque' | 'pro' | 'slurm';

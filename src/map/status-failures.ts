@@ -2,8 +2,8 @@
  * Status polls that fail: a few in a row are weather (a busy scheduler, a network blip) and
  * the next poll decides; maxStatusFailures in a row end the map with the last command's error.
  */
-import { QueueCommandError } from './errors.js';
-import type { FlavorName } from './queues/flavor-names.js';
+import { QueueCommandError } from '../errors.js';
+import type { FlavorName } from '../queues/flavor-names.js';
 
 export class StatusFailures {
   private inARow = 0;

@@ -2,10 +2,10 @@
  * One status poller per queue, shared by every map running on it in this process: each poll is
  * one status call for the jobs of all maps. The interval starts at the shortest any map asks
  * for and backs off (×1.5) toward the longest while nothing changes; a submit or any change
- * resets it. Finished chunks are noticed from result files between polls (see map-run), so a
+ * resets it. Finished chunks are noticed from result files between polls (see map-run.ts), so a
  * long interval slows down only what only the scheduler can tell: errors, holds, vanished jobs.
  */
-import type { JobStatus, Queue } from './queues/queue.js';
+import type { JobStatus, Queue } from '../queues/queue.js';
 
 export interface StatusSnapshot {
   /** When the status command started: jobs submitted later cannot be in it. */

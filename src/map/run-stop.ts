@@ -3,9 +3,9 @@
  * shutdown.ts, while the map runs) and `qmr cancel` (a file in the work dir). The map's loop asks
  * `throwIfAborted` at each step; the error says what happens to the jobs.
  */
-import { AbortError } from './errors.js';
+import { AbortError } from '../errors.js';
 import { whileRunning } from './shutdown.js';
-import { exists } from './work-dir/work-dir.js';
+import { exists } from '../work-dir/work-dir.js';
 
 export class RunStop {
   readonly signal: AbortSignal;

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { keptResultFile } from './protocol/kept-result.js';
-import type { ResolvedOptions, Resources } from './options.js';
-import type { Queue, SubmitRequest } from './queues/queue.js';
-import type { WorkDir } from './work-dir/work-dir.js';
+import { keptResultFile } from '../protocol/kept-result.js';
+import type { ResolvedOptions, Resources } from '../options.js';
+import type { Queue, SubmitRequest } from '../queues/queue.js';
+import type { WorkDir } from '../work-dir/work-dir.js';
 
 /** Elements per array when the scheduler does not say (LSF's default MAX_JOB_ARRAY_SIZE). */
 export const DEFAULT_MAX_ARRAY_SIZE = 1000;

@@ -3,7 +3,7 @@
  * and a status snapshot, a finished local process, new chunks or an abort wake it at once.
  */
 import type { PollSubscriber, StatusPoller, StatusSnapshot } from './poller.js';
-import type { Queue } from './queues/queue.js';
+import type { Queue } from '../queues/queue.js';
 
 export class Waker {
   private wakeUp: (() => void) | undefined;

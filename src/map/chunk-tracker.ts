@@ -8,8 +8,8 @@
  * the queue without a result, it gets a grace period (shared file systems show files late), then
  * its chunk is resubmitted as missing. After maxResubmissions the chunk fails, with every reason.
  */
-import type { ResolvedOptions, Resources } from './options.js';
-import type { JobStatus, Queue } from './queues/queue.js';
+import type { ResolvedOptions, Resources } from '../options.js';
+import type { JobStatus, Queue } from '../queues/queue.js';
 import { requestRaiser, type RaiseDecision, type ResourceLimit } from './retry-policy.js';
 
 export type ChunkPhase = 'unsubmitted' | 'queued' | 'done' | 'failed';

@@ -11,8 +11,8 @@
  *   retry: ({ cause, attempt, resources }) => ({ ...resources, memory: `${4 * attempt}G` })   (or false: give up)
  * Every resubmission counts toward maxResubmissions. Pure: options in, requests out.
  */
-import { OptionError } from './errors.js';
-import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from './options.js';
+import { OptionError } from '../errors.js';
+import { parseMemoryMegabytes, parseWalltimeSeconds, type Resources } from '../options.js';
 
 /** Which request a job ran past, as the scheduler (or the job's own log) tells. */
 export type ResourceLimit = 'memory' | 'walltime';

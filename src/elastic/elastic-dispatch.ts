@@ -9,13 +9,13 @@
  * as 'workers' and 'worker-end' records.
  */
 import { stat } from 'node:fs/promises';
-import { trackerLimits, type TrackerAction } from '../chunk-tracker.js';
+import { trackerLimits, type TrackerAction } from '../map/chunk-tracker.js';
 import { failureEvidence } from '../failure-evidence.js';
 import { jobsEndWithSubmitter, type ChunkLogs, type Dispatch, type DispatchContext, type WorkerProgress } from '../map/dispatch.js';
 import { parseWalltimeSeconds } from '../options.js';
-import type { StatusSnapshot } from '../poller.js';
+import type { StatusSnapshot } from '../map/poller.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
-import { submitInGroups } from '../submission-groups.js';
+import { submitInGroups } from '../map/submission-groups.js';
 import { exists } from '../work-dir/work-dir.js';
 import { CLAIM_TARGET_SECONDS } from '../protocol/elastic/claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../protocol/elastic/claims.js';

@@ -1,43 +1,43 @@
 /**
  * One map, from tasks to results, as a loop of rounds: the dispatch's turn (submissions, or
  * elastic workers and their claims), the result files, the scheduler's word on the jobs, then
- * each chunk's outcomes yielded in chunk order. The run's opening (map/open-run.ts), its
- * dispatch (map/dispatch.ts) and its end (map/end-run.ts) are pieces of their own; this loop and
+ * each chunk's outcomes yielded in chunk order. The run's opening (open-run.ts), its
+ * dispatch (dispatch.ts) and its end (end-run.ts) are pieces of their own; this loop and
  * the dispatch are all that change the chunk tracker. However the map ends, jobs still in the
  * queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
 import { existsSync } from 'node:fs';
 import { ChunkTracker, trackerLimits, type TrackerAction } from './chunk-tracker.js';
-import { ElasticDispatch } from './elastic/dispatch.js';
-import { AbortError, MapError, type Settled } from './errors.js';
-import { failureEvidence } from './failure-evidence.js';
-import { JobCanceller } from './job-canceller.js';
-import { jobsEndWithSubmitter, type Dispatch } from './map/dispatch.js';
-import { endRun, workDirNote } from './map/end-run.js';
-import { FedChunks } from './map/fed-chunks.js';
-import { openRun, type MapSource, type OpenedRun } from './map/open-run.js';
-import { restoredChunks } from './map/restored-chunks.js';
-import { drainTrackerRecords } from './map/tracker-records.js';
-import type { ResolvedOptions } from './options.js';
-import { describeFailures, type ChunkOutcome } from './outcomes.js';
+import { ElasticDispatch } from '../elastic/elastic-dispatch.js';
+import { AbortError, MapError, type Settled } from '../errors.js';
+import { failureEvidence } from '../failure-evidence.js';
+import { JobCanceller } from '../job-canceller.js';
+import { jobsEndWithSubmitter, type Dispatch } from './dispatch.js';
+import { endRun, workDirNote } from './end-run.js';
+import { FedChunks } from './fed-chunks.js';
+import { openRun, type MapSource, type OpenedRun } from './open-run.js';
+import { restoredChunks } from './restored-chunks.js';
+import { drainTrackerRecords } from './tracker-records.js';
+import type { ResolvedOptions } from '../options.js';
+import { describeFailures, type ChunkOutcome } from '../outcomes.js';
 import type { StatusPoller } from './poller.js';
-import type { Progress } from './progress/progress.js';
-import type { Queue } from './queues/queue.js';
-import { earlierJobFunctions, prepareReruns } from './resume/rerun-failed.js';
+import type { Progress } from '../progress/progress.js';
+import type { Queue } from '../queues/queue.js';
+import { earlierJobFunctions, prepareReruns } from '../resume/rerun-failed.js';
 import { ResultCollector } from './result-collector.js';
-import { writeRunFiles } from './run-files.js';
-import { computeProgress, FailureCauseCounts, ProgressReporter } from './progress/progress-reporter.js';
-import type { RecordedRun } from './resume/journal-replay.js';
+import { writeRunFiles } from '../run-files.js';
+import { computeProgress, FailureCauseCounts, ProgressReporter } from '../progress/progress-reporter.js';
+import type { RecordedRun } from '../resume/journal-replay.js';
 import { RunStop } from './run-stop.js';
 import { StaticDispatch } from './static-dispatch.js';
 import { StatusFailures } from './status-failures.js';
 import { RoundWaker } from './waker.js';
-import { exists } from './work-dir/work-dir.js';
+import { exists } from '../work-dir/work-dir.js';
 
 /** How often the work dir is checked for new result files between status polls. */
 export const RESULT_CHECK_INTERVAL_MS = 100;
 
-export type { ChunkOutcome } from './outcomes.js';
+export type { ChunkOutcome } from '../outcomes.js';
 
 export class MapRun<R> {
   readonly tracker: ChunkTracker;
@@ -168,7 +168,7 @@ export class MapRun<R> {
   }
 
   /**
-   * Gives the tracker what the journal knew (map/restored-chunks.ts). Failed tasks run again
+   * Gives the tracker what the journal knew (restored-chunks.ts). Failed tasks run again
    * (rerun.ts), unless rerunFailed is 'never': their failures are returned as recorded.
    */
   private async restoreChunks(run: OpenedRun, recorded: RecordedRun): Promise<void> {
@@ -250,7 +250,7 @@ export class MapRun<R> {
 
   /**
    * However the map ended: jobs still in the queue are cancelled (unless a signal stopped it
-   * and keepJobsOnExit says leave them), then the run ends (map/end-run.ts).
+   * and keepJobsOnExit says leave them), then the run ends (end-run.ts).
    */
   private async cleanUp(run: OpenedRun, finishedNormally: boolean): Promise<void> {
     this.reporter.end(this.progress());
