@@ -9,22 +9,22 @@
  * as 'workers' and 'worker-end' records.
  */
 import { stat } from 'node:fs/promises';
-import { trackerLimits, type TrackerAction } from '../map/chunk-tracker.js';
 import { failureEvidence } from '../failure-evidence.js';
+import { trackerLimits, type TrackerAction } from '../map/chunk-tracker.js';
 import { jobsEndWithSubmitter, type ChunkLogs, type Dispatch, type DispatchContext, type WorkerProgress } from '../map/dispatch.js';
-import { parseWalltimeSeconds } from '../options.js';
 import type { StatusSnapshot } from '../map/poller.js';
-import type { RecordedRun } from '../resume/journal-replay.js';
 import { submitInGroups } from '../map/submission-groups.js';
-import { exists } from '../work-dir/work-dir.js';
+import { parseWalltimeSeconds } from '../options.js';
 import { CLAIM_TARGET_SECONDS } from '../protocol/elastic/claim-size.js';
 import { claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../protocol/elastic/claims.js';
-import { WorkerFleet } from './fleet.js';
 import { ElasticLayout } from '../protocol/elastic/layout.js';
-import { LeaseWatch } from './lease-watch.js';
 import { readWorkerExit, writeManifest, type WorkerExit } from '../protocol/elastic/manifest.js';
-import type { ElasticPlan } from './plan.js';
 import { unitsWeight } from '../protocol/elastic/unit-weight.js';
+import type { RecordedRun } from '../resume/journal-replay.js';
+import { exists } from '../work-dir/work-dir.js';
+import { WorkerFleet } from './fleet.js';
+import { LeaseWatch } from './lease-watch.js';
+import type { ElasticPlan } from './plan.js';
 import { workerTarget } from './worker-target.js';
 
 /** Heartbeats are stat'ed at most this often (each is a file-server round trip per worker). */

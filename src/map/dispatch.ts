@@ -8,15 +8,15 @@
  * the chunks' jobs; the dispatch records submissions (elastic: claims, expired leases, giving up)
  * and keeps its own jobs (elastic: the worker fleet).
  */
-import type { ChunkTracker } from './chunk-tracker.js';
 import type { JobCanceller } from '../job-canceller.js';
-import type { Journal } from '../resume/journal.js';
 import type { ResolvedOptions } from '../options.js';
-import type { StatusSnapshot } from './poller.js';
 import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
+import type { Journal } from '../resume/journal.js';
 import type { WorkDir } from '../work-dir/work-dir.js';
+import type { ChunkTracker } from './chunk-tracker.js';
 import type { FedChunks } from './fed-chunks.js';
+import type { StatusSnapshot } from './poller.js';
 
 /** Where a chunk's output went. */
 export interface ChunkLogs {

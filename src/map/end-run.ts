@@ -1,12 +1,15 @@
 /**
  * The end of a map, however it ended: the journal's end record (with the scheduler calls the map
  * made), then the work dir kept or removed per keepWorkDir (a removed one leaves its trace beside
- * it), then the lock released. The map's loop cancels what is still queued before this.
+ * it), then the lock released; and the MapError that names what became of the work dir. The
+ * map's loop cancels what is still queued before this.
  */
 import { rmdir } from 'node:fs/promises';
-import { readJournal, type JournalRecord } from '../resume/journal.js';
+import { MapError, type Settled } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
+import { describeFailures } from '../outcomes.js';
 import { CALL_KINDS, type CallKind, type Queue } from '../queues/queue.js';
+import { readJournal, type JournalRecord } from '../resume/journal.js';
 import { leaveTrace } from '../trace/leave-trace.js';
 import { LOCK_DIR_NAME } from '../work-dir/work-dir-lock.js';
 import type { WorkDir } from '../work-dir/work-dir.js';
@@ -74,10 +77,11 @@ async function recordEnd(run: OpenedRun, end: RunEnd, options: ResolvedOptions, 
   return true;
 }
 
-/** What a MapError says of the work dir: kept (and where), or removed. */
-export function workDirNote(root: string | undefined, kept: boolean, keepWorkDir: ResolvedOptions['keepWorkDir']): string {
-  if (root === undefined) return '';
-  return kept ? `work dir kept: ${root}` : `work dir ${root} removed (keepWorkDir: '${keepWorkDir}')`;
+/** The error `map` rejects with when tasks failed: each failure, and the work dir kept (and where) or removed. */
+export function mapError<R>(settled: Settled<R>[], root: string | undefined, kept: boolean, keepWorkDir: ResolvedOptions['keepWorkDir']): MapError<R> {
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason.failure] : []));
+  const note = root === undefined ? '' : kept ? `work dir kept: ${root}` : `work dir ${root} removed (keepWorkDir: '${keepWorkDir}')`;
+  return new MapError(describeFailures(failures, settled.length, note), failures, settled, kept ? root : undefined);
 }
 
 /** Whether the run's journal records any submission (of chunk jobs or elastic workers). */

@@ -7,32 +7,32 @@
  * queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
 import { existsSync } from 'node:fs';
-import { ChunkTracker, trackerLimits, type TrackerAction } from './chunk-tracker.js';
 import { ElasticDispatch } from '../elastic/elastic-dispatch.js';
-import { AbortError, MapError, type Settled } from '../errors.js';
+import { AbortError, type MapError, type Settled } from '../errors.js';
 import { failureEvidence } from '../failure-evidence.js';
 import { JobCanceller } from '../job-canceller.js';
-import { jobsEndWithSubmitter, type Dispatch } from './dispatch.js';
-import { endRun, workDirNote } from './end-run.js';
-import { FedChunks } from './fed-chunks.js';
-import { openRun, type MapSource, type OpenedRun } from './open-run.js';
-import { restoredChunks } from './restored-chunks.js';
-import { drainTrackerRecords } from './tracker-records.js';
 import type { ResolvedOptions } from '../options.js';
-import { describeFailures, type ChunkOutcome } from '../outcomes.js';
-import type { StatusPoller } from './poller.js';
+import type { ChunkOutcome } from '../outcomes.js';
+import { computeProgress, FailureCauseCounts, ProgressReporter } from '../progress/progress-reporter.js';
 import type { Progress } from '../progress/progress.js';
 import type { Queue } from '../queues/queue.js';
-import { earlierJobFunctions, prepareReruns } from '../resume/rerun-failed.js';
-import { ResultCollector } from './result-collector.js';
-import { writeRunFiles } from '../run-files.js';
-import { computeProgress, FailureCauseCounts, ProgressReporter } from '../progress/progress-reporter.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
+import { earlierJobFunctions, prepareReruns } from '../resume/rerun-failed.js';
+import { writeRunFiles } from '../run-files.js';
+import { exists } from '../work-dir/work-dir.js';
+import { ChunkTracker, trackerLimits, type TrackerAction } from './chunk-tracker.js';
+import { jobsEndWithSubmitter, type Dispatch } from './dispatch.js';
+import { endRun, mapError } from './end-run.js';
+import { FedChunks } from './fed-chunks.js';
+import { openRun, type MapSource, type OpenedRun } from './open-run.js';
+import type { StatusPoller } from './poller.js';
+import { restoredChunks } from './restored-chunks.js';
+import { ResultCollector } from './result-collector.js';
 import { RunStop } from './run-stop.js';
 import { StaticDispatch } from './static-dispatch.js';
 import { StatusFailures } from './status-failures.js';
+import { countedRecords } from './tracker-records.js';
 import { RoundWaker } from './waker.js';
-import { exists } from '../work-dir/work-dir.js';
 
 /** How often the work dir is checked for new result files between status polls. */
 export const RESULT_CHECK_INTERVAL_MS = 100;
@@ -227,15 +227,12 @@ export class MapRun<R> {
 
   /** The tracker's retirements and failures go to the journal (and to the progress's causes). */
   private async journalTrackerEvents(): Promise<void> {
-    await this.run?.journal.append(...drainTrackerRecords(this.tracker, this.failureCauses));
+    await this.run?.journal.append(...countedRecords(this.tracker.drainEvents(), this.failureCauses));
   }
 
   /** The error `map` rejects with when tasks failed. */
   mapError(settled: Settled<R>[]): MapError<R> {
-    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason.failure] : []));
-    const root = this.run?.workDir.root;
-    const note = workDirNote(root, this.workDirKept, this.options.keepWorkDir);
-    return new MapError(describeFailures(failures, settled.length, note), failures, settled, this.workDirKept ? root : undefined);
+    return mapError(settled, this.run?.workDir.root, this.workDirKept, this.options.keepWorkDir);
   }
 
   private emitProgress(): void {
@@ -263,6 +260,6 @@ export class MapRun<R> {
     if (leftovers.length > 0 && !detached) await this.canceller.cancel(leftovers, finishedNormally ? 'map finished' : `map ${this.end.outcome}`);
     const anyTaskFailed = this.results?.anyTaskFailed === true;
     const end = { finishedNormally, detached, ...this.end, anyTaskFailed, cancelsRefused: this.canceller.pending.length, callsAtStart: this.callsAtStart };
-    this.workDirKept = await endRun(run, { ...end, lastRecords: drainTrackerRecords(this.tracker, this.failureCauses) }, this.options, this.queue);
+    this.workDirKept = await endRun(run, { ...end, lastRecords: countedRecords(this.tracker.drainEvents(), this.failureCauses) }, this.options, this.queue);
   }
 }

@@ -8,18 +8,18 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { ChunkPlan } from '../chunking.js';
 import type { ElasticPlan } from '../elastic/plan.js';
-import { functionFingerprint } from '../resume/fingerprint.js';
 import { describeFunction } from '../function/describe-function.js';
-import type { FunctionSpec } from '../protocol/function-file.js';
-import { Journal, readJournal, shortFn, type Fingerprint } from '../resume/journal.js';
 import { refuseBeforeCreating } from '../map-preflight.js';
 import type { ResolvedOptions } from '../options.js';
+import type { FunctionSpec } from '../protocol/function-file.js';
+import { WorkDirLayout } from '../protocol/work-dir-layout.js';
 import type { Queue } from '../queues/queue.js';
-import { freshPlan, recordedPlan, type RunPlan } from '../run-plan.js';
+import { functionFingerprint } from '../resume/fingerprint.js';
 import { replayJournal, type RecordedRun } from '../resume/journal-replay.js';
+import { Journal, readJournal, shortFn, type Fingerprint } from '../resume/journal.js';
+import { freshPlan, recordedPlan, type RunPlan } from '../run-plan.js';
 import { claimExistingWorkDir } from '../work-dir/work-dir-claim.js';
 import { LOCK_DIR_NAME, WorkDirLock } from '../work-dir/work-dir-lock.js';
-import { WorkDirLayout } from '../protocol/work-dir-layout.js';
 import { openWorkDir, WorkDir } from '../work-dir/work-dir.js';
 
 /** What to map: the user's fn and tasks, or (qmr resume) the function spec a run recorded. */

@@ -19,13 +19,13 @@
  * on, or stop it and resume it later, with nothing computed lost.
  */
 import { rename } from 'node:fs/promises';
-import type { ChunkResultFile } from '../protocol/chunk-files.js';
-import type { ChunkTrackerView, ResultRead } from './chunk-tracker.js';
-import type { Journal, JournalRecord } from '../resume/journal.js';
-import { failedPositions, readKeptResult } from '../protocol/kept-result.js';
 import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from '../outcomes.js';
+import type { ChunkResultFile } from '../protocol/chunk-files.js';
+import { failedPositions, readKeptResult } from '../protocol/kept-result.js';
 import { readResultFile, ResultFileError } from '../protocol/result-file.js';
+import type { Journal, JournalRecord } from '../resume/journal.js';
 import type { WorkDir } from '../work-dir/work-dir.js';
+import type { ChunkTrackerView, ResultRead } from './chunk-tracker.js';
 
 /**
  * How long an unreadable result file is read again before it counts as its attempt's failure.

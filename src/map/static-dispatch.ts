@@ -2,8 +2,8 @@
  * The Dispatch (map/dispatch.ts) of maps of static chunks: one job (or array element) per chunk,
  * submitted in arrays as chunk files appear. The elastic counterpart is ../elastic/elastic-dispatch.ts.
  */
-import type { ChunkLogs, Dispatch, DispatchContext, WorkerProgress } from './dispatch.js';
 import type { Resources } from '../options.js';
+import type { ChunkLogs, Dispatch, DispatchContext, WorkerProgress } from './dispatch.js';
 import { submitInGroups } from './submission-groups.js';
 
 /** While tasks still stream in, wait this long for more chunks before submitting a partial array. */

@@ -2,13 +2,12 @@
  * The chunk tracker's events as the journal records them: 'retire' for a job attempt that ended
  * without a result, 'failed' for a chunk given up. They are counted by cause for the progress too.
  */
-import type { ChunkTracker, TrackerEvent } from './chunk-tracker.js';
-import type { JournalRecord } from '../resume/journal.js';
 import type { FailureCauseCounts } from '../progress/progress-reporter.js';
+import type { JournalRecord } from '../resume/journal.js';
+import type { TrackerEvent } from './chunk-tracker.js';
 
-/** The tracker's events since the last call, counted into `causes`, as journal records. */
-export function drainTrackerRecords(tracker: ChunkTracker, causes: FailureCauseCounts): JournalRecord[] {
-  const events = tracker.drainEvents();
+/** The tracker's drained events, counted into `causes`, as journal records of now. */
+export function countedRecords(events: readonly TrackerEvent[], causes: FailureCauseCounts): JournalRecord[] {
   causes.count(events);
   return trackerEventRecords(events, new Date().toISOString());
 }

@@ -2,8 +2,8 @@
  * A sleep that ends early when something happens: the map's loop waits on it between rounds,
  * and a status snapshot, a finished local process, new chunks or an abort wake it at once.
  */
-import type { PollSubscriber, StatusPoller, StatusSnapshot } from './poller.js';
 import type { Queue } from '../queues/queue.js';
+import type { PollSubscriber, StatusPoller, StatusSnapshot } from './poller.js';
 
 export class Waker {
   private wakeUp: (() => void) | undefined;
