@@ -5,6 +5,7 @@
 #   start-node NODE      bring a killed node back (its namespaces, FUSE mount and slurmd)
 #   fuse-stop HOST / fuse-cont HOST   SIGSTOP / SIGCONT HOST's FUSE process (its file system hangs)
 #   stop-ctld            stop slurmctld (SIGTERM: it saves its state);  start-ctld: start it again
+#   stop-qmaster / start-qmaster   the same for SGE's qmaster (qconf -km)
 #   heal (= start-node)  start whatever of the cluster is not running, resume drained nodes,
 #                        cancel the cluster user's jobs
 #   pids HOST [COMM]     root-namespace pids of HOST's processes
@@ -17,7 +18,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 require_root
 export SLURM_CONF=$CLUSTER_SLURM_CONF
 
-cmd=${1:?usage: cluster-ctl.sh exec|kill-host|start-node|heal|fuse-stop|fuse-cont|stop-ctld|start-ctld|pids ...}
+cmd=${1:?usage: cluster-ctl.sh exec|kill-host|start-node|heal|fuse-stop|fuse-cont|stop-ctld|start-ctld|stop-qmaster|start-qmaster|pids ...}
 shift
 case $cmd in
   exec) host=$1; shift; in_host "$host" "$@" ;;
@@ -32,6 +33,10 @@ case $cmd in
     # a drained node; then nothing of the cluster's user is left in the queue.
     CLUSTER_SKIP_SMOKE=1 bash "$here/cluster-up.sh" >&2
     in_host "$CLUSTER_SUBMIT" scancel -u "$CLUSTER_USER" || true
+    if [[ -n $(host_pids "$CLUSTER_SUBMIT" sge_qmaster) ]]; then
+      # shellcheck disable=SC2046
+      in_host "$CLUSTER_SUBMIT" env $(sge_env) /usr/lib/gridengine/qdel -f -u "$CLUSTER_USER" >/dev/null 2>&1 || true
+    fi
     ;;
   fuse-stop|fuse-cont)
     pids=$(host_pids "$1" bindfs)
@@ -44,6 +49,20 @@ case $cmd in
     pids=$(host_pids "$CLUSTER_SUBMIT" slurmctld)
     [[ -n $pids ]] || die "no slurmctld on $CLUSTER_SUBMIT"
     for p in $pids; do stop_pid "$p" slurmctld 30; done
+    ;;
+  stop-qmaster)
+    # As an admin's restart: qconf -km (controlled shutdown, its job numbers saved).
+    # shellcheck disable=SC2046
+    in_host "$CLUSTER_SUBMIT" env $(sge_env) /usr/lib/gridengine/qconf -km >/dev/null 2>&1 || true
+    wait_for 60 eval '[[ -z $(host_pids "$CLUSTER_SUBMIT" sge_qmaster) ]]' ||
+      for p in $(host_pids "$CLUSTER_SUBMIT" sge_qmaster); do stop_pid "$p" sge_qmaster 20; done
+    ;;
+  start-qmaster)
+    # shellcheck disable=SC2046
+    start_daemon "$CLUSTER_LOG/daemons.out" nsenter -t "$(holder_pid "$CLUSTER_SUBMIT")" -n -u -m -p -- \
+      env $(sge_env) /usr/lib/gridengine/sge_qmaster || true
+    # shellcheck disable=SC2046
+    wait_for 60 in_host "$CLUSTER_SUBMIT" env $(sge_env) /usr/lib/gridengine/qstat || die "sge_qmaster does not come back"
     ;;
   start-ctld)
     start_daemon "$CLUSTER_LOG/daemons.out" nsenter -t "$(holder_pid "$CLUSTER_SUBMIT")" -n -u -m -p -- \

@@ -82,3 +82,15 @@ host_mounted() {
   holder=$(holder_pid "$1") || return 1
   awk -v m="$CLUSTER_MOUNT" '$2 == m && $3 ~ /^fuse/ { ok = 1 } END { exit !ok }' "/proc/$holder/mounts"
 }
+
+# --- the cluster's SGE cell (next to the machine's cell "default", same SGE_ROOT and packages)
+CLUSTER_SGE_ROOT=/var/lib/gridengine
+CLUSTER_SGE_CELL=qmrcluster
+CLUSTER_SGE_QMASTER_PORT=6544
+CLUSTER_SGE_EXECD_PORT=6545
+CLUSTER_SGE_SPOOL=/var/spool/qmr-cluster-sge
+# sge_env: the environment that selects the cluster's cell (clients and daemons alike).
+sge_env() {
+  echo "SGE_ROOT=$CLUSTER_SGE_ROOT" "SGE_CELL=$CLUSTER_SGE_CELL" \
+       "SGE_QMASTER_PORT=$CLUSTER_SGE_QMASTER_PORT" "SGE_EXECD_PORT=$CLUSTER_SGE_EXECD_PORT"
+}

@@ -19,7 +19,8 @@ require_root
 started=()
 fail() {
   log "ERROR: $*"
-  tail_logs "$CLUSTER_LOG"/*.log "$CLUSTER_LOG"/daemons.out
+  tail_logs "$CLUSTER_LOG"/slurm*.log "$CLUSTER_LOG"/host-*.log "$CLUSTER_LOG"/daemons.out \
+    /var/spool/qmr-cluster-sge/qmaster/messages /var/spool/qmr-cluster-sge/execd/*/messages
   exit 1
 }
 
@@ -101,6 +102,7 @@ fi
 
 # ---------------------------------------------------------------- 5. Slurm
 tmp=$(mktemp -d)
+chmod 755 "$tmp"          # SGE's init tools read their inputs from here as sgeadmin
 at_exit "rm -rf $tmp"
 {
 cat <<EOF
@@ -188,7 +190,111 @@ for node in "${CLUSTER_NODES[@]}"; do
   wait_for 30 node_usable "$node" || fail "node $node is '$(node_state "$node")', not idle"
 done
 
-# ---------------------------------------------------------------- 6. smoke
+# ---------------------------------------------------------------- 6. SGE
+# A cell of its own ($CLUSTER_SGE_CELL) under the same SGE_ROOT, with its own spool, ports and
+# accounting file: qmaster on the submit host, an execd on each node. Clients select it with
+# SGE_CELL + SGE_QMASTER_PORT + SGE_EXECD_PORT (sge_env). The machine's cell is not touched.
+if [[ ${CLUSTER_SGE:-1} == 1 ]]; then
+  apt_install gridengine-master gridengine-exec gridengine-client
+  cell=$CLUSTER_SGE_ROOT/$CLUSTER_SGE_CELL
+  read -ra SGE_ENV <<<"$(sge_env)"
+  in_sge() { local h=$1; shift; in_host "$h" env "${SGE_ENV[@]}" "$@"; }
+  sgebin=/usr/lib/gridengine
+  if [[ ! -e $CLUSTER_SGE_SPOOL/spooldb/sge ]]; then
+    # What Debian's init_cluster does for the default cell, with this cell's spool and an execd
+    # spool of its own.
+    install -d -o sgeadmin -g sgeadmin "$cell" "$cell/common" "$CLUSTER_SGE_SPOOL" \
+      "$CLUSTER_SGE_SPOOL/spooldb" "$CLUSTER_SGE_SPOOL/qmaster" "$CLUSTER_SGE_SPOOL/qmaster/job_scripts" "$CLUSTER_SGE_SPOOL/execd"
+    sed -e "s|^spooling_params .*|spooling_params         $CLUSTER_SGE_SPOOL/spooldb|" \
+        -e "s|^qmaster_spool_dir .*|qmaster_spool_dir       $CLUSTER_SGE_SPOOL/qmaster|" \
+        /usr/share/gridengine/default-bootstrap >"$tmp/bootstrap"
+    install -m 644 -o sgeadmin -g sgeadmin "$tmp/bootstrap" "$cell/common/bootstrap"
+    sed -e "s|^execd_spool_dir .*|execd_spool_dir        $CLUSTER_SGE_SPOOL/execd|" \
+        -e "s|^min_uid .*|min_uid                0|" -e "s|^min_gid .*|min_gid                0|" \
+        /usr/share/gridengine/default-configuration >"$tmp/configuration"
+    chmod 644 "$tmp/configuration"
+    sgeinit() { runuser -u sgeadmin -- env SGE_ROOT=$CLUSTER_SGE_ROOT SGE_CELL=$CLUSTER_SGE_CELL "$@"; }
+    quiet sgeinit $sgebin/spoolinit berkeleydb libspoolb "$CLUSTER_SGE_SPOOL/spooldb" init
+    quiet sgeinit $sgebin/spooldefaults configuration "$tmp/configuration"
+    quiet sgeinit $sgebin/spooldefaults complexes /usr/share/gridengine/util/resources/centry
+    quiet sgeinit $sgebin/spooldefaults usersets /usr/share/gridengine/util/resources/usersets
+    quiet sgeinit $sgebin/spooldefaults managers sgeadmin
+    printf 'SGE_ROOT=%s; export SGE_ROOT\nSGE_CELL=%s; export SGE_CELL\n' "$CLUSTER_SGE_ROOT" "$CLUSTER_SGE_CELL" >"$cell/common/settings.sh"
+  fi
+  echo "$CLUSTER_SUBMIT" >"$cell/common/act_qmaster"
+  chown sgeadmin:sgeadmin "$cell/common/act_qmaster"
+
+  qmaster_alive() { [[ -n $(host_pids "$CLUSTER_SUBMIT" sge_qmaster) ]]; }
+  if ! qmaster_alive; then
+    rm -f "$CLUSTER_SGE_SPOOL/qmaster/qmaster.pid"
+    start_daemon "$DAEMON_OUT" nsenter -t "$(holder_pid "$CLUSTER_SUBMIT")" -n -u -m -p -- \
+      env "${SGE_ENV[@]}" $sgebin/sge_qmaster || true
+    wait_for 30 qmaster_alive || fail "sge_qmaster did not start"
+    started+=(sge_qmaster)
+  fi
+  wait_for 30 in_sge "$CLUSTER_SUBMIT" $sgebin/qconf -sh || fail "sge_qmaster does not answer qconf"
+  qc() { quiet in_sge "$CLUSTER_SUBMIT" $sgebin/qconf "$@"; }
+  # Tuning as sge-up.sh's (scripts/README.md says why): accounting at once, quick scheduling;
+  # and a node whose execd stops reporting is in state u after 30 s (default 5 min), as Slurm's
+  # SlurmdTimeout here.
+  in_sge "$CLUSTER_SUBMIT" $sgebin/qconf -sconf global | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' |
+    awk '$1 == "reporting_params" { print "reporting_params accounting=true reporting=false flush_time=00:00:15 joblog=false sharelog=00:00:00 accounting_flush_time=00:00:00"; next }
+         $1 == "max_unheard" { print "max_unheard 00:00:30"; next } { print }' >"$tmp/global"
+  qc -Mconf "$tmp/global" || true
+  in_sge "$CLUSTER_SUBMIT" $sgebin/qconf -ssconf |
+    awk '$1 == "schedule_interval" { print $1, "0:0:1"; next }
+         $1 == "flush_submit_sec" || $1 == "flush_finish_sec" { print $1, 1; next } { print }' >"$tmp/sconf"
+  qc -Msconf "$tmp/sconf" || true
+  in_sge "$CLUSTER_SUBMIT" $sgebin/qconf -ss 2>/dev/null | grep -qx "$CLUSTER_SUBMIT" || qc -as "$CLUSTER_SUBMIT"
+  for node in "${CLUSTER_NODES[@]}"; do
+    if ! in_sge "$CLUSTER_SUBMIT" $sgebin/qconf -se "$node" >/dev/null 2>&1; then
+      printf '%-21s %s\n' hostname "$node" load_scaling NONE complex_values NONE user_lists NONE \
+        xuser_lists NONE projects NONE xprojects NONE usage_scaling NONE report_variables NONE >"$tmp/exechost"
+      qc -Ae "$tmp/exechost"
+    fi
+  done
+  if ! in_sge "$CLUSTER_SUBMIT" $sgebin/qconf -shgrp @allhosts >/dev/null 2>&1; then
+    printf 'group_name @allhosts\nhostlist %s\n' "${CLUSTER_NODES[*]}" >"$tmp/allhosts"
+    qc -Ahgrp "$tmp/allhosts"
+  fi
+  if ! in_sge "$CLUSTER_SUBMIT" $sgebin/qconf -sq all.q >/dev/null 2>&1; then
+    {
+      printf '%-21s %s\n' qname all.q hostlist @allhosts seq_no 0 load_thresholds NONE \
+        suspend_thresholds NONE nsuspend 1 suspend_interval 00:05:00 priority 0 \
+        min_cpu_interval 00:05:00 processors UNDEFINED qtype "BATCH INTERACTIVE" ckpt_list NONE \
+        pe_list NONE rerun FALSE slots "$(nproc)" tmpdir /tmp shell /bin/sh prolog NONE \
+        epilog NONE shell_start_mode unix_behavior starter_method NONE suspend_method NONE \
+        resume_method NONE terminate_method NONE notify 00:00:60 owner_list NONE user_lists NONE \
+        xuser_lists NONE subordinate_list NONE complex_values NONE projects NONE xprojects NONE \
+        calendar NONE initial_state default
+      for l in s_rt h_rt s_cpu h_cpu s_fsize h_fsize s_data h_data s_stack h_stack s_core h_core \
+               s_rss h_rss s_vmem h_vmem; do printf '%-21s INFINITY\n' "$l"; done
+    } >"$tmp/queue"
+    qc -Aq "$tmp/queue"
+  fi
+  for node in "${CLUSTER_NODES[@]}"; do
+    if [[ -z $(host_pids "$node" sge_execd) ]]; then
+      rm -f "$CLUSTER_SGE_SPOOL/execd/$node/execd.pid"
+      start_daemon "$DAEMON_OUT" nsenter -t "$(holder_pid "$node")" -n -u -m -p -- \
+        env "${SGE_ENV[@]}" $sgebin/sge_execd || true
+      wait_for 30 eval "[[ -n \$(host_pids $node sge_execd) ]]" || fail "sge_execd on $node did not start"
+      started+=("sge_execd $node")
+    fi
+  done
+  # Every queue instance known and not in u(nknown), d(isabled), E(rror).
+  qi_ok() {
+    local states
+    states=$(in_sge "$CLUSTER_SUBMIT" $sgebin/qstat -f -q all.q | awk -v q="all.q@$1" '$1 == q { print ($6 == "" ? "ok" : $6) }')
+    [[ $states == ok ]]
+  }
+  for node in "${CLUSTER_NODES[@]}"; do
+    in_sge "$CLUSTER_SUBMIT" $sgebin/qmod -c "all.q@$node" >/dev/null 2>&1 || true
+    in_sge "$CLUSTER_SUBMIT" $sgebin/qmod -e "all.q@$node" >/dev/null 2>&1 || true
+    wait_for 60 qi_ok "$node" || fail "all.q@$node is not usable: $(in_sge "$CLUSTER_SUBMIT" $sgebin/qstat -f 2>&1)"
+  done
+fi
+
+# ---------------------------------------------------------------- 7. smoke
 if [[ ${CLUSTER_SKIP_SMOKE:-0} != 1 ]]; then
   # One job per node, as the ordinary user, from its home on the shared tree. A fresh name each
   # time: a name this host's cache still holds from an earlier run could fail to open (README).
@@ -201,6 +307,17 @@ if [[ ${CLUSTER_SKIP_SMOKE:-0} != 1 ]]; then
     [[ $got == "$node $CLUSTER_USER" ]] || fail "smoke job on $node wrote '$got'"
     rm -f "$CLUSTER_EXPORT/home/$CLUSTER_USER/$mark"
   done
+  if [[ ${CLUSTER_SGE:-1} == 1 ]]; then
+    mark=smoke-sge-$$-$RANDOM
+    job=$(in_host "$CLUSTER_SUBMIT" runuser -u "$CLUSTER_USER" -- env "${SGE_ENV[@]}" \
+      /usr/lib/gridengine/qsub -terse -b y -wd "$CLUSTER_HOME" -o /dev/null -e /dev/null -N cluster_up_smoke \
+      "echo \$(id -un) > $mark" 2>&1) || fail "SGE smoke job: $job"
+    sge_gone() { ! in_sge "$CLUSTER_SUBMIT" /usr/lib/gridengine/qstat -j "$job" >/dev/null 2>&1; }
+    wait_for 60 sge_gone || fail "SGE smoke job $job did not run: $(in_sge "$CLUSTER_SUBMIT" /usr/lib/gridengine/qstat -j "$job" 2>&1)"
+    wait_for 10 test -s "$CLUSTER_EXPORT/home/$CLUSTER_USER/$mark" || fail "SGE smoke job $job wrote nothing"
+    [[ $(cat "$CLUSTER_EXPORT/home/$CLUSTER_USER/$mark") == "$CLUSTER_USER" ]] || fail "SGE smoke job ran as $(cat "$CLUSTER_EXPORT/home/$CLUSTER_USER/$mark")"
+    rm -f "$CLUSTER_EXPORT/home/$CLUSTER_USER/$mark"
+  fi
 fi
 
 echo "cluster-up: OK in $(elapsed): submit $CLUSTER_SUBMIT, nodes ${CLUSTER_NODES[*]}," \

@@ -30,6 +30,11 @@ export const EXPORT = '/srv/qmr-share';
 export const MOUNT = '/qmr-share';
 export const HOME = `${MOUNT}/home/${USER}`;
 export const SLURM_CONF = '/etc/qmr-cluster/slurm/slurm.conf';
+/** What selects the cluster's Slurm and SGE cell for a client (scripts/cluster-lib.sh, sge_env). */
+export const CLIENT_ENV = [
+  `SLURM_CONF=${SLURM_CONF}`,
+  'SGE_ROOT=/var/lib/gridengine', 'SGE_CELL=qmrcluster', 'SGE_QMASTER_PORT=6544', 'SGE_EXECD_PORT=6545',
+];
 /** The FUSE caches' attr/entry/negative timeout (cluster-up.sh's CLUSTER_CACHE_SECONDS default). */
 export const CACHE_SECONDS = Number(process.env.CLUSTER_CACHE_SECONDS ?? 30);
 
@@ -42,24 +47,64 @@ export async function ctl(...args: string[]): Promise<string> {
   return stdout;
 }
 
-/** A command on a cluster host, as root, with the cluster's Slurm selected. */
+/** A command on a cluster host, as root, with the cluster's Slurm and SGE cell selected. */
 export async function onHost(host: string, ...command: string[]): Promise<string> {
-  return ctl('exec', host, 'env', `SLURM_CONF=${SLURM_CONF}`, ...command);
+  return ctl('exec', host, 'env', ...CLIENT_ENV, ...command);
 }
 
-function clusterUnavailable(): string | undefined {
+/** A scheduler of the cluster, as the scenarios use it. */
+export interface ClusterFlavor {
+  flavor: 'slurm' | 'sge';
+  /** A command that answers (exit 0, output matching `answers`) when the scheduler is up. */
+  probe: string[];
+  answers: RegExp;
+  /** This map's jobs still in the queue (id and state). */
+  jobsLeft(name: string): Promise<string[]>;
+  /** cluster-ctl.sh commands that stop and start the controller as an admin restart does. */
+  stopController: string;
+  startController: string;
+}
+
+export const SLURM: ClusterFlavor = {
+  flavor: 'slurm',
+  probe: ['scontrol', 'ping'],
+  answers: /UP/,
+  async jobsLeft(name) {
+    const out = await onHost(SUBMIT, 'squeue', '--noheader', '--array', `--name=${name}`, '--format=%i %T %N');
+    return out.split('\n').map((l) => l.trim()).filter(Boolean);
+  },
+  stopController: 'stop-ctld',
+  startController: 'start-ctld',
+};
+
+export const SGE: ClusterFlavor = {
+  flavor: 'sge',
+  probe: ['/usr/lib/gridengine/qstat', '-f'],
+  answers: /all\.q@qmr-node1/,
+  async jobsLeft(name) {
+    const xml = await onHost(SUBMIT, '/usr/lib/gridengine/qstat', '-xml', '-u', '*');
+    return [...xml.matchAll(/<job_list[^>]*>([\s\S]*?)<\/job_list>/g)]
+      .map((m) => m[1]!)
+      .filter((job) => job.includes(`<JB_name>${name}</JB_name>`))
+      .map((job) => `${/<JB_job_number>(\d+)/.exec(job)?.[1]} ${/<state>([^<]*)/.exec(job)?.[1]}`);
+  },
+  stopController: 'stop-qmaster',
+  startController: 'start-qmaster',
+};
+
+function clusterUnavailable(cf: ClusterFlavor): string | undefined {
   if (process.getuid?.() !== 0) return 'the cluster tests need root (they enter the hosts\' namespaces)';
   try {
-    const out = execFileSync('bash', [CTL, 'exec', SUBMIT, 'env', `SLURM_CONF=${SLURM_CONF}`, 'scontrol', 'ping'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    return /UP/.test(out) ? undefined : 'the cluster\'s slurmctld does not say UP';
+    const out = execFileSync('bash', [CTL, 'exec', SUBMIT, 'env', ...CLIENT_ENV, ...cf.probe], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    return cf.answers.test(out) ? undefined : `the cluster's ${cf.flavor} does not answer \`${cf.probe.join(' ')}\``;
   } catch {
     return 'the cluster is not up (start it with `sudo bash scripts/cluster-up.sh`)';
   }
 }
 
 /** describe() for the cluster's tests (see the gate above). */
-export function describeCluster(title: string, body: () => void): void {
-  const gate = realSchedulerGate('slurm', process.env.QMR_CLUSTER, clusterUnavailable);
+export function describeCluster(cf: ClusterFlavor, title: string, body: () => void): void {
+  const gate = realSchedulerGate(cf.flavor, process.env.QMR_CLUSTER, () => clusterUnavailable(cf));
   if (gate.run) {
     describe(title, () => {
       beforeAll(installLibrary);
@@ -99,10 +144,10 @@ export function workDirFor(name: string): string {
   return `${HOME}/${name}`;
 }
 
-/** Pool options for a cluster map: the cluster's Slurm, a work dir in the user's home, quick polls. */
-export function clusterOptions(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** Pool options for a cluster map: a work dir in the user's home, quick polls. */
+export function clusterOptions(cf: ClusterFlavor, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    flavor: 'slurm',
+    flavor: cf.flavor,
     workDir: workDirFor(name),
     workingDir: HOME,
     resources: { jobName: name },
@@ -128,7 +173,7 @@ export function startClusterMap(fn: string, tasks: unknown[], options: Record<st
     wrapper: [
       'nsenter', '-t', holder, '-n', '-u', '-m', '--',
       'setpriv', `--reuid=${USER}`, `--regid=${USER}`, '--init-groups', '--',
-      'env', `--chdir=${HOME}`, `HOME=${HOME}`, `USER=${USER}`, `LOGNAME=${USER}`, `SLURM_CONF=${SLURM_CONF}`,
+      'env', `--chdir=${HOME}`, `HOME=${HOME}`, `USER=${USER}`, `LOGNAME=${USER}`, ...CLIENT_ENV,
     ],
   });
 }
@@ -148,12 +193,6 @@ export async function resultFiles(workDir: string): Promise<string[]> {
 /** The journal of a work dir, on disk. */
 export async function journalText(workDir: string): Promise<string> {
   return readFile(path.join(onDisk(workDir), 'journal.jsonl'), 'utf8').catch(() => '');
-}
-
-/** This map's jobs still in the cluster's queue. */
-export async function jobsLeft(name: string): Promise<string[]> {
-  const out = await onHost(SUBMIT, 'squeue', '--noheader', '--array', `--name=${name}`, '--format=%i %T %N');
-  return out.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
