@@ -2,7 +2,7 @@
 # cluster-down.sh: stop the one-machine cluster of cluster-up.sh: every process of its hosts
 # (killing a host's PID 1 ends its pid namespace, FUSE mount and daemons with it), its munged,
 # its network namespaces. The machine's own SGE and Slurm are not touched. Safe to re-run.
-# --purge also removes the cluster's state, config, logs and the shared tree's contents.
+# --purge also removes the cluster's state, config, logs, SGE cell and the shared tree's contents.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -12,8 +12,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 require_root
 
 stopped=()
-# slurmctld first, with SIGTERM, so that it saves its state; then the hosts at once.
+# The controllers first, so that they save their state (slurmctld on SIGTERM; sge_qmaster on
+# qconf -km, else its job numbers start again at 1); then the hosts at once.
 for p in $(host_pids "$CLUSTER_SUBMIT" slurmctld); do stop_pid "$p" slurmctld 20; stopped+=(slurmctld); done
+if [[ -n $(host_pids "$CLUSTER_SUBMIT" sge_qmaster) ]]; then
+  # shellcheck disable=SC2046
+  in_host "$CLUSTER_SUBMIT" env $(sge_env) /usr/lib/gridengine/qconf -km >/dev/null 2>&1 || true
+  wait_for 30 eval '[[ -z $(host_pids "$CLUSTER_SUBMIT" sge_qmaster) ]]' || warn "sge_qmaster ignored qconf -km"
+  stopped+=(sge_qmaster)
+fi
 for h in "${CLUSTER_NODES[@]}" "$CLUSTER_SUBMIT"; do
   if holder=$(holder_pid "$h"); then
     kill -KILL "$holder"
@@ -27,7 +34,8 @@ if pid=$(pidfile_pid "$CLUSTER_MUNGE_PID") && daemon_alive "$CLUSTER_MUNGE_PID" 
   stop_pid "$pid" munged 10; stopped+=(munged)
 fi
 if [[ ${1:-} == --purge ]]; then
-  rm -rf "$CLUSTER_LIB" "$CLUSTER_RUN" "$CLUSTER_LOG" "$CLUSTER_ETC" "$CLUSTER_EXPORT"
+  rm -rf "$CLUSTER_LIB" "$CLUSTER_RUN" "$CLUSTER_LOG" "$CLUSTER_ETC" "$CLUSTER_EXPORT" \
+    "$CLUSTER_SGE_SPOOL" "${CLUSTER_SGE_ROOT:?}/$CLUSTER_SGE_CELL"
   stopped+=("purged state")
 fi
 echo "cluster-down: OK in $(elapsed); stopped: $(join ', ' "${stopped[@]}")"

@@ -279,6 +279,9 @@ if [[ ${CLUSTER_SGE:-1} == 1 ]]; then
         env "${SGE_ENV[@]}" $sgebin/sge_execd || true
       wait_for 30 eval "[[ -n \$(host_pids $node sge_execd) ]]" || fail "sge_execd on $node did not start"
       started+=("sge_execd $node")
+      # Listening (qping answers): a qmaster that never saw the old execd die sends it jobs at once.
+      wait_for 30 in_sge "$CLUSTER_SUBMIT" $sgebin/qping -info "$node" "$CLUSTER_SGE_EXECD_PORT" execd 1 ||
+        fail "sge_execd on $node does not answer qping"
     fi
   done
   # Every queue instance known and not in u(nknown), d(isabled), E(rror).

@@ -60,6 +60,14 @@ async function jobsLeftAfter(cf: ClusterFlavor, jobName: string): Promise<string
   return left;
 }
 
+/** Wait until a unit started on `host` (fails at once if the map ended without one there). */
+async function untilStartedOn(started: { exited: Promise<unknown> }, workDir: string, host: string): Promise<void> {
+  let ended = false;
+  void started.exited.then(() => (ended = true));
+  await until(`a unit started on ${host}`, async () => ended || (await startedOn(workDir, host)));
+  expect(await startedOn(workDir, host), `the map ended before any unit started on ${host}`).toBe(true);
+}
+
 /** Results right, in order, every one from a compute node as the ordinary user. */
 function expectRight(results: unknown[], n: number): void {
   const rs = results as Where[];
@@ -135,7 +143,7 @@ export function clusterMapScenarios(cf: ClusterFlavor): void {
     // How long after the last result was written on a node the map noticed its end (a number for the report).
     const lastResult = Math.max(...(await Promise.all((await resultFiles(workDir)).map(async (f) => (await import('node:fs/promises')).stat(path.join(onDisk(workDir), 'results', f))))).map((s) => s.mtimeMs));
     const end = Date.parse(/"t":"end","time":"([^"]+)"/.exec(journal)![1]!);
-    process.stderr.write(`[cluster numbers] elastic map end noticed ${((end - lastResult) / 1000).toFixed(1)} s after the last result file was written\n`);
+    process.stderr.write(`[cluster numbers] ${cf.flavor}: elastic map end noticed ${((end - lastResult) / 1000).toFixed(1)} s after the last result file was written\n`);
     expect(await jobsLeftAfter(cf, jobName)).toEqual([]);
   });
 
@@ -169,6 +177,9 @@ export function clusterMapScenarios(cf: ClusterFlavor): void {
   });
 }
 
+/** A fault test waits out leases, caches and a node's return: more than vitest's 180 s default. */
+const FAULT_TIMEOUT = 600_000;
+
 export function clusterFaultScenarios(cf: ClusterFlavor): void {
   const opts = (jobName: string, extra: Record<string, unknown> = {}) => clusterOptions(cf, jobName, extra);
   // Above the caches (a heartbeat's mtime may look CACHE_SECONDS old on the submit host).
@@ -180,18 +191,20 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
     const tasks = tasksOf(24, 2000);
     const started = startClusterMap(whereFn, tasks, opts(jobName, { leaseTimeout }));
     try {
-      await until('a unit started on qmr-node1', () => startedOn(workDir, 'qmr-node1'));
+      await untilStartedOn(started, workDir, 'qmr-node1');
       await ctl('kill-host', 'qmr-node1');
       const results = await mapResults(started);
       expectRight(results, 24);
       const reruns = await expectRerunsOnlyFrom(workDir, 'qmr-node1', 24);
-      process.stderr.write(`[cluster numbers] node death: ${reruns} unit(s) ran again\n`);
-      expect(await jobsLeftAfter(cf, jobName)).toEqual([]);
+      process.stderr.write(`[cluster numbers] ${cf.flavor}: node death: ${reruns} unit(s) ran again\n`);
     } finally {
       started.child.kill('SIGKILL');
-      await ctl('heal');
     }
-  });
+    // The node comes back (SGE keeps the dead node's jobs until its execd reports again): then
+    // nothing of the map is left in the queue.
+    await ctl('start-node', 'qmr-node1');
+    await until('no job of the map left', async () => (await cf.jobsLeft(jobName)).length === 0, 120_000);
+  }, FAULT_TIMEOUT);
 
   it("a node's shared file system hangs longer than leaseTimeout: its claims go to the others, its late writes neither corrupt nor duplicate", async () => {
     const jobName = name('fusehang');
@@ -201,7 +214,7 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
     const started = startClusterMap(whereFn, tasks, options);
     let stopped = false;
     try {
-      await until('a unit started on qmr-node1', () => startedOn(workDir, 'qmr-node1'));
+      await untilStartedOn(started, workDir, 'qmr-node1');
       await ctl('fuse-stop', 'qmr-node1');
       stopped = true;
       const stoppedAt = Date.now();
@@ -226,7 +239,7 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
       started.child.kill('SIGKILL');
       await ctl('heal');
     }
-  });
+  }, FAULT_TIMEOUT);
 
   it(`the controller (${cf.flavor === 'slurm' ? 'slurmctld' : 'sge_qmaster'}) restarts mid-map: the map rides it out, no unit runs twice`, async () => {
     const jobName = name('ctld');
@@ -247,5 +260,5 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
       started.child.kill('SIGKILL');
       await ctl('heal');
     }
-  });
+  }, FAULT_TIMEOUT);
 }
