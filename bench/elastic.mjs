@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DummyQueue } from '../dist/dummy-queue/src/control.js';
-import { planChunks } from '../dist/src/chunking.js';
+import { planChunks } from '../dist/src/map/chunking.js';
 import { DEFAULT_MAX_WORKERS } from '../dist/src/elastic/plan.js';
 import { Pool } from '../dist/src/index.js';
 import { readJournal } from '../dist/src/resume/journal.js';

@@ -9,7 +9,7 @@
  * as 'workers' and 'worker-end' records.
  */
 import { stat } from 'node:fs/promises';
-import { failureEvidence } from '../failure-evidence.js';
+import { failureEvidence } from '../map/failure-evidence.js';
 import { trackerLimits, type TrackerAction } from '../map/chunk-tracker.js';
 import { jobsEndWithSubmitter, type ChunkLogs, type Dispatch, type DispatchContext, type WorkerProgress } from '../map/dispatch.js';
 import type { StatusSnapshot } from '../map/poller.js';

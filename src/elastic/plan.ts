@@ -30,7 +30,7 @@
  * replacements when little is left.
  * Pure: every number comes in as an argument.
  */
-import { chunkCount } from '../chunking.js';
+import { chunkCount } from '../map/chunking.js';
 
 /** Most units (task files) in one elastic map. */
 export const MAX_UNITS = 1000;

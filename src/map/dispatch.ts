@@ -8,7 +8,7 @@
  * the chunks' jobs; the dispatch records submissions (elastic: claims, expired leases, giving up)
  * and keeps its own jobs (elastic: the worker fleet).
  */
-import type { JobCanceller } from '../job-canceller.js';
+import type { JobCanceller } from './job-canceller.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../resume/journal-replay.js';

@@ -7,7 +7,7 @@
 import { rmdir } from 'node:fs/promises';
 import { MapError, type Settled } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
-import { describeFailures } from '../outcomes.js';
+import { describeFailures } from './outcomes.js';
 import { CALL_KINDS, type CallKind, type Queue } from '../queues/queue.js';
 import { readJournal, type JournalRecord } from '../resume/journal.js';
 import { leaveTrace } from '../trace/leave-trace.js';

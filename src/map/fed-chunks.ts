@@ -3,8 +3,8 @@
  * when its file was written) and how the feed ended. The map's loop starts it; the results, the
  * progress and static dispatch read it.
  */
-import type { ChunkPlan } from '../chunking.js';
-import { feedTasks, type FeedContext } from '../task-feed.js';
+import type { ChunkPlan } from './chunking.js';
+import { feedTasks, type FeedContext } from './task-feed.js';
 
 export interface FedChunk {
   firstTask: number;

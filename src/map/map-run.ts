@@ -9,16 +9,16 @@
 import { existsSync } from 'node:fs';
 import { ElasticDispatch } from '../elastic/elastic-dispatch.js';
 import { AbortError, type MapError, type Settled } from '../errors.js';
-import { failureEvidence } from '../failure-evidence.js';
-import { JobCanceller } from '../job-canceller.js';
+import { failureEvidence } from './failure-evidence.js';
+import { JobCanceller } from './job-canceller.js';
 import type { ResolvedOptions } from '../options.js';
-import type { ChunkOutcome } from '../outcomes.js';
+import type { ChunkOutcome } from './outcomes.js';
 import { computeProgress, FailureCauseCounts, ProgressReporter } from '../progress/progress-reporter.js';
 import type { Progress } from '../progress/progress.js';
 import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
 import { earlierJobFunctions, prepareReruns } from '../resume/rerun-failed.js';
-import { writeRunFiles } from '../run-files.js';
+import { writeRunFiles } from './run-files.js';
 import { exists } from '../work-dir/work-dir.js';
 import { ChunkTracker, trackerLimits, type TrackerAction } from './chunk-tracker.js';
 import { jobsEndWithSubmitter, type Dispatch } from './dispatch.js';
@@ -37,7 +37,7 @@ import { RoundWaker } from './waker.js';
 /** How often the work dir is checked for new result files between status polls. */
 export const RESULT_CHECK_INTERVAL_MS = 100;
 
-export type { ChunkOutcome } from '../outcomes.js';
+export type { ChunkOutcome } from './outcomes.js';
 
 export class MapRun<R> {
   readonly tracker: ChunkTracker;

@@ -19,7 +19,7 @@
  * on, or stop it and resume it later, with nothing computed lost.
  */
 import { rename } from 'node:fs/promises';
-import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from '../outcomes.js';
+import { failedChunkOutcome, outcomeFromResult, type ChunkOutcome } from './outcomes.js';
 import type { ChunkResultFile } from '../protocol/chunk-files.js';
 import { failedPositions, readKeptResult } from '../protocol/kept-result.js';
 import { readResultFile, ResultFileError } from '../protocol/result-file.js';

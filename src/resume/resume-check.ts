@@ -4,7 +4,7 @@
  * same number of tasks if known. The tasks themselves are compared chunk by chunk as they are
  * fed (task-feed.ts). Pure.
  */
-import type { ChunkPlan } from '../chunking.js';
+import type { ChunkPlan } from '../map/chunking.js';
 import { ResumeMismatchError } from '../errors.js';
 import type { RecordedRun } from './journal-replay.js';
 

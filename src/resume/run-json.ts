@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { CHUNK_FILE_VERSION } from '../protocol/chunk-files.js';
-import type { ChunkPlan } from '../chunking.js';
+import type { ChunkPlan } from '../map/chunking.js';
 import type { ElasticPlan } from '../elastic/plan.js';
 import type { FunctionSpec } from '../protocol/function-file.js';
 import type { FlavorName, PoolOptions, ResolvedOptions } from '../options.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkCount, chunkSizeAt, MAX_CHUNKS, planChunks, STREAM_MAX_CHUNK } from '../../src/chunking.js';
+import { chunkCount, chunkSizeAt, MAX_CHUNKS, planChunks, STREAM_MAX_CHUNK } from '../../src/map/chunking.js';
 
 describe('planChunks', () => {
   it('uses three chunks per slot', () => {

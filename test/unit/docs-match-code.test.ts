@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TRACE_HELP } from '../../src/cli/help.js';
-import { CHUNKS_PER_SLOT, MAX_CHUNKS, STREAM_FIRST_CHUNK, STREAM_MAX_CHUNK } from '../../src/chunking.js';
+import { CHUNKS_PER_SLOT, MAX_CHUNKS, STREAM_FIRST_CHUNK, STREAM_MAX_CHUNK } from '../../src/map/chunking.js';
 import { CLAIM_TARGET_SECONDS, SHARE_DIVISOR, WALLTIME_MARGIN_SECONDS, WALLTIME_MARGIN_SHARE } from '../../src/protocol/elastic/claim-size.js';
 import { BULK_FACTOR, BULK_SHARE, DEFAULT_MAX_WORKERS, MAX_UNITS, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNITS_PER_WORKER, UNKNOWN_SLOTS } from '../../src/elastic/plan.js';
 import { FAR_ABOVE_CLAIMS } from '../../src/elastic/worker-target.js';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Claimer, claimedUnits, makeElasticFolders, readOwner, releaseClaim } from '../../src/protocol/elastic/claims.js';
-import { chunkSizeAt } from '../../src/chunking.js';
+import { chunkSizeAt } from '../../src/map/chunking.js';
 import { claimSize } from '../../src/protocol/elastic/claim-size.js';
 import { ElasticLayout } from '../../src/protocol/elastic/layout.js';
 import { planElastic } from '../../src/elastic/plan.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkSizeAt } from '../../src/chunking.js';
+import { chunkSizeAt } from '../../src/map/chunking.js';
 import { BULK_FACTOR, BULK_SHARE, DEFAULT_MAX_WORKERS, MAX_UNITS, planElastic, UNITS_PER_WORKER, STREAM_FIRST_UNIT, STREAM_MAX_UNIT, UNKNOWN_SLOTS, type ElasticPlan } from '../../src/elastic/plan.js';
 
 const base = { slots: undefined, maxWorkers: undefined, maxArraySize: undefined };

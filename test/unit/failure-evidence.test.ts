@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureEvidence } from '../../src/failure-evidence.js';
+import { failureEvidence } from '../../src/map/failure-evidence.js';
 import { temporaryFolder } from '../helpers/tmp.js';
 
 let folder: { path: string; cleanup: () => Promise<void> };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RemoteTaskError, type TaskFailure } from '../../src/errors.js';
-import { describeFailures } from '../../src/outcomes.js';
+import { describeFailures } from '../../src/map/outcomes.js';
 import { errorRecord } from '../../worker/run-chunk.js';
 
 function failureOf(thrown: unknown): TaskFailure {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ResumeMismatchError } from '../../src/errors.js';
-import { chunkSizeAt } from '../../src/chunking.js';
+import { chunkSizeAt } from '../../src/map/chunking.js';
 import type { Fingerprint, JournalRecord } from '../../src/resume/journal.js';
 import { checkResume, type ResumeInputs } from '../../src/resume/resume-check.js';
-import { recordedPlan } from '../../src/run-plan.js';
+import { recordedPlan } from '../../src/map/run-plan.js';
 import { replayJournal } from '../../src/resume/journal-replay.js';
 
 const time = '2026-01-01T00:00:00.000Z';

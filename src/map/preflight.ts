@@ -6,8 +6,8 @@
  */
 import { access, constants, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { OptionError } from './errors.js';
-import type { ResolvedOptions } from './options.js';
+import { OptionError } from '../errors.js';
+import type { ResolvedOptions } from '../options.js';
 
 /** statfs types of pseudo file systems, where a work dir cannot live (mkdir in /proc loops rather than fails). */
 const PSEUDO_FILE_SYSTEMS = new Map<number, string>([

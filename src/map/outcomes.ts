@@ -3,8 +3,8 @@
  * result file, or for a chunk that failed for good, the same failure for every task), and the
  * text of the MapError that lists failed tasks. Pure: log paths come in as a function.
  */
-import type { ChunkResultFile } from './protocol/chunk-files.js';
-import { RemoteTaskError, type Settled, type TaskFailure } from './errors.js';
+import type { ChunkResultFile } from '../protocol/chunk-files.js';
+import { RemoteTaskError, type Settled, type TaskFailure } from '../errors.js';
 
 export interface ChunkOutcome<R> {
   chunk: number;

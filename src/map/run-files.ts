@@ -3,24 +3,24 @@
  * job.sh (and worker.sh for elastic maps: the caller's environment restored on the node) and
  * run.json (what `qmr` shows about the run).
  */
-import { CHUNK_FILE_VERSION } from './protocol/chunk-files.js';
-import type { FunctionFile, FunctionSpec } from './protocol/function-file.js';
+import { CHUNK_FILE_VERSION } from '../protocol/chunk-files.js';
+import type { FunctionFile, FunctionSpec } from '../protocol/function-file.js';
 import type { ChunkPlan } from './chunking.js';
-import { encode } from './protocol/codec.js';
-import { ElasticLayout } from './protocol/elastic/layout.js';
-import type { ElasticPlan } from './elastic/plan.js';
+import { encode } from '../protocol/codec.js';
+import { ElasticLayout } from '../protocol/elastic/layout.js';
+import type { ElasticPlan } from '../elastic/plan.js';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderJobScript, TRANSFER_MODULE_DIR, TRANSFER_WORKER_DIR } from './protocol/job-script.js';
-import { captureEnvironment } from './queues/job-environment.js';
-import type { ResolvedOptions } from './options.js';
-import type { Queue } from './queues/queue.js';
-import { runRecord, writeRunRecord } from './resume/run-json.js';
-import { writeFileAtomic } from './protocol/work-dir-layout.js';
-import { exists, type WorkDir } from './work-dir/work-dir.js';
-import { writeWorkerBundle } from './worker-launch/worker-bundle.js';
-import { workerProgramPath } from './worker-launch/worker-path.js';
+import { renderJobScript, TRANSFER_MODULE_DIR, TRANSFER_WORKER_DIR } from '../protocol/job-script.js';
+import { captureEnvironment } from '../queues/job-environment.js';
+import type { ResolvedOptions } from '../options.js';
+import type { Queue } from '../queues/queue.js';
+import { runRecord, writeRunRecord } from '../resume/run-json.js';
+import { writeFileAtomic } from '../protocol/work-dir-layout.js';
+import { exists, type WorkDir } from '../work-dir/work-dir.js';
+import { writeWorkerBundle } from '../worker-launch/worker-bundle.js';
+import { workerProgramPath } from '../worker-launch/worker-path.js';
 
 export interface RunFilesInput {
   fnSpec: FunctionSpec;

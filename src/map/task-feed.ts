@@ -5,16 +5,16 @@
  * written again; different tasks are refused. A function of its inputs: the caller learns of
  * each chunk through `onChunk`.
  */
-import { CHUNK_FILE_VERSION, type ChunkTasksFile } from './protocol/chunk-files.js';
+import { CHUNK_FILE_VERSION, type ChunkTasksFile } from '../protocol/chunk-files.js';
 import { chunkSizeAt, type ChunkPlan } from './chunking.js';
-import { encode } from './protocol/codec.js';
-import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from './protocol/encode-failure.js';
-import { ResumeMismatchError, SerializationError } from './errors.js';
-import { sha256 } from './resume/fingerprint.js';
-import type { Journal, JournalRecord } from './resume/journal.js';
-import type { RecordedRun } from './resume/journal-replay.js';
-import { writeFileAtomic } from './protocol/work-dir-layout.js';
-import { exists, type WorkDir } from './work-dir/work-dir.js';
+import { encode } from '../protocol/codec.js';
+import { approximateSize, describeEncodeFailure, encodeFailureOf, formatBytes, isTooLarge } from '../protocol/encode-failure.js';
+import { ResumeMismatchError, SerializationError } from '../errors.js';
+import { sha256 } from '../resume/fingerprint.js';
+import type { Journal, JournalRecord } from '../resume/journal.js';
+import type { RecordedRun } from '../resume/journal-replay.js';
+import { writeFileAtomic } from '../protocol/work-dir-layout.js';
+import { exists, type WorkDir } from '../work-dir/work-dir.js';
 
 export interface FeedContext {
   workDir: WorkDir;

@@ -4,13 +4,13 @@
  * (checked against this one's tasks and function by resume-check.ts).
  */
 import { planChunks, type ChunkPlan } from './chunking.js';
-import { WALLTIME_MARGIN_SECONDS } from './protocol/elastic/claim-size.js';
-import { planElastic, type ElasticPlan } from './elastic/plan.js';
-import { OptionError } from './errors.js';
-import { parseWalltimeSeconds, type ResolvedOptions } from './options.js';
-import type { Queue } from './queues/queue.js';
-import { checkResume, type ResumeInputs } from './resume/resume-check.js';
-import type { RecordedRun } from './resume/journal-replay.js';
+import { WALLTIME_MARGIN_SECONDS } from '../protocol/elastic/claim-size.js';
+import { planElastic, type ElasticPlan } from '../elastic/plan.js';
+import { OptionError } from '../errors.js';
+import { parseWalltimeSeconds, type ResolvedOptions } from '../options.js';
+import type { Queue } from '../queues/queue.js';
+import { checkResume, type ResumeInputs } from '../resume/resume-check.js';
+import type { RecordedRun } from '../resume/journal-replay.js';
 
 export interface RunPlan {
   plan: ChunkPlan;

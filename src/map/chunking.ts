@@ -7,7 +7,7 @@
  * to balance uneven tasks), never more chunks than tasks, and never more than MAX_CHUNKS jobs,
  * which puts a floor of tasks/MAX_CHUNKS on the tasks per job. chunkSize or numChunks always win.
  */
-import { OptionError } from './errors.js';
+import { OptionError } from '../errors.js';
 
 export const CHUNKS_PER_SLOT = 3;
 export const MAX_CHUNKS = 10_000;

@@ -4,8 +4,8 @@
  * resubmission would meet again, with advice.
  */
 import { open } from 'node:fs/promises';
-import type { FailureEvidence } from './map/chunk-tracker.js';
-import type { ResourceLimit } from './map/retry-policy.js';
+import type { FailureEvidence } from './chunk-tracker.js';
+import type { ResourceLimit } from './retry-policy.js';
 
 const TAIL_BYTES = 16 * 1024;
 const TAIL_LINES = 6;

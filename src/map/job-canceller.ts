@@ -4,8 +4,8 @@
  * (a job whose cancel failed stays queued in the journal, so a resume watches it and
  * `qmr cancel` can still remove it).
  */
-import type { Journal } from './resume/journal.js';
-import type { Queue } from './queues/queue.js';
+import type { Journal } from '../resume/journal.js';
+import type { Queue } from '../queues/queue.js';
 
 export class JobCanceller {
   /** Jobs whose cancel failed, to try again. */
