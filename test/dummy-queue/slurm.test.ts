@@ -56,6 +56,10 @@ describe('Slurm sbatch', () => {
     const inherited = await c.run('slurm', 'sbatch', ['--parsable', '-J', 'single', 'job.sh'], { env: { QMR_TEST_INHERITED: 'yes' } });
     const single = Number(inherited.stdout);
     const array = await sbatch('-J', 'arr', '--array=0-2', '-o', 'out-%A_%a.txt', 'job.sh');
+    // An array task takes its own job id when it starts (as in Slurm), so a job submitted while
+    // tasks still wait would take an id between them: let the array end before the next sbatch
+    // (on a busy machine the tasks can start after it).
+    await waitFor(allEnded, 'the array to end', 30_000);
     const directives = await sbatch('-J', 'cli-wins', 'directives.sh');
     await waitFor(allEnded, 'jobs to end', 30_000);
     const env = await readFile(join(c.dir, `env.${single}`), 'utf8');
