@@ -6,28 +6,26 @@
  * the dispatch are all that change the chunk tracker. However the map ends, jobs still in the
  * queue are cancelled, and the work dir is kept or removed per keepWorkDir.
  */
-import { existsSync } from 'node:fs';
 import { ElasticDispatch } from '../elastic/elastic-dispatch.js';
 import { AbortError, type MapError, type Settled } from '../errors.js';
-import { failureEvidence } from './failure-evidence.js';
-import { JobCanceller } from './job-canceller.js';
 import type { ResolvedOptions } from '../options.js';
-import type { ChunkOutcome } from './outcomes.js';
 import { computeProgress, FailureCauseCounts, ProgressReporter } from '../progress/progress-reporter.js';
 import type { Progress } from '../progress/progress.js';
 import type { Queue } from '../queues/queue.js';
-import type { RecordedRun } from '../resume/journal-replay.js';
-import { earlierJobFunctions, prepareReruns } from '../resume/rerun-failed.js';
-import { writeRunFiles } from './run-files.js';
+import { earlierJobFunctions } from '../resume/rerun-failed.js';
 import { exists } from '../work-dir/work-dir.js';
 import { ChunkTracker, trackerLimits, type TrackerAction } from './chunk-tracker.js';
-import { jobsEndWithSubmitter, type Dispatch } from './dispatch.js';
+import type { Dispatch } from './dispatch.js';
 import { endRun, mapError } from './end-run.js';
+import { failureEvidence } from './failure-evidence.js';
 import { FedChunks } from './fed-chunks.js';
+import { JobCanceller } from './job-canceller.js';
 import { openRun, type MapSource, type OpenedRun } from './open-run.js';
+import type { ChunkOutcome } from './outcomes.js';
 import type { StatusPoller } from './poller.js';
-import { restoredChunks } from './restored-chunks.js';
+import { chunksToRestore } from './restored-chunks.js';
 import { ResultCollector } from './result-collector.js';
+import { writeRunFiles } from './run-files.js';
 import { RunStop } from './run-stop.js';
 import { StaticDispatch } from './static-dispatch.js';
 import { StatusFailures } from './status-failures.js';
@@ -71,10 +69,6 @@ export class MapRun<R> {
     this.reporter = new ProgressReporter(options.onProgress, options.progress);
     this.statusFailures = new StatusFailures(queue.flavor, options.maxStatusFailures);
     this.tracker = new ChunkTracker(trackerLimits(options, queue));
-  }
-
-  get runId(): string {
-    return this.run?.workDir.runId ?? '(not started)';
   }
 
   /** The chunks' outcomes, in chunk order, as they become available. */
@@ -134,7 +128,11 @@ export class MapRun<R> {
 
   /** Restores what a resumed run's journal knew, then starts the results' collector and the dispatch. */
   private async startDispatch(run: OpenedRun): Promise<Dispatch> {
-    if (run.recorded) await this.restoreChunks(run, run.recorded);
+    // Resume: the tracker gets back what the journal knew.
+    for (const chunk of run.recorded ? await chunksToRestore(run, run.recorded, this.options.rerunFailed, this.fed, this.queue) : []) {
+      this.tracker.restore(chunk.chunk, chunk.attempts, chunk.phase, chunk.failure);
+      if (chunk.stopped) this.tracker.cancelAttempt(chunk.chunk, chunk.stopped);
+    }
     // A result read again keeps the fn of the earlier job that wrote it.
     const earlierJobFn = run.recorded ? earlierJobFunctions(run.recorded) : new Map<string, string>();
     await this.journalTrackerEvents(); // attempts the restore found stopped, before their chunks run again
@@ -165,20 +163,6 @@ export class MapRun<R> {
     await this.results!.collectFailed();
     await this.canceller.retry();
     await this.journalTrackerEvents();
-  }
-
-  /**
-   * Gives the tracker what the journal knew (restored-chunks.ts). Failed tasks run again
-   * (rerun.ts), unless rerunFailed is 'never': their failures are returned as recorded.
-   */
-  private async restoreChunks(run: OpenedRun, recorded: RecordedRun): Promise<void> {
-    const rerun = this.options.rerunFailed === 'never' ? undefined : await prepareReruns(recorded, run.workDir, run.fn);
-    await run.journal.append(...(rerun?.records ?? []));
-    const inputs = { fed: (c: number) => this.fed.has(c), runAgain: rerun?.chunks, wroteResult: (c: number) => existsSync(run.workDir.resultFile(c)), jobsEndWithSubmitter: jobsEndWithSubmitter(this.queue) };
-    for (const chunk of restoredChunks(recorded, inputs)) {
-      this.tracker.restore(chunk.chunk, chunk.attempts, chunk.phase, chunk.failure);
-      if (chunk.stopped) this.tracker.cancelAttempt(chunk.chunk, chunk.stopped);
-    }
   }
 
   /** What the scheduler said since the last round: first on the chunks' jobs, then on the dispatch's own. */
@@ -240,9 +224,10 @@ export class MapRun<R> {
   }
 
   progress(): Progress {
-    const { runId, tracker, fed, failureCauses, startedAt } = this;
-    const [totalTasks, totalChunks, feedDone, workers] = [fed.tasks, fed.chunks, fed.done, this.dispatch?.progress()];
-    return computeProgress({ runId, tracker, tasksIn: (chunk) => fed.get(chunk)?.count ?? 0, totalTasks, totalChunks, feedDone, workers, failureCauses, startedAt, now: Date.now() });
+    const { tracker, fed, failureCauses, startedAt } = this;
+    const runId = this.run?.workDir.runId ?? '(not started)';
+    const workers = this.dispatch?.progress();
+    return computeProgress({ runId, tracker, tasksIn: (chunk) => fed.get(chunk)?.count ?? 0, totalTasks: fed.tasks, totalChunks: fed.chunks, feedDone: fed.done, workers, failureCauses, startedAt, now: Date.now() });
   }
 
   /**

@@ -1,10 +1,18 @@
 /**
  * Resume: what the chunk tracker is given back of each chunk a journal recorded (its attempts,
  * and whether its last job may still be in the queue), decided here and applied by the map's
- * loop. Pure: what it needs to know of the work dir comes in as arguments.
+ * loop. The decision (restoredChunks) is pure; chunksToRestore first prepares the reruns of
+ * failed tasks and looks at the work dir.
  */
-import type { Attempt, ChunkPhase } from './chunk-tracker.js';
+import { existsSync } from 'node:fs';
+import type { ResolvedOptions } from '../options.js';
+import type { Queue } from '../queues/queue.js';
 import type { RecordedRun } from '../resume/journal-replay.js';
+import { prepareReruns } from '../resume/rerun-failed.js';
+import type { Attempt, ChunkPhase } from './chunk-tracker.js';
+import { jobsEndWithSubmitter } from './dispatch.js';
+import type { FedChunks } from './fed-chunks.js';
+import type { OpenedRun } from './open-run.js';
 
 export interface RestoredChunk {
   chunk: number;
@@ -23,6 +31,21 @@ export interface RestoreInputs {
   wroteResult(chunk: number): boolean;
   /** Local jobs end with the process that started them (dispatch.ts jobsEndWithSubmitter). */
   jobsEndWithSubmitter: boolean;
+}
+
+/**
+ * Failed tasks run again (rerun-failed.ts, its records journaled here), unless rerunFailed is
+ * 'never': their failures are then returned as recorded.
+ */
+export async function chunksToRestore(run: OpenedRun, recorded: RecordedRun, rerunFailed: ResolvedOptions['rerunFailed'], fed: FedChunks, queue: Queue): Promise<RestoredChunk[]> {
+  const rerun = rerunFailed === 'never' ? undefined : await prepareReruns(recorded, run.workDir, run.fn);
+  await run.journal.append(...(rerun?.records ?? []));
+  return restoredChunks(recorded, {
+    fed: (chunk) => fed.has(chunk),
+    runAgain: rerun?.chunks,
+    wroteResult: (chunk) => existsSync(run.workDir.resultFile(chunk)),
+    jobsEndWithSubmitter: jobsEndWithSubmitter(queue),
+  });
 }
 
 export function restoredChunks(recorded: RecordedRun, inputs: RestoreInputs): RestoredChunk[] {
