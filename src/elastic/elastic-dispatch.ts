@@ -181,7 +181,7 @@ export class ElasticDispatch implements Dispatch {
     return { workersRunning: c.running, workersPending: c.pending + c.held, workersSubmitted: this.fleet.submittedCount };
   }
 
-  /** Mean seconds per fine unit (plan.ts unitWeight) over what the workers reported; undefined before any reported. */
+  /** Mean seconds per fine unit (protocol/elastic/unit-weight.ts) over what the workers reported; undefined before any reported. */
   secondsPerUnit(): number | undefined {
     let units = 0;
     let seconds = 0;
@@ -198,7 +198,7 @@ export class ElasticDispatch implements Dispatch {
       current: this.fleet.workers,
       ceiling: this.ctx.plan.ceiling,
       live: this.fleet.live().length,
-      // In fine units, as the workers measure (plan.ts unitWeight).
+      // In fine units, as the workers measure (protocol/elastic/unit-weight.ts).
       openUnits: unitsWeight(this.ctx.plan, this.units.unsubmitted()),
       secondsPerUnit: this.secondsPerUnit(),
       targetSeconds: CLAIM_TARGET_SECONDS,

@@ -170,7 +170,7 @@ export class ResultCollector<R> {
     }
   }
 
-  /** The values of a chunk's kept result (rerun.ts) by position, its failed tasks left out. */
+  /** The values of a chunk's kept result (resume/rerun-failed.ts) by position, its failed tasks left out. */
   private async keptSuccesses(chunk: number, count: number): Promise<Map<number, unknown>> {
     const kept = await readKeptResult(this.ctx.workDir.root, chunk, count).catch(() => undefined);
     if (!kept) return new Map();
