@@ -128,13 +128,9 @@ ReturnToService=2
 SlurmdTimeout=20
 KillWait=2
 MinJobAge=600
-MaxJobCount=100000
-MaxArraySize=10001
-EnforcePartLimits=ALL
-SchedulerType=sched/backfill
-SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,bf_interval=1
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core_Memory
+EOF
+slurm_scheduling_conf
+cat <<EOF
 DefMemPerCPU=512
 # No cgroups inside the node namespaces: processes are tracked by parent pid.
 ProctrackType=proctrack/linuxproc
@@ -258,18 +254,7 @@ if [[ ${CLUSTER_SGE:-1} == 1 ]]; then
     qc -Ahgrp "$tmp/allhosts"
   fi
   if ! in_sge "$CLUSTER_SUBMIT" $sgebin/qconf -sq all.q >/dev/null 2>&1; then
-    {
-      printf '%-21s %s\n' qname all.q hostlist @allhosts seq_no 0 load_thresholds NONE \
-        suspend_thresholds NONE nsuspend 1 suspend_interval 00:05:00 priority 0 \
-        min_cpu_interval 00:05:00 processors UNDEFINED qtype "BATCH INTERACTIVE" ckpt_list NONE \
-        pe_list NONE rerun FALSE slots "$(nproc)" tmpdir /tmp shell /bin/sh prolog NONE \
-        epilog NONE shell_start_mode unix_behavior starter_method NONE suspend_method NONE \
-        resume_method NONE terminate_method NONE notify 00:00:60 owner_list NONE user_lists NONE \
-        xuser_lists NONE subordinate_list NONE complex_values NONE projects NONE xprojects NONE \
-        calendar NONE initial_state default
-      for l in s_rt h_rt s_cpu h_cpu s_fsize h_fsize s_data h_data s_stack h_stack s_core h_core \
-               s_rss h_rss s_vmem h_vmem; do printf '%-21s INFINITY\n' "$l"; done
-    } >"$tmp/queue"
+    sge_queue_conf all.q "$(nproc)" >"$tmp/queue"
     qc -Aq "$tmp/queue"
   fi
   for node in "${CLUSTER_NODES[@]}"; do

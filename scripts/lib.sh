@@ -199,3 +199,38 @@ mariadbd_start() {
     --innodb-buffer-pool-size=512M --innodb-lock-wait-timeout=900
   wait_for 60 mariadb --socket="$MYSQL_SOCK" -e 'SELECT 1'
 }
+
+# --- configuration both the single-host schedulers and the one-machine cluster write ---
+
+# An SGE cluster queue (qconf -Aq input) named $1 with $2 slots per host on @allhosts, every
+# limit INFINITY. Why the values that differ from the template: see the queue comment in sge-up.sh.
+sge_queue_conf() {
+  local name=$1 slots=$2 l
+  printf '%-21s %s\n' qname "$name" hostlist @allhosts seq_no 0 load_thresholds NONE \
+    suspend_thresholds NONE nsuspend 1 suspend_interval 00:05:00 priority 0 \
+    min_cpu_interval 00:05:00 processors UNDEFINED qtype "BATCH INTERACTIVE" ckpt_list NONE \
+    pe_list NONE rerun FALSE slots "$slots" tmpdir /tmp shell /bin/sh prolog NONE \
+    epilog NONE shell_start_mode unix_behavior starter_method NONE suspend_method NONE \
+    resume_method NONE terminate_method NONE notify 00:00:60 owner_list NONE user_lists NONE \
+    xuser_lists NONE subordinate_list NONE complex_values NONE projects NONE xprojects NONE \
+    calendar NONE initial_state default
+  for l in s_rt h_rt s_cpu h_cpu s_fsize h_fsize s_data h_data s_stack h_stack s_core h_core \
+           s_rss h_rss s_vmem h_vmem; do printf '%-21s INFINITY\n' "$l"; done
+}
+
+# The slurm.conf lines on job limits and scheduling that the single-host Slurm and the cluster share.
+slurm_scheduling_conf() {
+  cat <<'CONF'
+# Defaults 10000 (finished jobs in memory count too) and 1001 (highest index 1000).
+MaxJobCount=100000
+MaxArraySize=10001
+# Impossible requests (sbatch -c 64 on 2 CPUs) fail at submit instead of pending for ever.
+EnforcePartLimits=ALL
+SchedulerType=sched/backfill
+# Default batch_sched_delay=3 lets a batch job wait up to 3 s: submit->done 3 s -> ~1 s.
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,bf_interval=1
+# Jobs share a node by core and memory (DefMemPerCPU, set by each caller, is a job's default).
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+CONF
+}

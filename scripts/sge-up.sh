@@ -188,18 +188,7 @@ fi
 declare -A QATTR=([hostlist]=@allhosts [slots]=$SGE_SLOTS [load_thresholds]=NONE
                   [pe_list]=NONE [shell_start_mode]=unix_behavior)
 if ! qconf -sq "$SGE_QUEUE" >/dev/null 2>&1; then
-  {
-    printf '%-21s %s\n' qname "$SGE_QUEUE" hostlist @allhosts seq_no 0 load_thresholds NONE \
-      suspend_thresholds NONE nsuspend 1 suspend_interval 00:05:00 priority 0 \
-      min_cpu_interval 00:05:00 processors UNDEFINED qtype "BATCH INTERACTIVE" ckpt_list NONE \
-      pe_list NONE rerun FALSE slots "$SGE_SLOTS" tmpdir /tmp shell /bin/sh prolog NONE \
-      epilog NONE shell_start_mode unix_behavior starter_method NONE suspend_method NONE \
-      resume_method NONE terminate_method NONE notify 00:00:60 owner_list NONE user_lists NONE \
-      xuser_lists NONE subordinate_list NONE complex_values NONE projects NONE xprojects NONE \
-      calendar NONE initial_state default
-    for l in s_rt h_rt s_cpu h_cpu s_fsize h_fsize s_data h_data s_stack h_stack s_core h_core \
-             s_rss h_rss s_vmem h_vmem; do printf '%-21s INFINITY\n' "$l"; done
-  } >"$tmp/queue"
+  sge_queue_conf "$SGE_QUEUE" "$SGE_SLOTS" >"$tmp/queue"
   quiet qconf -Aq "$tmp/queue"
   did+=("queue $SGE_QUEUE")
 else

@@ -140,18 +140,11 @@ ReturnToService=2
 KillWait=2
 # Finished jobs stay visible to squeue --states=all / scontrol / PBS qstat this long.
 MinJobAge=$SLURM_MIN_JOB_AGE
-# Defaults 10000 (finished jobs in memory count too) and 1001 (highest index 1000).
-MaxJobCount=100000
-MaxArraySize=10001
-# Impossible requests (sbatch -c 64 on 2 CPUs) fail at submit instead of pending for ever.
-EnforcePartLimits=ALL
-SchedulerType=sched/backfill
-# Default batch_sched_delay=3 lets a batch job wait up to 3 s: submit->done 3 s -> ~1 s.
-SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,bf_interval=1
-# Jobs share the node by core and memory; a default job takes 1 CPU + 1 GiB, so with
-# 2 CPUs exactly 2 run and a 3rd pends with Reason=Resources (tests rely on that).
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core_Memory
+EOF
+slurm_scheduling_conf
+cat <<EOF
+# A default job takes 1 CPU + 1 GiB, so with 2 CPUs exactly 2 run and a 3rd pends with
+# Reason=Resources (tests rely on that).
 DefMemPerCPU=1024
 # Partition priority preemption: fill the node from debug, submit to high -> PREEMPTED.
 PreemptType=preempt/partition_prio
