@@ -30,6 +30,8 @@ interface Server {
   /** The last lines the process wrote to stderr outside a chunk (start-up failures). */
   stderr: string;
   exited: boolean;
+  /** Set once the process was told to stop: it takes no further job, and a second stop waits for the same exit. */
+  stopping?: Promise<void>;
 }
 
 const STDERR_KEPT = 4096;
@@ -118,19 +120,20 @@ export class LocalQueue implements Queue {
     }
     // Processes of runs with nothing left to do are stopped: a map that is over leaves none.
     for (const server of this.servers) {
-      if (!server.job && !this.waiting.some((j) => j.request.script === server.script)) void this.stop(server);
+      if (!server.job && !server.stopping && !this.waiting.some((j) => j.request.script === server.script)) void this.stop(server);
     }
   }
 
   private idleServer(script: string): Server | undefined {
-    for (const server of this.servers) if (!server.job && !server.exited && server.script === script) return server;
+    // A process told to stop has had its stdin closed and a SIGTERM: a job given to it would be lost.
+    for (const server of this.servers) if (!server.job && !server.exited && !server.stopping && server.script === script) return server;
     return undefined;
   }
 
   private newServer(request: SubmitRequest): Server | undefined {
     if (this.servers.size >= this.concurrency) {
       // A core held by an idle process of another run is given to this one.
-      const idle = [...this.servers].find((s) => !s.job);
+      const idle = [...this.servers].find((s) => !s.job && !s.stopping);
       if (!idle) return undefined;
       void this.stop(idle);
     }
@@ -196,11 +199,14 @@ export class LocalQueue implements Queue {
 
   private stop(server: Server): Promise<void> {
     if (server.exited) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => server.child.once('close', () => resolve()));
+    // Every dispatch() looks for idle processes to stop: one already stopping gets no second
+    // SIGTERM, kill timer or 'close' listener (they piled up past Node's 10-listener warning).
+    if (server.stopping) return server.stopping;
+    server.stopping = new Promise<void>((resolve) => server.child.once('close', () => resolve()));
     server.stdin.end();
     server.child.kill('SIGTERM');
     setTimeout(() => server.child.kill('SIGKILL'), 2000).unref();
-    return exited;
+    return server.stopping;
   }
 }
 
