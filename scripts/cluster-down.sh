@@ -34,6 +34,10 @@ if pid=$(pidfile_pid "$CLUSTER_MUNGE_PID") && daemon_alive "$CLUSTER_MUNGE_PID" 
   stop_pid "$pid" munged 10; stopped+=(munged)
 fi
 if [[ ${1:-} == --purge ]]; then
+  # Only folders and a user this cluster made: an export or user set from the environment to
+  # something else (CLUSTER_EXPORT=/srv) is left alone.
+  [[ $(basename "$CLUSTER_EXPORT") == qmr-* ]] || die "--purge removes the shared tree, but CLUSTER_EXPORT=$CLUSTER_EXPORT is not a qmr-* folder: remove it by hand"
+  if [[ $CLUSTER_USER == qmr-* ]] && id "$CLUSTER_USER" >/dev/null 2>&1; then userdel "$CLUSTER_USER"; stopped+=("user $CLUSTER_USER"); fi
   rm -rf "$CLUSTER_LIB" "$CLUSTER_RUN" "$CLUSTER_LOG" "$CLUSTER_ETC" "$CLUSTER_EXPORT" \
     "$CLUSTER_SGE_SPOOL" "${CLUSTER_SGE_ROOT:?}/$CLUSTER_SGE_CELL"
   stopped+=("purged state")

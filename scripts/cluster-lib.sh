@@ -25,8 +25,9 @@ CLUSTER_HOME=$CLUSTER_MOUNT/home/$CLUSTER_USER
 # Seconds the FUSE mounts cache attributes, entries and negative lookups (NFS acregmax-like).
 CLUSTER_CACHE_SECONDS=${CLUSTER_CACHE_SECONDS:-30}
 # Private addresses, only ever configured inside the namespaces the script makes: the bridge
-# lives in the submit host's network namespace, the nodes hang off it by veth pairs.
-CLUSTER_NET=10.213.7
+# lives in the submit host's network namespace, the nodes hang off it by veth pairs. A /24 that
+# this machine must not already reach (cluster-up.sh refuses one in use); set it where 10.213.7 is.
+CLUSTER_NET=${CLUSTER_NET:-10.213.7}
 CLUSTER_BRIDGE=qmrbr0
 CLUSTER_SUBMIT=qmr-submit
 CLUSTER_NODES=(qmr-node1 qmr-node2)

@@ -49,7 +49,12 @@ install -d -m 755 -o "$CLUSTER_USER" -g "$CLUSTER_USER" "$CLUSTER_EXPORT/home/$C
 # Network namespaces first (addresses only inside them), then each host's holder process.
 # In the machine's own namespace the cluster's range goes nowhere: a client started there with
 # the cluster's SLURM_CONF fails at once instead of sending packets out by the default route.
-ip route replace blackhole "$CLUSTER_NET.0/24"
+# The range must be one this machine does not use: a route that covers it (other than the
+# default route and this script's own blackhole) or an address in it means a real network here.
+in_use=$( { ip -4 route show to match "$CLUSTER_NET.1" | grep -v -e '^default ' -e "^blackhole $CLUSTER_NET.0/24"
+            ip -4 -o addr show to "$CLUSTER_NET.0/24"; } || true)
+[[ -z $in_use ]] || die "$CLUSTER_NET.0/24 is in use on this machine ($(echo "$in_use" | head -1)): set CLUSTER_NET to the first three numbers of a free /24 (e.g. CLUSTER_NET=10.199.3)"
+[[ -n $(ip -4 route show exact "$CLUSTER_NET.0/24" type blackhole) ]] || ip route add blackhole "$CLUSTER_NET.0/24"
 ip netns add "$CLUSTER_SUBMIT" 2>/dev/null || true
 if ! ip -n "$CLUSTER_SUBMIT" link show "$CLUSTER_BRIDGE" >/dev/null 2>&1; then
   ip -n "$CLUSTER_SUBMIT" link add "$CLUSTER_BRIDGE" type bridge

@@ -167,13 +167,17 @@ export function clusterMapScenarios(cf: ClusterFlavor): void {
   it('stops on Ctrl-C (SIGINT): cancels every job on the nodes, records it', async () => {
     const jobName = name('int');
     const workDir = opts(jobName).workDir as string;
-    const started = startClusterMap(whereFn, tasksOf(16, 3000), opts(jobName));
+    // Tasks of 30 s: left alone, the workers would run on for about two minutes, so a queue
+    // empty within a minute of Ctrl-C is the pool's cancel at work, not the work ending.
+    const started = startClusterMap(whereFn, tasksOf(16, 30_000), opts(jobName));
     await until('a unit started', async () => (await unitStarts(onDisk(workDir)).catch(() => new Map())).size > 0);
     started.child.kill('SIGINT');
     const { code, signal } = await started.exited;
     expect(code === 130 || signal === 'SIGINT').toBe(true);
     await until('no job of the map left', async () => (await cf.jobsLeft(jobName)).length === 0, 60_000);
-    expect(await journalText(workDir)).toMatch(/"t":"end"[^\n]*"outcome":"aborted"/);
+    const journal = await journalText(workDir);
+    expect(journal).toMatch(/"t":"cancel"[^\n]*"why":"map aborted"/);
+    expect(journal).toMatch(/"t":"end"[^\n]*"outcome":"aborted"/);
   });
 }
 
@@ -197,6 +201,8 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
       expectRight(results, 24);
       const reruns = await expectRerunsOnlyFrom(workDir, 'qmr-node1', 24);
       process.stderr.write(`[cluster numbers] ${cf.flavor}: node death: ${reruns} unit(s) ran again\n`);
+      // node1 died with units in hand (24 tasks of 2 s on 4 slots): they ran again elsewhere.
+      expect(reruns).toBeGreaterThan(0);
     } finally {
       started.child.kill('SIGKILL');
     }
@@ -226,7 +232,8 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
       stopped = false;
       const results = await mapResults(started);
       expectRight(results, 24);
-      await expectRerunsOnlyFrom(workDir, 'qmr-node1', 24);
+      // node1's claims in hand when its file system hung went back to node2 after leaseTimeout.
+      expect(await expectRerunsOnlyFrom(workDir, 'qmr-node1', 24)).toBeGreaterThan(0);
       // Whatever node1 still had in flight lands now: give it time, then the work dir must still
       // hold one good result per unit: a map run again in it returns the same, running nothing.
       await until('no job of the map left', async () => (await cf.jobsLeft(jobName)).length === 0, 120_000);
