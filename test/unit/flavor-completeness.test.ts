@@ -68,3 +68,16 @@ describe('every flavor has its pieces outside src/queues', () => {
     expect(captureEnvironment({ ...caller, KEPT: 'yes' }, true)).toEqual({ KEPT: 'yes' });
   });
 });
+
+describe("each flavor's failure words", () => {
+  // trace/failure-cause.ts joins every flavor's words into one pattern a cause by their source
+  // text, under its own flags ('i' for reasons, none for states): a flag on a flavor's pattern
+  // would be dropped silently there.
+  for (const flavor of FLAVORS) {
+    it(`${flavor}: its patterns carry no flags of their own`, () => {
+      const { states, reasons } = FLAVOR_DEFINITIONS[flavor].failureWords;
+      const flagged = [...Object.entries(states), ...Object.entries(reasons)].filter(([, p]) => p !== undefined && p.flags !== '');
+      expect(flagged.map(([cause, p]) => `${cause}: ${String(p)}`)).toEqual([]);
+    });
+  }
+});
