@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { unitStarts } from '../helpers/unit-starts.js';
+import { waitFor } from '../helpers/wait-for.js';
 import {
   CACHE_SECONDS, HOME, NODES, SUBMIT, type ClusterFlavor, clusterOptions, ctl, journalText, mapResults, onDisk, onHost, resultFiles, sleep, startClusterMap,
 } from './cluster.js';
@@ -37,14 +38,9 @@ async function startsByHost(workDir: string): Promise<Map<number, string[]>> {
   return starts;
 }
 
-/** Wait (generously) until `probe` holds; fails the test with `what` when it never does. */
-async function until(what: string, probe: () => Promise<boolean>, limitMs = 240_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
-    await sleep(250);
-  }
-}
+/** How long a cluster test waits, at most, for what it can observe (leases, caches, a node's return are slower). */
+const LONG_WAIT_MS = 240_000;
+const POLL_MS = 250;
 
 /** A unit has started on `host` in this work dir (read on disk). */
 const startedOn = async (workDir: string, host: string) =>
@@ -64,7 +60,7 @@ async function jobsLeftAfter(cf: ClusterFlavor, jobName: string): Promise<string
 async function untilStartedOn(started: { exited: Promise<unknown> }, workDir: string, host: string): Promise<void> {
   let ended = false;
   void started.exited.then(() => (ended = true));
-  await until(`a unit started on ${host}`, async () => ended || (await startedOn(workDir, host)));
+  await waitFor(async () => ended || (await startedOn(workDir, host)), `a unit started on ${host}`, LONG_WAIT_MS, POLL_MS);
   expect(await startedOn(workDir, host), `the map ended before any unit started on ${host}`).toBe(true);
 }
 
@@ -100,7 +96,7 @@ export function clusterFacts(): void {
     const written = Date.now();
     expect(await exists(NODES[0])).toBe(true);
     expect(await exists(SUBMIT)).toBe(false);
-    await until('the file shows on the submit host', () => exists(SUBMIT), CACHE_SECONDS * 4000 + 30_000);
+    await waitFor(() => exists(SUBMIT), 'the file shows on the submit host', CACHE_SECONDS * 4000 + 30_000, POLL_MS);
     const invisible = (Date.now() - written) / 1000;
     // An mtime changed on the node: the submit host keeps the old one until its attributes expire.
     const mtime = async (host: string) => Number((await onHost(host, 'stat', '-c', '%Y', probe)).trim());
@@ -108,7 +104,7 @@ export function clusterFacts(): void {
     await onHost(NODES[0], 'touch', '-d', '@1000000000', probe);
     const touched = Date.now();
     expect(await mtime(SUBMIT)).toBe(before);
-    await until('the new mtime shows on the submit host', async () => (await mtime(SUBMIT)) === 1000000000, CACHE_SECONDS * 4000 + 30_000);
+    await waitFor(async () => (await mtime(SUBMIT)) === 1000000000, 'the new mtime shows on the submit host', CACHE_SECONDS * 4000 + 30_000, POLL_MS);
     const stale = (Date.now() - touched) / 1000;
     process.stderr.write(`[cluster numbers] new file invisible on the submit host for ${invisible.toFixed(1)} s; changed mtime stale for ${stale.toFixed(1)} s (cache ${CACHE_SECONDS} s)\n`);
     expect(invisible).toBeGreaterThan(1);
@@ -152,7 +148,7 @@ export function clusterMapScenarios(cf: ClusterFlavor): void {
     const workDir = opts(jobName).workDir as string;
     const tasks = tasksOf(16, 1500);
     const first = startClusterMap(whereFn, tasks, opts(jobName));
-    await until('two results', async () => (await resultFiles(workDir)).length >= 2);
+    await waitFor(async () => (await resultFiles(workDir)).length >= 2, 'two results', LONG_WAIT_MS, POLL_MS);
     first.child.kill('SIGKILL');
     await first.exited;
     expect((await resultFiles(workDir)).length).toBeLessThan(16);
@@ -170,11 +166,11 @@ export function clusterMapScenarios(cf: ClusterFlavor): void {
     // Tasks of 30 s: left alone, the workers would run on for about two minutes, so a queue
     // empty within a minute of Ctrl-C is the pool's cancel at work, not the work ending.
     const started = startClusterMap(whereFn, tasksOf(16, 30_000), opts(jobName));
-    await until('a unit started', async () => (await unitStarts(onDisk(workDir)).catch(() => new Map())).size > 0);
+    await waitFor(async () => (await unitStarts(onDisk(workDir)).catch(() => new Map())).size > 0, 'a unit started', LONG_WAIT_MS, POLL_MS);
     started.child.kill('SIGINT');
     const { code, signal } = await started.exited;
     expect(code === 130 || signal === 'SIGINT').toBe(true);
-    await until('no job of the map left', async () => (await cf.jobsLeft(jobName)).length === 0, 60_000);
+    await waitFor(async () => (await cf.jobsLeft(jobName)).length === 0, 'no job of the map left', 60_000, POLL_MS);
     const journal = await journalText(workDir);
     expect(journal).toMatch(/"t":"cancel"[^\n]*"why":"map aborted"/);
     expect(journal).toMatch(/"t":"end"[^\n]*"outcome":"aborted"/);
@@ -209,7 +205,7 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
     // The node comes back (SGE keeps the dead node's jobs until its execd reports again): then
     // nothing of the map is left in the queue.
     await ctl('start-node', 'qmr-node1');
-    await until('no job of the map left', async () => (await cf.jobsLeft(jobName)).length === 0, 120_000);
+    await waitFor(async () => (await cf.jobsLeft(jobName)).length === 0, 'no job of the map left', 120_000, POLL_MS);
   }, FAULT_TIMEOUT);
 
   it("a node's shared file system hangs longer than leaseTimeout: its claims go to the others, its late writes neither corrupt nor duplicate", async () => {
@@ -236,7 +232,7 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
       expect(await expectRerunsOnlyFrom(workDir, 'qmr-node1', 24)).toBeGreaterThan(0);
       // Whatever node1 still had in flight lands now: give it time, then the work dir must still
       // hold one good result per unit: a map run again in it returns the same, running nothing.
-      await until('no job of the map left', async () => (await cf.jobsLeft(jobName)).length === 0, 120_000);
+      await waitFor(async () => (await cf.jobsLeft(jobName)).length === 0, 'no job of the map left', 120_000, POLL_MS);
       const before = await startsByHost(workDir);
       const again = await mapResults(startClusterMap(whereFn, tasks, options));
       expect(again).toEqual(results);
@@ -254,7 +250,7 @@ export function clusterFaultScenarios(cf: ClusterFlavor): void {
     const tasks = tasksOf(16, 4000);
     const started = startClusterMap(whereFn, tasks, opts(jobName));
     try {
-      await until('a result', async () => (await resultFiles(workDir)).length >= 1);
+      await waitFor(async () => (await resultFiles(workDir)).length >= 1, 'a result', LONG_WAIT_MS, POLL_MS);
       // Down for a while, as a restart by an admin (SIGTERM: its state saved), while workers run.
       await ctl(cf.stopController);
       await sleep(5000);
